@@ -1,0 +1,549 @@
+//! The one task that owns the connection: it signs in, picks the terminal, opens the event
+//! stream, forwards events, places calls, and rebuilds everything when the network, the
+//! session or the server fails. Callers see a [`ConnectionState`] on a watch channel and talk
+//! to it through a cloneable [`SupervisorHandle`].
+
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::{Instant, sleep_until};
+
+use crate::backoff::Backoff;
+use crate::error::{Error, ErrorKind};
+use crate::event::Event;
+use crate::secret::Credentials;
+use crate::session::{Client, ListenerBody, Server, Session};
+use crate::stream::{EventStream, StreamConfig, WsMode};
+use crate::wire::Terminal;
+
+/// Everything the supervisor needs to run a connection.
+#[derive(Clone, Debug)]
+pub struct SupervisorConfig {
+    pub server: Server,
+    pub credentials: Credentials,
+    /// The terminal to watch; `None` takes the user's first terminal.
+    pub terminal: Option<String>,
+    pub listener_name: String,
+    pub ws_mode: WsMode,
+    pub listener_body: ListenerBody,
+    pub backoff: Backoff,
+    pub stream: StreamConfig,
+    /// How long a call asked for during the first connection waits for it.
+    pub call_wait: Duration,
+    /// A connection that lasted this long counts as healthy: the next failure retries quickly.
+    pub healthy_after: Duration,
+}
+
+impl SupervisorConfig {
+    pub fn new(server: Server, credentials: Credentials) -> Self {
+        Self {
+            server,
+            credentials,
+            terminal: None,
+            listener_name: "CallLines".to_owned(),
+            ws_mode: WsMode::Auto,
+            listener_body: ListenerBody::default(),
+            backoff: Backoff::default(),
+            stream: StreamConfig::default(),
+            call_wait: Duration::from_secs(10),
+            healthy_after: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Where the connection stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Signing in and opening the stream for the first time (or after a terminal change).
+    Connecting,
+    /// Events flow.
+    Online(Online),
+    /// The connection failed; the next attempt comes after `delay`.
+    Reconnecting { attempt: u32, delay: Duration, reason: Error },
+    /// A person must act (credentials, admin rights, terminal choice); no retry until then.
+    Failed(Error),
+    /// Shut down.
+    Stopped,
+}
+
+/// Details of a live connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Online {
+    pub login: String,
+    pub terminal: Terminal,
+    pub terminals: Vec<Terminal>,
+    /// The socket mode that worked (never `Auto`).
+    pub mode: WsMode,
+}
+
+enum Command {
+    PlaceCall {
+        destination: String,
+        reply: oneshot::Sender<Result<(), Error>>,
+    },
+    /// Acknowledged once the state shows the change, so a caller can wait for what follows.
+    SelectTerminal(String, oneshot::Sender<()>),
+    Reconnect(Option<Credentials>, oneshot::Sender<()>),
+    SessionReplaced(Session),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// A cloneable handle on the supervisor task.
+#[derive(Clone, Debug)]
+pub struct SupervisorHandle {
+    commands: mpsc::Sender<Command>,
+    state: watch::Receiver<ConnectionState>,
+}
+
+fn stopped() -> Error {
+    Error::network("the connection has been shut down")
+}
+
+impl SupervisorHandle {
+    /// The current state.
+    pub fn state(&self) -> ConnectionState {
+        self.state.borrow().clone()
+    }
+
+    /// A receiver that sees every state change.
+    pub fn subscribe(&self) -> watch::Receiver<ConnectionState> {
+        self.state.clone()
+    }
+
+    /// Places a call to `destination` (already normalised, see [`crate::dial`]) from the
+    /// watched terminal. A lost session is rebuilt and the call retried once: a session error
+    /// means the platform did not place it.
+    ///
+    /// # Errors
+    ///
+    /// The platform's refusal ([`ErrorKind::TerminalOutOfService`], …), or the reason the
+    /// connection is down.
+    pub async fn place_call(&self, destination: impl Into<String>) -> Result<(), Error> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::PlaceCall { destination: destination.into(), reply };
+        self.commands.send(command).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// Watches another terminal from now on. Returns once the supervisor has taken it in.
+    pub async fn select_terminal(&self, terminal_id: impl Into<String>) {
+        let (ack, acked) = oneshot::channel();
+        if self.commands.send(Command::SelectTerminal(terminal_id.into(), ack)).await.is_ok() {
+            let _ = acked.await;
+        }
+    }
+
+    /// Tries again now, with new credentials if given (after [`ConnectionState::Failed`]).
+    /// Returns once the supervisor has taken it in.
+    pub async fn reconnect(&self, credentials: Option<Credentials>) {
+        let (ack, acked) = oneshot::channel();
+        if self.commands.send(Command::Reconnect(credentials, ack)).await.is_ok() {
+            let _ = acked.await;
+        }
+    }
+
+    /// Deletes the listener, logs out and stops the task; returns when that is done.
+    pub async fn shutdown(&self) {
+        let (done, finished) = oneshot::channel();
+        if self.commands.send(Command::Shutdown(done)).await.is_ok() {
+            let _ = finished.await;
+        }
+    }
+
+    /// Waits until the connection is online, has failed for good, or `limit` passes.
+    ///
+    /// # Errors
+    ///
+    /// The state that ended the wait when it is not [`ConnectionState::Online`].
+    pub async fn wait_online(&self, limit: Duration) -> Result<Online, ConnectionState> {
+        let mut state = self.state.clone();
+        let settled = state.wait_for(|s| {
+            matches!(s, ConnectionState::Online(_) | ConnectionState::Failed(_) | ConnectionState::Stopped)
+        });
+        match tokio::time::timeout(limit, settled).await {
+            Ok(Ok(s)) => match &*s {
+                ConnectionState::Online(online) => Ok(online.clone()),
+                other => Err(other.clone()),
+            },
+            Ok(Err(_)) => Err(ConnectionState::Stopped),
+            Err(_) => Err(self.state()),
+        }
+    }
+}
+
+/// Starts the supervisor task on the current tokio runtime. Events arrive on the returned
+/// receiver in the order the server sent them.
+pub fn spawn(config: SupervisorConfig) -> Result<(SupervisorHandle, mpsc::Receiver<Event>), Error> {
+    let client = Client::new(config.server.clone())?;
+    let (commands_tx, commands) = mpsc::channel(64);
+    let (state_tx, state) = watch::channel(ConnectionState::Connecting);
+    let (events, events_rx) = mpsc::channel(4096);
+    let runner = Runner {
+        mode: config.ws_mode,
+        terminal: config.terminal.clone(),
+        config,
+        client,
+        session: None,
+        terminal_in_use: None,
+        state: state_tx,
+        events,
+        commands_tx: commands_tx.downgrade(),
+        waiting_calls: Vec::new(),
+    };
+    tokio::spawn(runner.run(commands));
+    Ok((SupervisorHandle { commands: commands_tx, state }, events_rx))
+}
+
+struct Connected {
+    session: Session,
+    stream: EventStream,
+    online: Online,
+}
+
+struct Failure {
+    session: Option<Session>,
+    error: Error,
+}
+
+struct WaitingCall {
+    destination: String,
+    reply: oneshot::Sender<Result<(), Error>>,
+    deadline: Instant,
+}
+
+struct Runner {
+    config: SupervisorConfig,
+    client: Client,
+    session: Option<Session>,
+    /// The socket mode to use: the configured one until `Auto` has found what works.
+    mode: WsMode,
+    /// The terminal the user asked for.
+    terminal: Option<String>,
+    /// The terminal of the last connection, for calls placed while reconnecting.
+    terminal_in_use: Option<String>,
+    state: watch::Sender<ConnectionState>,
+    events: mpsc::Sender<Event>,
+    commands_tx: mpsc::WeakSender<Command>,
+    waiting_calls: Vec<WaitingCall>,
+}
+
+/// What the runner does after handling a command.
+enum Next {
+    Continue,
+    /// Drop the current connection and connect again now.
+    Restart,
+    Stop(oneshot::Sender<()>),
+}
+
+impl Runner {
+    async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        let mut attempt: u32 = 0;
+        loop {
+            if attempt == 0 {
+                self.state.send_replace(ConnectionState::Connecting);
+            }
+            let connecting = connect(
+                self.client.clone(),
+                self.config.clone(),
+                self.session.clone(),
+                self.mode,
+                self.terminal.clone(),
+            );
+            tokio::pin!(connecting);
+            let outcome = loop {
+                let next_deadline = self.waiting_calls.iter().map(|c| c.deadline).min();
+                tokio::select! {
+                    outcome = &mut connecting => break Some(outcome),
+                    command = commands.recv() => match self.handle(command, false) {
+                        Next::Continue => {}
+                        Next::Restart => break None,
+                        Next::Stop(done) => return self.stop(None, done).await,
+                    },
+                    () = sleep_until(next_deadline.unwrap_or_else(far_future)), if next_deadline.is_some() => {
+                        self.expire_waiting_calls();
+                    }
+                }
+            };
+            let failure = match outcome {
+                None => {
+                    attempt = 0;
+                    continue;
+                }
+                Some(Ok(connected)) => {
+                    let online_since = Instant::now();
+                    match self.serve(connected, &mut commands).await {
+                        Served::Stopped => return,
+                        Served::Restart => {
+                            attempt = 0;
+                            continue;
+                        }
+                        Served::Lost(error) => {
+                            if online_since.elapsed() >= self.config.healthy_after {
+                                attempt = 0;
+                            }
+                            error
+                        }
+                    }
+                }
+                Some(Err(Failure { session, error })) => {
+                    self.session = session;
+                    error
+                }
+            };
+            if error_needs_a_person(&failure) {
+                tracing::warn!(error = %failure, "connection failed; waiting for the user");
+                self.fail_waiting_calls(&failure);
+                self.state.send_replace(ConnectionState::Failed(failure.clone()));
+                loop {
+                    match commands.recv().await {
+                        None => return self.stop_quietly().await,
+                        Some(Command::PlaceCall { reply, .. }) => {
+                            let _ = reply.send(Err(failure.clone()));
+                        }
+                        Some(command) => match self.handle(Some(command), false) {
+                            Next::Continue => {}
+                            Next::Restart => break,
+                            Next::Stop(done) => return self.stop(None, done).await,
+                        },
+                    }
+                }
+                attempt = 0;
+                continue;
+            }
+            attempt = attempt.saturating_add(1);
+            let delay = self.config.backoff.delay(attempt, rand::random::<f64>());
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %failure, "connection lost; retrying");
+            self.fail_waiting_calls(&failure);
+            self.state.send_replace(ConnectionState::Reconnecting { attempt, delay, reason: failure });
+            let wake = Instant::now() + delay;
+            loop {
+                tokio::select! {
+                    () = sleep_until(wake) => break,
+                    command = commands.recv() => match self.handle(command, false) {
+                        Next::Continue => {}
+                        Next::Restart => { attempt = 0; break }
+                        Next::Stop(done) => return self.stop(None, done).await,
+                    },
+                }
+            }
+        }
+    }
+
+    /// Runs an established connection until it fails or is asked to stop.
+    async fn serve(&mut self, connected: Connected, commands: &mut mpsc::Receiver<Command>) -> Served {
+        let Connected { session, mut stream, online } = connected;
+        tracing::info!(terminal = %online.terminal.terminal_id, mode = %online.mode, "online");
+        self.mode = online.mode;
+        self.terminal_in_use = Some(online.terminal.terminal_id.clone());
+        self.session = Some(session.clone());
+        self.state.send_replace(ConnectionState::Online(online));
+        for call in std::mem::take(&mut self.waiting_calls) {
+            self.spawn_call(session.clone(), call.destination, call.reply);
+        }
+        loop {
+            tokio::select! {
+                events = stream.next_events() => match events {
+                    Ok(events) => {
+                        for event in events {
+                            // A consumer that went away is not a reason to drop the connection.
+                            let _ = self.events.send(event).await;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "event stream lost");
+                        return Served::Lost(error);
+                    }
+                },
+                command = commands.recv() => match self.handle(command, true) {
+                    Next::Continue => {}
+                    Next::Restart => {
+                        stream.close(&session).await;
+                        return Served::Restart;
+                    }
+                    Next::Stop(done) => {
+                        self.stop(Some(stream), done).await;
+                        return Served::Stopped;
+                    }
+                },
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Option<Command>, online: bool) -> Next {
+        let Some(command) = command else {
+            let (done, _) = oneshot::channel();
+            return Next::Stop(done);
+        };
+        match command {
+            Command::PlaceCall { destination, reply } => {
+                match (&self.session, online || self.terminal_in_use.is_some()) {
+                    (Some(session), true) => self.spawn_call(session.clone(), destination, reply),
+                    _ => self.waiting_calls.push(WaitingCall {
+                        destination,
+                        reply,
+                        deadline: Instant::now() + self.config.call_wait,
+                    }),
+                }
+                Next::Continue
+            }
+            Command::SelectTerminal(id, ack) => {
+                let changed = self.terminal.as_deref() != Some(id.as_str());
+                self.terminal = Some(id);
+                self.restart_if(changed || !online, ack)
+            }
+            Command::Reconnect(credentials, ack) => {
+                if let Some(credentials) = credentials {
+                    self.config.credentials = credentials;
+                    self.session = None;
+                }
+                self.restart_if(!online, ack)
+            }
+            Command::SessionReplaced(session) => {
+                // The old session is gone, so is the stream built on it: rebuild on the new one.
+                self.session = Some(session);
+                if online { Next::Restart } else { Next::Continue }
+            }
+            Command::Shutdown(done) => Next::Stop(done),
+        }
+    }
+
+    fn restart_if(&self, restart: bool, ack: oneshot::Sender<()>) -> Next {
+        if restart {
+            self.state.send_replace(ConnectionState::Connecting);
+        }
+        let _ = ack.send(());
+        if restart { Next::Restart } else { Next::Continue }
+    }
+
+    fn spawn_call(&self, session: Session, destination: String, reply: oneshot::Sender<Result<(), Error>>) {
+        let Some(terminal) = self.terminal_in_use.clone() else {
+            let _ = reply.send(Err(Error::new(ErrorKind::BadTerminal, "no terminal to call from")));
+            return;
+        };
+        let commands = self.commands_tx.clone();
+        tokio::spawn(async move {
+            let result = match session.place_call(&terminal, &destination).await {
+                Err(e) if e.kind == ErrorKind::SessionLost => match session.relogin().await {
+                    Ok(fresh) => {
+                        let result = fresh.place_call(&terminal, &destination).await;
+                        if let Some(commands) = commands.upgrade() {
+                            let _ = commands.send(Command::SessionReplaced(fresh)).await;
+                        }
+                        result
+                    }
+                    Err(e) => Err(e),
+                },
+                other => other,
+            };
+            match &result {
+                Ok(()) => tracing::info!(%terminal, "call placed"),
+                Err(e) => tracing::warn!(%terminal, error = %e, "call not placed"),
+            }
+            let _ = reply.send(result);
+        });
+    }
+
+    fn expire_waiting_calls(&mut self) {
+        let now = Instant::now();
+        let (expired, waiting) = std::mem::take(&mut self.waiting_calls).into_iter().partition(|c| c.deadline <= now);
+        self.waiting_calls = waiting;
+        for call in expired {
+            let _ = call.reply.send(Err(Error::network("not connected to the server yet")));
+        }
+    }
+
+    fn fail_waiting_calls(&mut self, error: &Error) {
+        for call in self.waiting_calls.drain(..) {
+            let _ = call.reply.send(Err(error.clone()));
+        }
+    }
+
+    async fn stop(&mut self, stream: Option<EventStream>, done: oneshot::Sender<()>) {
+        if let Some(session) = self.session.take() {
+            if let Some(stream) = stream {
+                stream.close(&session).await;
+            }
+            match tokio::time::timeout(Duration::from_secs(3), session.logout()).await {
+                Ok(Ok(())) => tracing::info!("logged out"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "logout failed"),
+                Err(_) => tracing::warn!("logout timed out"),
+            }
+        }
+        self.fail_waiting_calls(&stopped());
+        self.state.send_replace(ConnectionState::Stopped);
+        let _ = done.send(());
+    }
+
+    async fn stop_quietly(&mut self) {
+        let (done, _) = oneshot::channel();
+        self.stop(None, done).await;
+    }
+}
+
+enum Served {
+    Lost(Error),
+    Restart,
+    Stopped,
+}
+
+fn error_needs_a_person(error: &Error) -> bool {
+    error.kind.is_fatal() || error.kind == ErrorKind::BadTerminal
+}
+
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(86_400)
+}
+
+/// Signs in (reusing a live session when there is one), picks the terminal and opens the stream.
+async fn connect(
+    client: Client,
+    config: SupervisorConfig,
+    session: Option<Session>,
+    mode: WsMode,
+    terminal: Option<String>,
+) -> Result<Connected, Failure> {
+    let fail = |session: Option<Session>| move |error: Error| Failure { session, error };
+    let reused = session.is_some();
+    let session = match session {
+        Some(session) => session,
+        None => client.login(&config.credentials).await.map_err(fail(None))?,
+    };
+    match establish(&session, &config, mode, terminal.as_deref()).await {
+        Ok(connected) => Ok(connected),
+        Err(e) if e.kind == ErrorKind::SessionLost && reused => {
+            tracing::info!("session expired; signing in again");
+            let fresh = client.login(&config.credentials).await.map_err(fail(None))?;
+            establish(&fresh, &config, mode, terminal.as_deref()).await.map_err(fail(Some(fresh)))
+        }
+        Err(e) if e.kind == ErrorKind::SessionLost => Err(fail(None)(e)),
+        Err(e) => Err(fail(Some(session))(e)),
+    }
+}
+
+async fn establish(
+    session: &Session,
+    config: &SupervisorConfig,
+    mode: WsMode,
+    wanted: Option<&str>,
+) -> Result<Connected, Error> {
+    let terminals = session.terminals().await?;
+    let terminal = match wanted {
+        Some(id) => terminals.iter().find(|t| t.terminal_id == id).cloned().ok_or_else(|| {
+            Error::new(ErrorKind::BadTerminal, format!("terminal {id} is not one of this user's terminals"))
+        })?,
+        None => {
+            terminals.first().cloned().ok_or_else(|| Error::new(ErrorKind::BadTerminal, "this user has no terminal"))?
+        }
+    };
+    let stream = EventStream::open(
+        session,
+        &config.listener_name,
+        &terminal.terminal_id,
+        mode,
+        config.listener_body,
+        config.stream,
+    )
+    .await?;
+    let online = Online { login: session.login_name().to_owned(), mode: stream.mode(), terminal, terminals };
+    Ok(Connected { session: session.clone(), stream, online })
+}
