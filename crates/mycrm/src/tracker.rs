@@ -33,8 +33,7 @@ pub enum CallState {
 }
 
 /// Why a call ended.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EndCause {
     Disconnect,
     Rejected,
@@ -50,6 +49,21 @@ pub enum EndCause {
 }
 
 impl EndCause {
+    /// The platform's name for the cause (`timedOut` for calls the tracker closed).
+    pub fn wire_name(&self) -> &str {
+        match self {
+            Self::Disconnect => "disconnect",
+            Self::Rejected => "rejected",
+            Self::Transferred => "transferred",
+            Self::Busy => "busy",
+            Self::NoAnswer => "noAnswer",
+            Self::Unavailable => "unavailable",
+            Self::Error => "error",
+            Self::TimedOut => "timedOut",
+            Self::Other(cause) => cause,
+        }
+    }
+
     fn from_wire(cause: Option<&str>) -> Self {
         match cause {
             Some("disconnect") | None => Self::Disconnect,

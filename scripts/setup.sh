@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing need, only where it is missing. Safe to rerun.
+#   system packages (Debian/Ubuntu): WebKitGTK, appindicator, Xvfb, D-Bus tools, dunst,
+#     gnome-keyring, WebKitWebDriver, xdotool, xclip, ImageMagick
+#   npm packages of ui/, and ui/dist (the pages the app embeds)
+#   tauri-driver (with --e2e)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_e2e=0
+[ "${1:-}" = "--e2e" ] && want_e2e=1
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "setup: cargo is missing; install Rust (https://rustup.rs) first" >&2
+    exit 1
+  fi
+fi
+
+packages=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev libayatana-appindicator3-dev
+  librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools webkit2gtk-driver imagemagick xdotool
+  xclip x11-utils nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  if [ "$p" = nodejs ] || [ "$p" = npm ]; then
+    command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue
+  fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The UI: npm packages when the lock file changed, then the pages the app embeds.
+stamp=ui/node_modules/.installed-lock
+if [ ! -f "$stamp" ] || ! cmp -s ui/package-lock.json "$stamp"; then
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  cp ui/package-lock.json "$stamp"
+fi
+if [ ! -f ui/dist/popup.html ] || [ -n "$(find ui/src ui/*.html -newer ui/dist/popup.html -print -quit)" ]; then
+  (cd ui && npm run --silent build >/dev/null)
+fi
+
+if [ "$want_e2e" = 1 ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  cargo install tauri-driver --locked --quiet
+fi

@@ -1,0 +1,18 @@
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+        "get_status",
+        "sign_in",
+        "select_terminal",
+        "sign_out",
+        "popup_calls",
+        "dismiss_call",
+        "copy_number",
+        "recent_calls",
+        "call_back",
+        "dial_text",
+        "get_settings",
+        "save_settings",
+        "close_window",
+    ])))
+    .expect("tauri build script");
+}

@@ -1,0 +1,96 @@
+//! The commands the UI invokes: each a few lines over the [`Controller`]. Arguments are
+//! checked here or by the controller; errors reach the UI as `{code, message}`.
+
+use tauri::{State, WebviewWindow};
+
+use crate::controller::Controller;
+use crate::settings::Settings;
+use crate::views::{AppError, CallView, DialOutcome, StatusView};
+
+/// Call ids are short strings of digits (possibly negative); anything else is refused.
+fn check_call_id(call_id: &str) -> Result<(), AppError> {
+    let plausible = !call_id.is_empty() && call_id.len() <= 64 && !call_id.chars().any(char::is_control);
+    if plausible { Ok(()) } else { Err(AppError::new("internal", "not a call id")) }
+}
+
+#[tauri::command]
+pub fn get_status(controller: State<'_, Controller>) -> StatusView {
+    controller.status()
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    controller: State<'_, Controller>,
+    server: String,
+    login: String,
+    password: String,
+    remember: bool,
+) -> Result<StatusView, AppError> {
+    controller.sign_in(&server, &login, password, remember).await
+}
+
+#[tauri::command]
+pub async fn select_terminal(controller: State<'_, Controller>, terminal_id: String) -> Result<StatusView, AppError> {
+    controller.select_terminal(&terminal_id).await
+}
+
+#[tauri::command]
+pub async fn sign_out(controller: State<'_, Controller>) -> Result<(), AppError> {
+    controller.sign_out().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn popup_calls(controller: State<'_, Controller>) -> Vec<CallView> {
+    controller.popup_calls()
+}
+
+#[tauri::command]
+pub fn dismiss_call(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
+    check_call_id(&call_id)?;
+    controller.dismiss_call(&call_id);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn copy_number(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
+    check_call_id(&call_id)?;
+    controller.copy_number(&call_id).await
+}
+
+/// The recent calls; looking at them marks the missed ones as seen.
+#[tauri::command]
+pub fn recent_calls(controller: State<'_, Controller>) -> Vec<CallView> {
+    controller.mark_missed_seen();
+    controller.recent_calls()
+}
+
+#[tauri::command]
+pub async fn call_back(controller: State<'_, Controller>, call_id: String) -> Result<DialOutcome, AppError> {
+    check_call_id(&call_id)?;
+    controller.call_back(&call_id).await
+}
+
+#[tauri::command]
+pub async fn dial_text(controller: State<'_, Controller>, text: String) -> Result<DialOutcome, AppError> {
+    controller.dial_text(&text).await
+}
+
+#[tauri::command]
+pub fn get_settings(controller: State<'_, Controller>) -> Settings {
+    controller.settings()
+}
+
+#[tauri::command]
+pub async fn save_settings(
+    controller: State<'_, Controller>,
+    settings: Settings,
+    password: Option<String>,
+) -> Result<Settings, AppError> {
+    controller.save_settings(settings, password).await
+}
+
+#[tauri::command]
+pub fn close_window(window: WebviewWindow) -> Result<(), AppError> {
+    window.destroy().map_err(|e| AppError::new("internal", e.to_string()))
+}

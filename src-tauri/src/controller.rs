@@ -1,0 +1,501 @@
+//! The app's one controller: owns the settings, the connection (a mycrm supervisor), the call
+//! board, and turns call updates into popups, notifications, tray changes and UI events.
+//! Tauri commands are thin calls into it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use mycrm::supervisor::{self, SupervisorConfig, SupervisorHandle};
+use mycrm::{CallTracker, Client, Credentials, Event, Password, Server};
+use tauri::{AppHandle, Emitter as _, Wry};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+
+use crate::board::{CallBoard, Notice};
+use crate::selection::{self, Source};
+use crate::settings::Settings;
+use crate::views::{AppError, CallView, DialOutcome, StatusView, TerminalView};
+use crate::{hotkey, notifier, popup, secrets, tray, windows};
+
+/// A second press on the hotkey for the same number within this time dials nothing.
+const REPEAT_GUARD: Duration = Duration::from_secs(3);
+
+/// Where settings and the password go.
+#[derive(Clone, Debug)]
+pub enum Persistence {
+    /// Settings file and keyring (normal use).
+    Stored(PathBuf),
+    /// Nothing is written (demo mode, scripted start without --remember).
+    Memory,
+}
+
+struct Inner {
+    settings: Settings,
+    status: StatusView,
+    board: CallBoard,
+    connection: Option<SupervisorHandle>,
+    /// Bumped at every (re)connection so tasks of an old one stop touching the state.
+    generation: u64,
+    last_dial: Option<(String, Instant)>,
+}
+
+/// Cheap to clone; all clones share one state.
+#[derive(Clone)]
+pub struct Controller {
+    app: AppHandle<Wry>,
+    persistence: Persistence,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl std::fmt::Debug for Controller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Controller").field("persistence", &self.persistence).finish_non_exhaustive()
+    }
+}
+
+impl Controller {
+    pub fn new(app: AppHandle<Wry>, settings: Settings, persistence: Persistence) -> Self {
+        let status = StatusView::signed_out(&settings.hotkey, settings.dnd);
+        let inner =
+            Inner { settings, status, board: CallBoard::default(), connection: None, generation: 0, last_dial: None };
+        Self { app, persistence, inner: Arc::new(Mutex::new(inner)) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn status(&self) -> StatusView {
+        self.lock().status.clone()
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.lock().settings.clone()
+    }
+
+    pub fn popup_calls(&self) -> Vec<CallView> {
+        self.lock().board.popup().to_vec()
+    }
+
+    pub fn recent_calls(&self) -> Vec<CallView> {
+        self.lock().board.recent()
+    }
+
+    /// Starts from the stored settings: connects silently when a password is in the keyring,
+    /// otherwise opens the sign-in window.
+    pub async fn start_from_storage(&self) {
+        let settings = self.settings();
+        if settings.server.is_empty() || settings.login.is_empty() {
+            windows::open_signin(&self.app);
+            return;
+        }
+        match secrets::load(&settings.server, &settings.login).await {
+            Ok(Some(password)) => {
+                if let Err(e) = self.connect(Credentials { login: settings.login.clone(), password }).await {
+                    tracing::warn!(error = %e, "cannot connect with the stored settings");
+                    windows::open_signin(&self.app);
+                }
+            }
+            Ok(None) => windows::open_signin(&self.app),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the keyring");
+                windows::open_signin(&self.app);
+            }
+        }
+    }
+
+    /// Checks the credentials against the server (showing its own reason when it refuses),
+    /// then connects and, when asked, remembers the password in the keyring.
+    ///
+    /// # Errors
+    ///
+    /// The server's refusal, an invalid address, or a keyring failure.
+    pub async fn sign_in(
+        &self,
+        server: &str,
+        login: &str,
+        password: String,
+        remember: bool,
+    ) -> Result<StatusView, AppError> {
+        let settings = Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ..self.settings() }
+            .validated()?;
+        if settings.login.is_empty() || password.is_empty() {
+            return Err(AppError::new("bad_credentials", "enter your login and password"));
+        }
+        let credentials = Credentials { login: settings.login.clone(), password: Password::new(password) };
+        let parsed = Server::parse(&settings.server)?;
+        let probe = Client::new(parsed)?.login(&credentials).await?;
+        let terminals = probe.terminals().await;
+        let _ = probe.logout().await;
+        let terminals = terminals?;
+        if remember {
+            if let Persistence::Stored(_) = self.persistence {
+                secrets::store(&settings.server, &settings.login, &credentials.password).await?;
+            }
+        }
+        let keep_terminal =
+            settings.terminal_id.as_ref().is_some_and(|id| terminals.iter().any(|t| &t.terminal_id == id));
+        let settings = Settings { terminal_id: if keep_terminal { settings.terminal_id } else { None }, ..settings };
+        self.persist(&settings)?;
+        self.lock().settings = settings;
+        self.connect(credentials).await?;
+        let mut status = self.status();
+        if status.terminals.is_empty() {
+            status.terminals = terminals.iter().map(TerminalView::from).collect();
+        }
+        Ok(status)
+    }
+
+    fn persist(&self, settings: &Settings) -> Result<(), AppError> {
+        match &self.persistence {
+            Persistence::Stored(path) => settings.save(path),
+            Persistence::Memory => Ok(()),
+        }
+    }
+
+    /// (Re)starts the connection with these credentials.
+    ///
+    /// # Errors
+    ///
+    /// An invalid server address in the settings.
+    pub async fn connect(&self, credentials: Credentials) -> Result<(), AppError> {
+        let settings = self.settings();
+        let server = Server::parse(&settings.server)?;
+        if server.is_plain_http() {
+            tracing::warn!("plain http server: the password travels unencrypted");
+        }
+        let mut config = SupervisorConfig::new(server, credentials);
+        config.terminal = settings.terminal_id.clone();
+        let (handle, events) = supervisor::spawn(config)?;
+        let (old, generation) = {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.status = StatusView {
+                server: Some(settings.server.clone()),
+                ..StatusView::signed_out(&settings.hotkey, settings.dnd)
+            };
+            inner.status.login = Some(settings.login.clone());
+            inner.status.state = crate::views::ConnectionState::Connecting;
+            (inner.connection.replace(handle.clone()), inner.generation)
+        };
+        if let Some(old) = old {
+            old.shutdown().await;
+        }
+        tauri::async_runtime::spawn(self.clone().follow_state(handle, generation));
+        tauri::async_runtime::spawn(self.clone().follow_calls(events, generation));
+        self.status_changed();
+        Ok(())
+    }
+
+    async fn follow_state(self, handle: SupervisorHandle, generation: u64) {
+        let mut states = handle.subscribe();
+        loop {
+            let state = states.borrow_and_update().clone();
+            {
+                let mut inner = self.lock();
+                if inner.generation != generation {
+                    return;
+                }
+                inner.status.apply(&state);
+                if let mycrm::ConnectionState::Online(online) = &state {
+                    inner.settings.terminal_id = Some(online.terminal.terminal_id.clone());
+                }
+            }
+            self.status_changed();
+            if states.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    async fn follow_calls(self, mut events: mpsc::Receiver<Event>, generation: u64) {
+        let mut tracker = CallTracker::default();
+        let mut next_expiry = Instant::now() + Duration::from_secs(30);
+        loop {
+            let departure = self.lock().board.next_departure();
+            let wake = departure.map_or(next_expiry, |d| d.min(next_expiry));
+            tokio::select! {
+                event = events.recv() => {
+                    let Some(event) = event else { return };
+                    if let Some(update) = tracker.apply(&event, Instant::now()) {
+                        self.on_update(&update.call, update.is_new, generation);
+                    }
+                }
+                () = sleep_until(wake) => {
+                    let now = Instant::now();
+                    if now >= next_expiry {
+                        for update in tracker.expire(now) {
+                            self.on_update(&update.call, false, generation);
+                        }
+                        next_expiry = now + Duration::from_secs(30);
+                    }
+                    let popup_changed = self.lock().board.tick(now);
+                    if popup_changed {
+                        self.popup_changed();
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_update(&self, call: &mycrm::Call, is_new: bool, generation: u64) {
+        let now = Instant::now();
+        let view = CallView::from_call(call, now, SystemTime::now());
+        let (change, settings) = {
+            let mut inner = self.lock();
+            if inner.generation != generation {
+                return;
+            }
+            let show_popup = inner.settings.popup_enabled && !inner.settings.dnd;
+            let linger = Duration::from_secs(u64::from(inner.settings.popup_linger_secs));
+            let change = inner.board.apply(view, is_new, show_popup, linger, now);
+            inner.status.missed_count = inner.board.missed_count();
+            (change, inner.settings.clone())
+        };
+        if change.popup {
+            self.popup_changed();
+        }
+        if change.recent {
+            let _ = self.app.emit("recent-calls-changed", self.recent_calls());
+        }
+        if change.tray {
+            self.status_changed();
+        }
+        match change.notice {
+            _ if settings.dnd => {}
+            Some(Notice::Incoming(call)) if settings.notify_incoming => {
+                tauri::async_runtime::spawn_blocking(move || notifier::incoming(&call));
+            }
+            Some(Notice::Missed(call)) if settings.notify_missed => {
+                let controller = self.clone();
+                let id = call.id.clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    notifier::missed(&call, move || {
+                        tauri::async_runtime::spawn(async move { controller.call_back_with_toast(&id).await });
+                    });
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn popup_changed(&self) {
+        let (calls, corner) = {
+            let inner = self.lock();
+            (inner.board.popup().to_vec(), inner.settings.popup_corner)
+        };
+        popup::show(&self.app, &calls, corner);
+    }
+
+    fn status_changed(&self) {
+        let (status, recent, ringing) = {
+            let inner = self.lock();
+            (inner.status.clone(), inner.board.recent(), inner.board.is_ringing())
+        };
+        tray::refresh(&self.app, &status, &recent, ringing);
+        let _ = self.app.emit("status-changed", &status);
+    }
+
+    /// Watches another terminal and remembers the choice.
+    ///
+    /// # Errors
+    ///
+    /// `not_signed_in`, or `bad_terminal` for an id not in the user's list.
+    pub async fn select_terminal(&self, terminal_id: &str) -> Result<StatusView, AppError> {
+        let (handle, settings) = {
+            let inner = self.lock();
+            let known = inner.status.terminals.is_empty() || inner.status.terminals.iter().any(|t| t.id == terminal_id);
+            if !known {
+                return Err(AppError::new("bad_terminal", format!("terminal {terminal_id} is not one of yours")));
+            }
+            let handle = inner.connection.clone().ok_or_else(not_signed_in)?;
+            (handle, Settings { terminal_id: Some(terminal_id.to_owned()), ..inner.settings.clone() })
+        };
+        self.persist(&settings)?;
+        self.lock().settings = settings;
+        handle.select_terminal(terminal_id).await;
+        Ok(self.status())
+    }
+
+    /// Stops the connection, forgets the stored password and the calls, opens the sign-in window.
+    pub async fn sign_out(&self) {
+        let (handle, settings) = {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.board.clear();
+            inner.status = StatusView::signed_out(&inner.settings.hotkey, inner.settings.dnd);
+            (inner.connection.take(), inner.settings.clone())
+        };
+        if let Some(handle) = handle {
+            handle.shutdown().await;
+        }
+        if let Persistence::Stored(_) = self.persistence {
+            if let Err(e) = secrets::forget(&settings.server, &settings.login).await {
+                tracing::warn!(error = %e, "cannot remove the stored password");
+            }
+        }
+        self.popup_changed();
+        self.status_changed();
+        windows::open_signin(&self.app);
+    }
+
+    /// Stops everything before the app exits.
+    pub async fn shutdown(&self) {
+        let handle = self.lock().connection.take();
+        if let Some(handle) = handle {
+            handle.shutdown().await;
+        }
+    }
+
+    /// Saves new settings and applies them at once (hotkey, dial rules, popup, reconnect when
+    /// the account changed).
+    ///
+    /// # Errors
+    ///
+    /// `invalid_settings` naming the field, `hotkey_taken`, `keyring`.
+    pub async fn save_settings(&self, new: Settings, password: Option<String>) -> Result<Settings, AppError> {
+        let new = new.validated()?;
+        let old = self.settings();
+        if new.hotkey != old.hotkey {
+            hotkey::register(&self.app, &new.hotkey, Some(&old.hotkey))?;
+        }
+        let account_changed = new.server != old.server || new.login != old.login;
+        let password = password.filter(|p| !p.is_empty()).map(Password::new);
+        if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
+            secrets::store(&new.server, &new.login, password).await?;
+        }
+        self.persist(&new)?;
+        let terminal_changed = new.terminal_id != old.terminal_id;
+        {
+            let mut inner = self.lock();
+            inner.settings = new.clone();
+            inner.status.hotkey = new.hotkey.clone();
+            inner.status.dnd = new.dnd;
+        }
+        if account_changed || password.is_some() {
+            let stored = match password {
+                Some(p) => Some(p),
+                None => secrets::load(&new.server, &new.login).await?,
+            };
+            match stored {
+                Some(password) => self.connect(Credentials { login: new.login.clone(), password }).await?,
+                None => windows::open_signin(&self.app),
+            }
+        } else if terminal_changed {
+            if let Some(id) = &new.terminal_id {
+                self.select_terminal(id).await?;
+            }
+        }
+        self.status_changed();
+        Ok(new)
+    }
+
+    pub fn set_dnd(&self, dnd: bool) {
+        let settings = {
+            let mut inner = self.lock();
+            inner.settings.dnd = dnd;
+            inner.status.dnd = dnd;
+            inner.settings.clone()
+        };
+        if let Err(e) = self.persist(&settings) {
+            tracing::warn!(error = %e, "cannot save do-not-disturb");
+        }
+        self.status_changed();
+    }
+
+    pub fn dismiss_call(&self, call_id: &str) {
+        let removed = self.lock().board.dismiss(call_id);
+        if removed {
+            self.popup_changed();
+        }
+    }
+
+    pub fn mark_missed_seen(&self) {
+        let changed = {
+            let mut inner = self.lock();
+            let changed = inner.board.mark_missed_seen();
+            inner.status.missed_count = 0;
+            changed
+        };
+        if changed {
+            self.status_changed();
+        }
+    }
+
+    /// Copies the call's number (E.164 when known) to the clipboard.
+    ///
+    /// # Errors
+    ///
+    /// `no_number` when the call is unknown or has no number.
+    pub async fn copy_number(&self, call_id: &str) -> Result<(), AppError> {
+        let number = self.lock().board.find(call_id).and_then(|c| c.callback_number().map(str::to_owned));
+        selection::copy(number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?).await
+    }
+
+    /// Finds the number in `text` and calls it from the watched terminal.
+    ///
+    /// # Errors
+    ///
+    /// Why nothing was dialed: no number, ambiguous, not signed in, the platform's refusal.
+    pub async fn dial_text(&self, text: &str) -> Result<DialOutcome, AppError> {
+        let (rules, handle) = {
+            let inner = self.lock();
+            (inner.settings.dial_rules()?, inner.connection.clone())
+        };
+        let destination = rules.destination(text)?;
+        let handle = handle.ok_or_else(not_signed_in)?;
+        {
+            let mut inner = self.lock();
+            let now = Instant::now();
+            if let Some((last, at)) = &inner.last_dial {
+                if *last == destination.dial && now.saturating_duration_since(*at) < REPEAT_GUARD {
+                    return Err(AppError::new("duplicate", format!("already calling {}", destination.display)));
+                }
+            }
+            inner.last_dial = Some((destination.dial.clone(), now));
+        }
+        handle.place_call(destination.dial.clone()).await?;
+        Ok(DialOutcome::from(&destination))
+    }
+
+    /// Calls back the party of a known call.
+    ///
+    /// # Errors
+    ///
+    /// As [`Controller::dial_text`]; `no_number` when the call has no number.
+    pub async fn call_back(&self, call_id: &str) -> Result<DialOutcome, AppError> {
+        let number = self.lock().board.find(call_id).and_then(|c| c.callback_number().map(str::to_owned));
+        self.dial_text(&number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?).await
+    }
+
+    pub async fn call_back_with_toast(&self, call_id: &str) {
+        toast_outcome(self.call_back(call_id).await);
+    }
+
+    /// Reads the selection (or clipboard) and dials what it holds, with a toast either way.
+    pub async fn dial_from(&self, source: Source) {
+        let outcome = match selection::read(source).await {
+            Ok(text) => self.dial_text(&text).await,
+            Err(e) => Err(e),
+        };
+        toast_outcome(outcome);
+    }
+}
+
+/// Tells the user what a dial did, in a notification.
+pub fn toast_outcome(outcome: Result<DialOutcome, AppError>) {
+    tauri::async_runtime::spawn_blocking(move || match outcome {
+        Ok(outcome) => notifier::toast(&outcome.display, "Your phone rings first, then the number is called."),
+        Err(e) => notifier::toast("Nothing dialed", &capitalise(&e.message)),
+    });
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn not_signed_in() -> AppError {
+    AppError::new("not_signed_in", "sign in first")
+}

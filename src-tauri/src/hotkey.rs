@@ -1,0 +1,52 @@
+//! The global "dial the selection" hotkey. A key another program holds is reported, never a crash.
+
+use tauri::{AppHandle, Manager as _, Runtime};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt as _, Shortcut, ShortcutState};
+
+use crate::controller::Controller;
+use crate::selection::Source;
+use crate::views::AppError;
+
+/// Parses an accelerator such as `Ctrl+Alt+D`.
+///
+/// # Errors
+///
+/// `invalid_settings` when it is not a valid key combination.
+pub fn parse(accelerator: &str) -> Result<Shortcut, AppError> {
+    accelerator
+        .parse::<Shortcut>()
+        .map_err(|e| AppError::new("invalid_settings", format!("hotkey {accelerator:?} is not a key combination: {e}")))
+}
+
+/// Registers `accelerator` (unregistering `previous`) to dial the selection. An empty
+/// accelerator means no hotkey.
+///
+/// # Errors
+///
+/// `invalid_settings` for a malformed key, `hotkey_taken` when another program holds it (the
+/// previous hotkey then stays in force).
+pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str, previous: Option<&str>) -> Result<(), AppError> {
+    let shortcuts = app.global_shortcut();
+    let old = previous.filter(|p| !p.is_empty() && *p != accelerator).and_then(|p| parse(p).ok());
+    if let Some(old) = old {
+        let _ = shortcuts.unregister(old);
+    }
+    if accelerator.is_empty() {
+        return Ok(());
+    }
+    let shortcut = parse(accelerator)?;
+    let result = shortcuts.on_shortcut(shortcut, |app, _shortcut, event| {
+        if event.state == ShortcutState::Pressed {
+            if let Some(controller) = app.try_state::<Controller>() {
+                let controller = controller.inner().clone();
+                tauri::async_runtime::spawn(async move { controller.dial_from(Source::Selection).await });
+            }
+        }
+    });
+    result.map_err(|e| {
+        if let (Some(_), Some(previous)) = (old, previous) {
+            let _ = register(app, previous, None);
+        }
+        AppError::new("hotkey_taken", format!("the hotkey {accelerator} is taken by another program: {e}"))
+    })
+}

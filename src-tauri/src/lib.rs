@@ -1,0 +1,245 @@
+//! istra-tray: a tray app for desk workers on a Centile Istra PBX. It pops up incoming calls
+//! and dials the selected number on a hotkey, through the myCrm API (crate `mycrm`).
+//!
+//! # Layout
+//!
+//! - [`controller`]: the one controller (settings, connection, calls → popups, tray, notifications).
+//! - [`board`]: what is shown about calls, decided without windows (pure).
+//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
+//! - [`commands`]: the UI's commands, thin over the controller.
+//! - [`tray`], [`popup`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
+//!   [`settings`]: one desktop concern each.
+
+pub mod board;
+pub mod commands;
+pub mod controller;
+pub mod hotkey;
+pub mod notifier;
+pub mod popup;
+pub mod secrets;
+pub mod selection;
+pub mod settings;
+pub mod tray;
+pub mod views;
+pub mod windows;
+
+use std::io::BufRead as _;
+
+use clap::{Parser, Subcommand};
+use controller::{Controller, Persistence};
+use mycrm::{Credentials, Password};
+use mycrm_sim::{Scenario, Sim, SimConfig};
+use settings::Settings;
+use tauri::{AppHandle, Manager as _, RunEvent, Wry};
+
+/// Incoming-call popups and dial-the-selection for Centile Istra.
+#[derive(Debug, Parser)]
+#[command(name = "istra-tray", version)]
+struct Cli {
+    /// Run against a built-in simulator with a stream of demo calls (no server, no account).
+    #[arg(long, conflicts_with_all = ["server", "login"])]
+    demo: bool,
+    /// Sign in to this server without the sign-in window (with --login and --password-stdin).
+    #[arg(long, requires_all = ["login", "password_stdin"])]
+    server: Option<String>,
+    #[arg(long, requires = "server")]
+    login: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long, requires = "server")]
+    password_stdin: bool,
+    /// Terminal id to watch (default: the stored choice, else the first terminal).
+    #[arg(long)]
+    terminal: Option<String>,
+    /// With --server: store the settings and the password (keyring) for later starts.
+    #[arg(long, requires = "server")]
+    remember: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Dial the number found in TEXT (through the running instance when there is one).
+    Dial { text: String },
+}
+
+/// How this start signs in.
+enum Start {
+    Stored,
+    Scripted { settings: Box<Settings>, credentials: Credentials, remember: bool },
+    Demo,
+}
+
+/// Keeps the demo simulator running for the life of the app.
+struct DemoServer {
+    _sim: Sim,
+}
+
+pub fn run() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,istra_tray=info,mycrm=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let start = match start_from(&cli) {
+        Ok(start) => start,
+        Err(message) => {
+            eprintln!("istra-tray: {message}");
+            std::process::exit(2);
+        }
+    };
+    let dial = cli.command.map(|Command::Dial { text }| text);
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(on_second_start))
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_status,
+            commands::sign_in,
+            commands::select_terminal,
+            commands::sign_out,
+            commands::popup_calls,
+            commands::dismiss_call,
+            commands::copy_number,
+            commands::recent_calls,
+            commands::call_back,
+            commands::dial_text,
+            commands::get_settings,
+            commands::save_settings,
+            commands::close_window,
+        ])
+        .setup(move |app| {
+            setup(app.handle(), start, dial);
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("istra-tray: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|_app, event| {
+        // A tray app lives on when its last window closes; only Quit ends it.
+        if let RunEvent::ExitRequested { api, code: None, .. } = event {
+            api.prevent_exit();
+        }
+    });
+}
+
+fn start_from(cli: &Cli) -> Result<Start, String> {
+    if cli.demo {
+        return Ok(Start::Demo);
+    }
+    let (Some(server), Some(login)) = (&cli.server, &cli.login) else { return Ok(Start::Stored) };
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    let settings = Settings {
+        server: server.clone(),
+        login: login.clone(),
+        terminal_id: cli.terminal.clone(),
+        ..Settings::load(&settings::default_path())
+    }
+    .validated()
+    .map_err(|e| e.message)?;
+    Ok(Start::Scripted {
+        credentials: Credentials { login: login.clone(), password: Password::new(password) },
+        settings: Box::new(settings),
+        remember: cli.remember,
+    })
+}
+
+fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
+    let path = settings::default_path();
+    let (controller, credentials) = match start {
+        Start::Stored => (Controller::new(app.clone(), Settings::load(&path), Persistence::Stored(path)), None),
+        Start::Scripted { settings, credentials, remember } => {
+            let persistence = if remember { Persistence::Stored(path) } else { Persistence::Memory };
+            (Controller::new(app.clone(), *settings, persistence), Some((credentials, remember)))
+        }
+        Start::Demo => match start_demo(app) {
+            Ok(settings) => (
+                Controller::new(app.clone(), settings, Persistence::Memory),
+                Some((Credentials::new("alice", "secret"), false)),
+            ),
+            Err(e) => {
+                eprintln!("istra-tray: cannot start the demo simulator: {e}");
+                std::process::exit(1);
+            }
+        },
+    };
+    app.manage(controller.clone());
+    if let Err(e) = tray::create(app, &controller.status()) {
+        tracing::warn!(error = %e, "no tray icon on this desktop");
+    }
+    let hotkey = controller.settings().hotkey;
+    if let Err(e) = hotkey::register(app, &hotkey, None) {
+        tracing::warn!(error = %e, "hotkey not registered");
+        tauri::async_runtime::spawn_blocking(move || notifier::toast("Hotkey not available", &e.message));
+    }
+    tauri::async_runtime::spawn(async move {
+        match credentials {
+            None => controller.start_from_storage().await,
+            Some((credentials, remember)) => {
+                let settings = controller.settings();
+                if remember {
+                    if let Err(e) = remember_scripted(&settings, &credentials).await {
+                        tracing::warn!(error = %e, "cannot store the settings");
+                    }
+                }
+                if let Err(e) = controller.connect(credentials).await {
+                    tracing::warn!(error = %e, "cannot connect");
+                }
+            }
+        }
+        if let Some(text) = dial {
+            dial_and_tell(&controller, &text).await;
+        }
+    });
+}
+
+async fn remember_scripted(settings: &Settings, credentials: &Credentials) -> Result<(), views::AppError> {
+    secrets::store(&settings.server, &settings.login, &credentials.password).await?;
+    settings.save(&settings::default_path())
+}
+
+fn start_demo(app: &AppHandle<Wry>) -> std::io::Result<Settings> {
+    // The simulator's tasks must start inside the async runtime.
+    let sim = tauri::async_runtime::block_on(async {
+        let sim = Sim::start(SimConfig { simulate_outgoing: true, ..SimConfig::default() }).await?;
+        let control = sim.control();
+        if let Some(terminal) = control.default_terminal() {
+            control.spawn_scenario(&terminal, Scenario::Demo);
+        }
+        Ok::<_, std::io::Error>(sim)
+    })?;
+    let settings = Settings { server: sim.base_url(), login: "alice".into(), terminal_id: None, ..Settings::default() };
+    tracing::info!(server = %settings.server, "demo simulator running");
+    app.manage(DemoServer { _sim: sim });
+    Ok(settings)
+}
+
+async fn dial_and_tell(controller: &Controller, text: &str) {
+    controller::toast_outcome(controller.dial_text(text).await);
+}
+
+/// A second start hands over to this one: `dial TEXT` dials, anything else opens the window.
+fn on_second_start(app: &AppHandle<Wry>, argv: Vec<String>, _cwd: String) {
+    let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
+    match Cli::try_parse_from(&argv).map(|cli| cli.command) {
+        Ok(Some(Command::Dial { text })) => {
+            tauri::async_runtime::spawn(async move { dial_and_tell(&controller, &text).await });
+        }
+        _ => windows::open_main(app, "recent"),
+    }
+}

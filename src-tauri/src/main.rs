@@ -1,0 +1,3 @@
+fn main() {
+    istra_tray::run()
+}

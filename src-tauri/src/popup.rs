@@ -1,0 +1,108 @@
+//! The incoming-call popup: one small always-on-top window in a screen corner, holding a card
+//! per call, created when a call arrives and closed when the last card leaves (an idle app
+//! keeps no webview alive).
+
+use tauri::{
+    AppHandle, Emitter as _, LogicalPosition, LogicalSize, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder,
+};
+
+use crate::settings::PopupCorner;
+use crate::views::CallView;
+
+pub const LABEL: &str = "popup";
+const WIDTH: f64 = 340.0;
+/// The popup page draws each call card exactly this tall.
+const CARD_HEIGHT: f64 = 110.0;
+const MARGIN: f64 = 16.0;
+const MAX_VISIBLE_CARDS: usize = 4;
+
+fn height(cards: usize) -> f64 {
+    CARD_HEIGHT * cards.clamp(1, MAX_VISIBLE_CARDS) as f64
+}
+
+/// Where the window goes on a screen of `screen` logical size at `origin`.
+pub fn place(corner: PopupCorner, origin: (f64, f64), screen: (f64, f64), size: (f64, f64)) -> (f64, f64) {
+    let left = origin.0 + MARGIN;
+    let right = origin.0 + (screen.0 - size.0 - MARGIN).max(0.0);
+    let top = origin.1 + MARGIN;
+    let bottom = origin.1 + (screen.1 - size.1 - MARGIN).max(0.0);
+    match corner {
+        PopupCorner::TopLeft => (left, top),
+        PopupCorner::TopRight => (right, top),
+        PopupCorner::BottomLeft => (left, bottom),
+        PopupCorner::BottomRight => (right, bottom),
+    }
+}
+
+fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
+    let monitor = app.primary_monitor().ok().flatten();
+    let (origin, screen) = monitor.map_or(((0.0, 0.0), (1280.0, 800.0)), |m| {
+        let scale = m.scale_factor();
+        let origin = m.position().to_logical::<f64>(scale);
+        let screen = m.size().to_logical::<f64>(scale);
+        ((origin.x, origin.y), (screen.width, screen.height))
+    });
+    place(corner, origin, screen, size)
+}
+
+/// Shows `calls` (newest first) in the popup, opening, resizing or closing it as needed.
+pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCorner) {
+    let existing = app.get_webview_window(LABEL);
+    if calls.is_empty() {
+        if let Some(window) = existing {
+            if let Err(e) = window.destroy() {
+                tracing::warn!(error = %e, "cannot close the popup");
+            }
+        }
+        return;
+    }
+    let size = (WIDTH, height(calls.len()));
+    let (x, y) = position(app, corner, size);
+    match existing {
+        Some(window) => {
+            let _ = window.set_size(LogicalSize::new(size.0, size.1));
+            let _ = window.set_position(LogicalPosition::new(x, y));
+            let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
+        }
+        None => {
+            // The page pulls the calls when it loads: an event sent now would be lost.
+            let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
+                .title("Incoming call")
+                .inner_size(size.0, size.1)
+                .position(x, y)
+                .always_on_top(true)
+                .visible_on_all_workspaces(true)
+                .decorations(false)
+                .skip_taskbar(true)
+                .resizable(false)
+                .focused(false)
+                .focusable(false)
+                .build();
+            if let Err(e) = built {
+                tracing::warn!(error = %e, "cannot open the popup");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_popup_sits_in_the_chosen_corner_inside_the_screen() {
+        let screen = (1280.0, 800.0);
+        let size = (340.0, 110.0);
+        assert_eq!(place(PopupCorner::TopRight, (0.0, 0.0), screen, size), (924.0, 16.0));
+        assert_eq!(place(PopupCorner::BottomLeft, (0.0, 0.0), screen, size), (16.0, 674.0));
+        assert_eq!(place(PopupCorner::BottomRight, (1280.0, 0.0), screen, size), (2204.0, 674.0));
+        assert_eq!(place(PopupCorner::TopLeft, (0.0, 0.0), (100.0, 100.0), size), (16.0, 16.0));
+    }
+
+    #[test]
+    fn the_window_grows_with_the_stack_up_to_four_cards() {
+        assert_eq!(height(1), 110.0);
+        assert_eq!(height(2), 220.0);
+        assert_eq!(height(9), height(4));
+    }
+}

@@ -1,0 +1,201 @@
+//! The user's settings: a JSON file in the OS config directory. The password is never here
+//! (it lives in the keyring, see [`crate::secrets`]).
+
+use std::path::{Path, PathBuf};
+
+use mycrm::dial::DialRules;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::views::AppError;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum PopupCorner {
+    TopLeft,
+    #[default]
+    TopRight,
+    BottomLeft,
+    BottomRight,
+}
+
+/// Everything the user can change. Unknown or missing fields in the file take their defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Settings {
+    pub server: String,
+    pub login: String,
+    pub terminal_id: Option<String>,
+    pub hotkey: String,
+    pub popup_enabled: bool,
+    pub popup_corner: PopupCorner,
+    pub popup_linger_secs: u32,
+    pub notify_incoming: bool,
+    pub notify_missed: bool,
+    pub default_country: String,
+    pub outside_line_prefix: Option<String>,
+    pub start_at_login: bool,
+    pub dnd: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: String::new(),
+            login: String::new(),
+            terminal_id: None,
+            hotkey: "Ctrl+Alt+D".to_owned(),
+            popup_enabled: true,
+            popup_corner: PopupCorner::default(),
+            popup_linger_secs: 5,
+            notify_incoming: true,
+            notify_missed: true,
+            default_country: "FR".to_owned(),
+            outside_line_prefix: None,
+            start_at_login: false,
+            dnd: false,
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::new("invalid_settings", message)
+}
+
+impl Settings {
+    /// The dial rules these settings describe.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_settings` for an unknown country or a prefix that is not digits.
+    pub fn dial_rules(&self) -> Result<DialRules, AppError> {
+        DialRules::new(&self.default_country)
+            .and_then(|rules| rules.with_outside_line_prefix(self.outside_line_prefix.as_deref()))
+            .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Checks every field; returns the settings trimmed.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_settings` naming the first wrong field.
+    pub fn validated(mut self) -> Result<Self, AppError> {
+        self.server = self.server.trim().to_owned();
+        self.login = self.login.trim().to_owned();
+        self.hotkey = self.hotkey.trim().to_owned();
+        self.default_country = self.default_country.trim().to_ascii_uppercase();
+        self.outside_line_prefix = self.outside_line_prefix.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        self.terminal_id = self.terminal_id.filter(|t| !t.trim().is_empty());
+        if !self.server.is_empty() {
+            mycrm::Server::parse(&self.server).map_err(|e| invalid(format!("server: {}", e.message)))?;
+        }
+        if self.login.chars().any(char::is_control) || self.login.len() > 256 {
+            return Err(invalid("login: not a valid login"));
+        }
+        if !(1..=120).contains(&self.popup_linger_secs) {
+            return Err(invalid("popup linger: between 1 and 120 seconds"));
+        }
+        if !self.hotkey.is_empty() {
+            crate::hotkey::parse(&self.hotkey).map_err(|e| invalid(format!("hotkey: {}", e.message)))?;
+        }
+        self.dial_rules()?;
+        Ok(self)
+    }
+
+    /// Reads the settings file; a missing file gives the defaults, a broken one too (logged).
+    pub fn load(path: &Path) -> Self {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str::<Self>(&text)
+                .map_err(|e| tracing::warn!(path = %path.display(), error = %e, "settings unreadable; using defaults"))
+                .and_then(|s| s.validated().map_err(|e| tracing::warn!(error = %e, "settings invalid; using defaults")))
+                .unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "cannot read settings; using defaults");
+                Self::default()
+            }
+        }
+    }
+
+    /// Writes the settings atomically (temporary file, then rename).
+    ///
+    /// # Errors
+    ///
+    /// `internal` when the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<(), AppError> {
+        let fail = |e: std::io::Error| AppError::new("internal", format!("cannot save settings: {e}"));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(|e| AppError::new("internal", e.to_string()))?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text).map_err(fail)?;
+        std::fs::rename(&tmp, path).map_err(fail)
+    }
+}
+
+/// `<config dir>/istra-tray/settings.json`.
+pub fn default_path() -> PathBuf {
+    dirs::config_dir().unwrap_or_else(std::env::temp_dir).join("istra-tray").join("settings.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_a_save_and_load() {
+        let dir = std::env::temp_dir().join(format!("istra-settings-{}", std::process::id()));
+        let path = dir.join("settings.json");
+        let settings = Settings {
+            server: "https://pbx.example.com".into(),
+            login: "alice".into(),
+            terminal_id: Some("5985841581756135024".into()),
+            outside_line_prefix: Some("0".into()),
+            ..Settings::default()
+        };
+        settings.save(&path).expect("saved");
+        assert_eq!(Settings::load(&path), settings);
+        let text = std::fs::read_to_string(&path).expect("file");
+        assert!(!text.to_lowercase().contains("password"), "no password field on disk");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_broken_or_missing_file_gives_the_defaults() {
+        let dir = std::env::temp_dir().join(format!("istra-settings-broken-{}", std::process::id()));
+        let path = dir.join("settings.json");
+        assert_eq!(Settings::load(&path), Settings::default());
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(&path, "{not json").expect("written");
+        assert_eq!(Settings::load(&path), Settings::default());
+        std::fs::write(&path, r#"{"login":"bob","unknownField":1}"#).expect("written");
+        assert_eq!(Settings::load(&path).login, "bob");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn validation_names_the_wrong_field() {
+        let bad = [
+            Settings { server: "ftp://x".into(), ..Settings::default() },
+            Settings { popup_linger_secs: 0, ..Settings::default() },
+            Settings { default_country: "XX".into(), ..Settings::default() },
+            Settings { outside_line_prefix: Some("9a".into()), ..Settings::default() },
+            Settings { hotkey: "Ctrl+Banana".into(), ..Settings::default() },
+        ];
+        for settings in bad {
+            let e = settings.clone().validated().expect_err("refused");
+            assert_eq!(e.code, "invalid_settings", "{settings:?}");
+        }
+        let ok =
+            Settings { default_country: " de ".into(), outside_line_prefix: Some(" ".into()), ..Settings::default() }
+                .validated()
+                .expect("valid");
+        assert_eq!(ok.default_country, "DE");
+        assert_eq!(ok.outside_line_prefix, None);
+        let no_hotkey = Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
+        assert_eq!(no_hotkey.hotkey, "");
+    }
+}

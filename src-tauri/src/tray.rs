@@ -1,0 +1,260 @@
+//! The tray icon and its menu, rebuilt whenever what it shows changes.
+
+use std::sync::Mutex;
+
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager as _, Wry};
+
+use crate::controller::Controller;
+use crate::selection::Source;
+use crate::views::{CallView, ConnectionState, StatusView};
+use crate::windows;
+
+const TRAY_ID: &str = "istra-tray";
+
+/// The icon for each state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrayIcon {
+    Online,
+    Connecting,
+    Offline,
+    Ringing,
+    Missed,
+}
+
+impl TrayIcon {
+    pub fn for_status(status: &StatusView, ringing: bool) -> Self {
+        match status.state {
+            _ if ringing => Self::Ringing,
+            _ if status.missed_count > 0 => Self::Missed,
+            ConnectionState::Online => Self::Online,
+            ConnectionState::Connecting | ConnectionState::Reconnecting => Self::Connecting,
+            ConnectionState::SignedOut | ConnectionState::Failed | ConnectionState::Stopped => Self::Offline,
+        }
+    }
+
+    fn png(self) -> &'static [u8] {
+        match self {
+            Self::Online => include_bytes!("../../icons/tray-online.png"),
+            Self::Connecting => include_bytes!("../../icons/tray-connecting.png"),
+            Self::Offline => include_bytes!("../../icons/tray-offline.png"),
+            Self::Ringing => include_bytes!("../../icons/tray-ringing.png"),
+            Self::Missed => include_bytes!("../../icons/tray-missed.png"),
+        }
+    }
+}
+
+/// Menu text from outside data: one line, no bidi overrides, `&` not taken as a mnemonic,
+/// and short.
+pub fn menu_text(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .take(60)
+        .collect();
+    clean.replace('&', "&&")
+}
+
+fn recent_line(call: &CallView) -> String {
+    let who = call.title();
+    let number = call.number_display.as_deref().filter(|n| *n != who);
+    let mut line = match number {
+        Some(n) => format!("{who} — {n}"),
+        None => who.to_owned(),
+    };
+    if call.missed {
+        line.push_str(" (missed)");
+    }
+    menu_text(&line)
+}
+
+/// What the menu shows; the menu is rebuilt only when this changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Model {
+    status: StatusView,
+    recent: Vec<(String, String)>,
+    icon: TrayIcon,
+}
+
+static SHOWN: Mutex<Option<Model>> = Mutex::new(None);
+
+fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
+    let status = &model.status;
+    let mut summary = status.summary();
+    if status.missed_count > 0 {
+        summary.push_str(&format!(" · {} missed", status.missed_count));
+    }
+    let online = status.state == ConnectionState::Online;
+    let state_line = MenuItem::with_id(app, "status", menu_text(&summary), false, None::<&str>)?;
+    let dial_label = match status.hotkey.as_str() {
+        "" => "Dial selection".to_owned(),
+        key => format!("Dial selection ({key})"),
+    };
+    let dial_selection = MenuItem::with_id(app, "dial-selection", dial_label, online, None::<&str>)?;
+    let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", "Dial clipboard", online, None::<&str>)?;
+    let recent_items: Vec<MenuItem<Wry>> = if model.recent.is_empty() {
+        vec![MenuItem::with_id(app, "recent-none", "No calls yet", false, None::<&str>)?]
+    } else {
+        model
+            .recent
+            .iter()
+            .map(|(id, line)| MenuItem::with_id(app, format!("recent:{id}"), line, online, None::<&str>))
+            .collect::<tauri::Result<_>>()?
+    };
+    let recent_refs: Vec<&dyn IsMenuItem<Wry>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
+    let recent = Submenu::with_id_and_items(app, "recent", "Recent calls", true, &recent_refs)?;
+    let selected = status.terminal.as_ref().map(|t| t.id.as_str());
+    let terminal_items: Vec<CheckMenuItem<Wry>> = status
+        .terminals
+        .iter()
+        .map(|t| {
+            let checked = Some(t.id.as_str()) == selected;
+            CheckMenuItem::with_id(app, format!("terminal:{}", t.id), menu_text(&t.name), true, checked, None::<&str>)
+        })
+        .collect::<tauri::Result<_>>()?;
+    let terminal_refs: Vec<&dyn IsMenuItem<Wry>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
+    let terminals =
+        Submenu::with_id_and_items(app, "terminal", "Terminal", !terminal_items.is_empty(), &terminal_refs)?;
+    let dnd = CheckMenuItem::with_id(app, "dnd", "Do not disturb", true, status.dnd, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", "Open…", true, None::<&str>)?;
+    let settings = MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?;
+    let signed_in = status.state != ConnectionState::SignedOut;
+    let sign = if signed_in {
+        MenuItem::with_id(app, "sign-out", "Sign out", true, None::<&str>)?
+    } else {
+        MenuItem::with_id(app, "sign-in", "Sign in…", true, None::<&str>)?
+    };
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let separator = || PredefinedMenuItem::separator(app);
+    Menu::with_items(
+        app,
+        &[
+            &state_line,
+            &separator()?,
+            &dial_selection,
+            &dial_clipboard,
+            &recent,
+            &separator()?,
+            &terminals,
+            &dnd,
+            &separator()?,
+            &open,
+            &settings,
+            &sign,
+            &quit,
+        ],
+    )
+}
+
+/// Creates the tray icon (signed out).
+///
+/// # Errors
+///
+/// When the desktop has no way to show a tray icon.
+pub fn create(app: &AppHandle<Wry>, status: &StatusView) -> tauri::Result<()> {
+    let model = Model { status: status.clone(), recent: Vec::new(), icon: TrayIcon::for_status(status, false) };
+    let menu = build_menu(app, &model)?;
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(Image::from_bytes(model.icon.png())?)
+        .tooltip(menu_text(&status.summary()))
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(on_menu_event)
+        .build(app)?;
+    *SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(model);
+    Ok(())
+}
+
+/// Brings the icon, tooltip and menu up to date.
+pub fn refresh(app: &AppHandle<Wry>, status: &StatusView, recent: &[CallView], ringing: bool) {
+    let model = Model {
+        status: status.clone(),
+        recent: recent.iter().map(|c| (c.id.clone(), recent_line(c))).collect(),
+        icon: TrayIcon::for_status(status, ringing),
+    };
+    let mut shown = SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if shown.as_ref() == Some(&model) {
+        return;
+    }
+    let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
+    let result = (|| {
+        if shown.as_ref().map(|m| m.icon) != Some(model.icon) {
+            tray.set_icon(Some(Image::from_bytes(model.icon.png())?))?;
+        }
+        tray.set_tooltip(Some(menu_text(&status.summary())))?;
+        tray.set_menu(Some(build_menu(app, &model)?))
+    })();
+    match result {
+        Ok(()) => *shown = Some(model),
+        Err(e) => tracing::warn!(error = %e, "cannot update the tray"),
+    }
+}
+
+fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
+    let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
+    let id = event.id().as_ref().to_owned();
+    match id.as_str() {
+        "dial-selection" => spawn(async move { controller.dial_from(Source::Selection).await }),
+        "dial-clipboard" => spawn(async move { controller.dial_from(Source::Clipboard).await }),
+        "dnd" => controller.set_dnd(!controller.settings().dnd),
+        "open" => {
+            controller.mark_missed_seen();
+            windows::open_main(app, "recent");
+        }
+        "settings" => windows::open_main(app, "settings"),
+        "sign-in" => windows::open_signin(app),
+        "sign-out" => spawn(async move { controller.sign_out().await }),
+        "quit" => {
+            let app = app.clone();
+            spawn(async move {
+                controller.shutdown().await;
+                app.exit(0);
+            });
+        }
+        other => {
+            if let Some(call_id) = other.strip_prefix("recent:") {
+                let call_id = call_id.to_owned();
+                spawn(async move { controller.call_back_with_toast(&call_id).await });
+            } else if let Some(terminal) = other.strip_prefix("terminal:") {
+                let terminal = terminal.to_owned();
+                spawn(async move {
+                    if let Err(e) = controller.select_terminal(&terminal).await {
+                        tracing::warn!(error = %e, "cannot switch terminal");
+                    }
+                });
+            }
+        }
+    }
+}
+
+fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+    tauri::async_runtime::spawn(task);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_text_neutralises_outside_data() {
+        assert_eq!(menu_text("AT&T"), "AT&&T");
+        assert_eq!(menu_text("evil\u{202E}gnp.exe\nline"), "evilgnp.exeline");
+        assert_eq!(menu_text(&"x".repeat(500)).len(), 60);
+    }
+
+    #[test]
+    fn the_icon_tells_ringing_then_missed_then_the_connection() {
+        let mut status = StatusView::signed_out("Ctrl+Alt+D", false);
+        assert_eq!(TrayIcon::for_status(&status, false), TrayIcon::Offline);
+        status.state = ConnectionState::Online;
+        assert_eq!(TrayIcon::for_status(&status, false), TrayIcon::Online);
+        status.missed_count = 2;
+        assert_eq!(TrayIcon::for_status(&status, false), TrayIcon::Missed);
+        assert_eq!(TrayIcon::for_status(&status, true), TrayIcon::Ringing);
+        status.missed_count = 0;
+        status.state = ConnectionState::Reconnecting;
+        assert_eq!(TrayIcon::for_status(&status, false), TrayIcon::Connecting);
+    }
+}

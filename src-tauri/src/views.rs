@@ -1,0 +1,329 @@
+//! What the UI receives: plain data with camelCase fields, generated into `ui/src/bindings` by
+//! ts-rs (`cargo test -p istra-tray export_bindings`), and errors as `{code, message}`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mycrm::dial::{Destination, DialError};
+use mycrm::{Call, CallState, CallType, Direction, Terminal};
+use serde::Serialize;
+use tokio::time::Instant;
+use ts_rs::TS;
+
+/// An error as the UI sees it: a stable code and a sentence for the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[ts(export)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Self { code: code.to_owned(), message: message.into() }
+    }
+}
+
+impl From<mycrm::Error> for AppError {
+    fn from(e: mycrm::Error) -> Self {
+        Self::new(e.kind.code(), e.to_string())
+    }
+}
+
+impl From<DialError> for AppError {
+    fn from(e: DialError) -> Self {
+        let code = match e {
+            DialError::NoNumber => "no_number",
+            DialError::Invalid(_) => "invalid_number",
+            DialError::Ambiguous(_) => "ambiguous_number",
+            DialError::TooLong => "too_long",
+            DialError::UnknownCountry(_) | DialError::BadPrefix => "invalid_settings",
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TerminalView {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<&Terminal> for TerminalView {
+    fn from(t: &Terminal) -> Self {
+        Self { id: t.terminal_id.clone(), name: t.describe().to_owned() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConnectionState {
+    SignedOut,
+    Connecting,
+    Online,
+    Reconnecting,
+    Failed,
+    Stopped,
+}
+
+/// The connection as the tray, the status line and the sign-in window show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StatusView {
+    pub state: ConnectionState,
+    pub login: Option<String>,
+    pub server: Option<String>,
+    pub terminal: Option<TerminalView>,
+    pub terminals: Vec<TerminalView>,
+    pub detail: Option<String>,
+    pub error: Option<AppError>,
+    #[ts(type = "number | null")]
+    pub retry_in_ms: Option<u64>,
+    pub dnd: bool,
+    pub missed_count: u32,
+    pub hotkey: String,
+}
+
+impl StatusView {
+    pub fn signed_out(hotkey: &str, dnd: bool) -> Self {
+        Self {
+            state: ConnectionState::SignedOut,
+            login: None,
+            server: None,
+            terminal: None,
+            terminals: Vec::new(),
+            detail: None,
+            error: None,
+            retry_in_ms: None,
+            dnd,
+            missed_count: 0,
+            hotkey: hotkey.to_owned(),
+        }
+    }
+
+    /// Folds a supervisor state into the view, keeping the terminal list of the last connection.
+    pub fn apply(&mut self, state: &mycrm::ConnectionState) {
+        use mycrm::ConnectionState as S;
+        self.error = None;
+        self.retry_in_ms = None;
+        self.detail = None;
+        match state {
+            S::Connecting => self.state = ConnectionState::Connecting,
+            S::Online(online) => {
+                self.state = ConnectionState::Online;
+                self.login = Some(online.login.clone());
+                self.terminal = Some(TerminalView::from(&online.terminal));
+                self.terminals = online.terminals.iter().map(TerminalView::from).collect();
+            }
+            S::Reconnecting { delay, reason, .. } => {
+                self.state = ConnectionState::Reconnecting;
+                self.retry_in_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+                self.detail = Some(reason.to_string());
+                self.error = Some(reason.clone().into());
+            }
+            S::Failed(e) => {
+                self.state = ConnectionState::Failed;
+                self.detail = Some(e.to_string());
+                self.error = Some(e.clone().into());
+            }
+            S::Stopped => self.state = ConnectionState::Stopped,
+        }
+    }
+
+    /// One line for the tray menu and tooltip.
+    pub fn summary(&self) -> String {
+        let who = match (&self.login, &self.terminal) {
+            (Some(login), Some(t)) => format!("{login} on {}", t.name),
+            (Some(login), None) => login.clone(),
+            _ => String::new(),
+        };
+        let state = match self.state {
+            ConnectionState::SignedOut => "Signed out".to_owned(),
+            ConnectionState::Connecting => "Connecting…".to_owned(),
+            ConnectionState::Online => "Online".to_owned(),
+            ConnectionState::Reconnecting => match self.retry_in_ms {
+                Some(ms) => format!("Reconnecting in {} s", ms.div_ceil(1000)),
+                None => "Reconnecting…".to_owned(),
+            },
+            ConnectionState::Failed => "Failed".to_owned(),
+            ConnectionState::Stopped => "Stopped".to_owned(),
+        };
+        if who.is_empty() { state } else { format!("{state} — {who}") }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CallStateView {
+    Ringing,
+    Talking,
+    Held,
+    Ended,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum DirectionView {
+    Incoming,
+    Outgoing,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CallTypeView {
+    Internal,
+    External,
+}
+
+/// A call as popups, the tray and the history show it. Times are Unix milliseconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallView {
+    pub id: String,
+    pub direction: DirectionView,
+    pub call_type: Option<CallTypeView>,
+    pub number: Option<String>,
+    /// The number formatted for people ("+33 1 23 45 67 89") when it is a valid E.164 one.
+    pub number_display: Option<String>,
+    pub e164: Option<String>,
+    pub label: Option<String>,
+    pub acd: Option<String>,
+    pub state: CallStateView,
+    pub missed: bool,
+    #[ts(type = "number")]
+    pub started_at_ms: u64,
+    #[ts(type = "number | null")]
+    pub answered_at_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub ended_at_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub ring_ms: Option<u64>,
+    #[ts(type = "number | null")]
+    pub talk_ms: Option<u64>,
+    pub end_cause: Option<String>,
+}
+
+/// Unix milliseconds of a tracker instant, as seen from `now`.
+fn unix_ms(at: Instant, now: Instant, wall_now: SystemTime) -> u64 {
+    let wall = wall_now.checked_sub(now.saturating_duration_since(at)).unwrap_or(wall_now);
+    wall.duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// "+33 1 23 45 67 89" for a valid E.164 number, otherwise the number as the platform sent it.
+pub fn display_number(number: Option<&str>, e164: Option<&str>) -> Option<String> {
+    e164.filter(|n| n.starts_with('+'))
+        .and_then(|n| mycrm::dial::DialRules::default().destination(n).ok())
+        .map(|d| d.display)
+        .or_else(|| number.map(str::to_owned))
+}
+
+impl CallView {
+    pub fn from_call(call: &Call, now: Instant, wall_now: SystemTime) -> Self {
+        let at = |i: Instant| unix_ms(i, now, wall_now);
+        Self {
+            id: call.id.clone(),
+            direction: match call.direction {
+                Direction::Incoming => DirectionView::Incoming,
+                Direction::Outgoing => DirectionView::Outgoing,
+            },
+            call_type: match call.call_type {
+                Some(CallType::Internal) => Some(CallTypeView::Internal),
+                Some(CallType::External) => Some(CallTypeView::External),
+                _ => None,
+            },
+            number: call.number.clone(),
+            number_display: display_number(call.number.as_deref(), call.e164.as_deref()),
+            e164: call.e164.clone(),
+            label: call.label.clone(),
+            acd: call.acd.clone(),
+            state: match call.state {
+                CallState::Ringing => CallStateView::Ringing,
+                CallState::Talking => CallStateView::Talking,
+                CallState::Held => CallStateView::Held,
+                CallState::Ended => CallStateView::Ended,
+            },
+            missed: call.missed,
+            started_at_ms: at(call.started),
+            answered_at_ms: call.answered.map(at),
+            ended_at_ms: call.ended.map(at),
+            ring_ms: call.ring_ms,
+            talk_ms: call.talk_ms,
+            end_cause: call.end_cause.as_ref().map(|c| c.wire_name().to_owned()),
+        }
+    }
+
+    /// The best number to call this party back: E.164, else the displayed number.
+    pub fn callback_number(&self) -> Option<&str> {
+        self.e164.as_deref().or(self.number.as_deref()).filter(|n| !n.trim().is_empty())
+    }
+
+    /// Who this is, for a person: the label, else the number.
+    pub fn title(&self) -> &str {
+        self.label.as_deref().or(self.number_display.as_deref()).or(self.number.as_deref()).unwrap_or("Unknown caller")
+    }
+}
+
+/// What a dial did, for the toast and the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct DialOutcome {
+    /// Exactly what was sent to PlaceCall.
+    pub destination: String,
+    /// "Calling +33 1 23 45 67 89".
+    pub display: String,
+}
+
+impl From<&Destination> for DialOutcome {
+    fn from(d: &Destination) -> Self {
+        Self { destination: d.dial.clone(), display: format!("Calling {}", d.display) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mycrm::{CallTracker, Event, EventKind};
+    use std::time::Duration;
+
+    #[test]
+    fn a_call_view_formats_the_number_and_dates_the_call() {
+        let t0 = Instant::now();
+        let wall = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut e = Event::bare(EventKind::Ringing, "-428");
+        e.incoming = Some(true);
+        e.display_number = Some("0123456789".into());
+        e.display_number_e164 = Some("+33123456789".into());
+        e.call_type = Some(CallType::External);
+        let mut tracker = CallTracker::default();
+        let update = tracker.apply(&e, t0).expect("new call");
+        let view = CallView::from_call(&update.call, t0 + Duration::from_secs(2), wall);
+        assert_eq!(view.number_display.as_deref(), Some("+33 1 23 45 67 89"));
+        assert_eq!(view.started_at_ms, 1_800_000_000_000 - 2_000);
+        assert_eq!(view.call_type, Some(CallTypeView::External));
+        assert_eq!(view.callback_number(), Some("+33123456789"));
+        assert_eq!(view.title(), "+33 1 23 45 67 89");
+    }
+
+    #[test]
+    fn numbers_that_are_not_e164_are_shown_as_sent() {
+        assert_eq!(display_number(Some("104"), Some("104")).as_deref(), Some("104"));
+        assert_eq!(display_number(Some("*43#"), None).as_deref(), Some("*43#"));
+        assert_eq!(display_number(None, None), None);
+    }
+
+    #[test]
+    fn errors_reach_the_ui_with_stable_codes() {
+        let e: AppError = mycrm::Error::new(mycrm::ErrorKind::TerminalOutOfService, "Terminal out of service").into();
+        assert_eq!(e.code, "terminal_out_of_service");
+        let d: AppError = DialError::NoNumber.into();
+        assert_eq!(d.code, "no_number");
+        assert_eq!(d.message, "no phone number in the selection");
+    }
+}

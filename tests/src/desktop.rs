@@ -1,0 +1,156 @@
+//! One running app under test, and the desktop around it (selection, keys, D-Bus).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::{Child, Command};
+
+use crate::webdriver::WebDriver;
+
+/// The app, started by its own tauri-driver with its own HOME and XDG folders.
+#[derive(Debug)]
+pub struct App {
+    pub driver: WebDriver,
+    driver_process: Child,
+    /// HOME, config, data, state and cache of this app (all under one folder).
+    pub folder: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+}
+
+async fn wait_for_port(port: u16, limit: Duration) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+impl App {
+    /// Starts the app with `args`; its first window is the current WebDriver window.
+    ///
+    /// # Panics
+    ///
+    /// When the driver or the app cannot start (the test cannot go on).
+    pub async fn start(name: &str, args: &[&str]) -> App {
+        let base = std::env::var("SESSION_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir());
+        let folder = base.join(format!("app-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        for sub in ["home", "config", "data", "state", "cache"] {
+            std::fs::create_dir_all(folder.join(sub)).expect("app folders");
+        }
+        let port = free_port();
+        let native_port = free_port();
+        let driver_process = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+            .env("HOME", folder.join("home"))
+            .env("XDG_CONFIG_HOME", folder.join("config"))
+            .env("XDG_DATA_HOME", folder.join("data"))
+            .env("XDG_STATE_HOME", folder.join("state"))
+            .env("XDG_CACHE_HOME", folder.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("tauri-driver starts (scripts/setup.sh --e2e installs it)");
+        assert!(wait_for_port(port, Duration::from_secs(10)).await, "tauri-driver listens");
+        let binary = crate::app_binary();
+        let driver = WebDriver::start(&format!("http://127.0.0.1:{port}"), &binary.to_string_lossy(), args)
+            .await
+            .expect("a WebDriver session with the app");
+        App { driver, driver_process, folder }
+    }
+
+    /// Signs in through the sign-in window (which must be the current window).
+    pub async fn sign_in(&self, server: &str, login: &str, password: &str) -> Result<(), String> {
+        let d = &self.driver;
+        let wait = Duration::from_secs(10);
+        d.type_into(&d.wait_for("input[name=server]", wait).await?, server).await?;
+        d.type_into(&d.wait_for("input[name=login]", wait).await?, login).await?;
+        d.type_into(&d.wait_for("input[name=password]", wait).await?, password).await?;
+        d.click(&d.wait_for(".signin-form button[type=submit]", wait).await?).await
+    }
+
+    /// Waits until the connection is online (asked through a command of the current window).
+    pub async fn wait_online(&self, limit: Duration) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            let status = self.driver.invoke("get_status", serde_json::json!({})).await.unwrap_or_default();
+            if status["state"] == "online" || start.elapsed() > limit {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Every file under the app's folders that contains `needle`.
+    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+        fn walk(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, needle, found);
+                } else if std::fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle)) {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.folder, needle.as_bytes(), &mut found);
+        found
+    }
+
+    pub async fn stop(mut self) {
+        self.driver.quit().await;
+        let _ = self.driver_process.kill().await;
+    }
+}
+
+/// Sets the X11 PRIMARY selection, as when the user selects text in any program.
+pub async fn select_text(text: &str) {
+    use tokio::io::AsyncWriteExt as _;
+    let mut xclip = Command::new("xclip")
+        .args(["-selection", "primary", "-loops", "1", "-quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("xclip runs");
+    let mut stdin = xclip.stdin.take().expect("stdin");
+    stdin.write_all(text.as_bytes()).await.expect("selection written");
+    drop(stdin);
+    // xclip serves the selection once (-loops 1) in the background, then exits.
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(Duration::from_secs(10), xclip.wait()).await;
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+/// Presses keys on the X display, e.g. `ctrl+alt+d`.
+pub async fn press(keys: &str) {
+    let status = Command::new("xdotool").args(["key", keys]).status().await.expect("xdotool runs");
+    assert!(status.success(), "xdotool key {keys}");
+}
+
+/// What the notification daemon was asked to show so far (dbus-monitor's log).
+pub fn notifications_seen() -> String {
+    std::env::var("SESSION_DIR")
+        .ok()
+        .and_then(|dir| std::fs::read_to_string(Path::new(&dir).join("notify.log")).ok())
+        .unwrap_or_default()
+}
+
+/// The password-holding items of the session keyring for the app, as `secret-tool` prints them.
+pub async fn keyring_items() -> String {
+    let out = Command::new("secret-tool").args(["search", "--all", "--unlock", "service", "istra-tray"]).output().await;
+    out.map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))).unwrap_or_default()
+}

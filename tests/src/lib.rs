@@ -1,0 +1,20 @@
+//! What the end-to-end tests drive: the real `istra-tray` binary, started by `tauri-driver`
+//! (WebKitWebDriver) inside the desktop session of `scripts/desktop-session.sh`, with its own
+//! config folders, against a `mycrm-sim` on loopback.
+//!
+//! # Layout
+//!
+//! - [`WebDriver`]: a small W3C WebDriver client (sessions, windows, elements, scripts).
+//! - [`App`]: one running app with its driver, its folders and helpers for the desktop
+//!   (selection, hotkey, notifications seen on D-Bus, tray menu through dbusmenu).
+
+mod desktop;
+mod webdriver;
+
+pub use desktop::{App, keyring_items, notifications_seen, press, select_text};
+pub use webdriver::{Element, WebDriver};
+
+/// Where the tests find the app binary (built by `scripts/e2e.sh`).
+pub fn app_binary() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/istra-tray")
+}

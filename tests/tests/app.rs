@@ -1,0 +1,143 @@
+//! The real app, as a desk worker uses it. Run inside `scripts/desktop-session.sh` (see
+//! `scripts/e2e.sh`), one test at a time.
+
+use std::time::{Duration, Instant};
+
+use istra_tray_e2e::{App, keyring_items, notifications_seen, press, select_text};
+use mycrm_sim::{Sim, SimConfig};
+use serde_json::json;
+
+const DESK: &str = "5985841581756135023";
+const PASSWORD: &str = "pw-7f3c9a:x";
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn sim() -> Sim {
+    let mut config = SimConfig::default();
+    config.users[0].password = PASSWORD.to_owned();
+    Sim::start(config).await.expect("simulator")
+}
+
+/// Starts the app and signs in through its window; the sign-in window stays current.
+async fn signed_in(name: &str, sim: &Sim) -> App {
+    let app = App::start(name, &[]).await;
+    app.sign_in(&sim.base_url(), "alice", PASSWORD).await.expect("sign-in form");
+    let status = app.wait_online(WAIT).await;
+    assert_eq!(status["state"], "online", "{status}");
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
+    app
+}
+
+fn ringing(id: &str, number: &str, label: &str) -> serde_json::Value {
+    json!({"event":"callRinging","callId":id,"displayNumber":number,"displayNumberE164":number,
+           "displayLabel":label,"incoming":true,"type":"external","acdId":"0900000171"})
+}
+
+#[tokio::test]
+async fn signing_in_through_the_window_keeps_the_password_in_the_keyring_only() {
+    let sim = sim().await;
+    let app = signed_in("signin", &sim).await;
+    let names = app.driver.wait_for_text(".terminal-list", WAIT, |t| t.contains("Softphone")).await.expect("picker");
+    assert!(names.contains("Desk phone"), "{names}");
+    let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings saved");
+    assert!(settings.contains(&sim.base_url()) && settings.contains("alice"), "{settings}");
+    assert!(keyring_items().await.contains(PASSWORD), "the password is in the keyring");
+    assert_eq!(app.files_containing(PASSWORD), Vec::<std::path::PathBuf>::new(), "and in no file");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_shows_the_servers_reason() {
+    let sim = sim().await;
+    let app = App::start("refused", &[]).await;
+    app.sign_in(&sim.base_url(), "alice", "wrong").await.expect("form");
+    let error = app.driver.wait_for_text(".signin-error", WAIT, |t| !t.is_empty()).await.expect("an error line");
+    assert!(error.contains("bad login or password"), "{error}");
+    assert_eq!(sim.control().login_count(), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
+    let sim = sim().await;
+    let app = signed_in("popup", &sim).await;
+    let label = "<img src=x onerror=alert(1)>";
+    sim.control().send_items(DESK, vec![ringing("-428", "+33123456789", label)]);
+    let d = &app.driver;
+    d.switch_to_titled("Incoming call", WAIT).await.expect("a popup");
+    assert_eq!(d.wait_for_text(".call .label", WAIT, |t| !t.is_empty()).await.expect("label"), label);
+    assert!(d.find_all(".call img").await.expect("query").is_empty(), "the label is text, not markup");
+    let number = d.wait_for_text(".call .number", WAIT, |t| !t.is_empty()).await.expect("number");
+    assert_eq!(number, "+33 1 23 45 67 89");
+    sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-428","talkCause":"answer"})]);
+    d.wait_for_text(".call .state", WAIT, |t| t.starts_with("Talking")).await.expect("talking");
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})]);
+    d.wait_for_text(".call .state", WAIT, |t| t.contains("Ended")).await.expect("ended");
+    let start = Instant::now();
+    while d.windows().await.map(|w| w.len()).unwrap_or(0) > 1 && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(start.elapsed() < WAIT, "the popup closed itself after the call");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn simultaneous_calls_stack_in_one_popup() {
+    let sim = sim().await;
+    let app = signed_in("stack", &sim).await;
+    sim.control().send_items(DESK, vec![ringing("1", "+4930123456", "Berlin"), ringing("2", "104", "Reception")]);
+    let d = &app.driver;
+    d.switch_to_titled("Incoming call", WAIT).await.expect("a popup");
+    let start = Instant::now();
+    while d.find_all(".call").await.map(|c| c.len()).unwrap_or(0) < 2 && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let labels = d.find_all(".call .label").await.expect("labels");
+    assert_eq!(labels.len(), 2);
+    assert_eq!(d.text(&labels[0]).await.expect("text"), "Reception", "newest on top");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_missed_call_notifies_and_is_counted() {
+    let sim = sim().await;
+    let app = signed_in("missed", &sim).await;
+    sim.control().send_items(DESK, vec![ringing("-7", "+33123456789", "Missed Caller Ltd")]);
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer","talkingTime":0})]);
+    let start = Instant::now();
+    loop {
+        let status = app.driver.invoke("get_status", json!({})).await.expect("status");
+        if status["missedCount"] == 1 {
+            break;
+        }
+        assert!(start.elapsed() < WAIT, "missed count never reached 1: {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let start = Instant::now();
+    while !notifications_seen().contains("Missed call") && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = notifications_seen();
+    assert!(seen.contains("Missed call") && seen.contains("Missed Caller Ltd"), "{seen}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_hotkey_dials_the_selected_number_and_never_text_without_one() {
+    let sim = sim().await;
+    let app = signed_in("hotkey", &sim).await;
+    select_text("Tel.: +33 (0)1 23 45 67 89").await;
+    press("ctrl+alt+d").await;
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].destination, "+33123456789");
+    assert_eq!(calls[0].terminal_id, DESK);
+    select_text("see you at 12:30 in room 4").await;
+    press("ctrl+alt+d").await;
+    let start = Instant::now();
+    while !notifications_seen().contains("Nothing dialed") && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(notifications_seen().contains("Nothing dialed"), "the user is told why");
+    assert_eq!(sim.control().placed_calls().len(), 1, "nothing was dialed");
+    app.stop().await;
+}

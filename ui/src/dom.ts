@@ -1,0 +1,110 @@
+/**
+ * Element building for the pages. Text always goes in through `textContent`, never as markup,
+ * so caller labels, numbers and server messages show exactly the characters they hold.
+ */
+import type { CallTitle } from "./format";
+
+type ElementOptions = {
+  className?: string;
+  text?: string;
+  attrs?: Record<string, string>;
+};
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  options: ElementOptions = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (options.className !== undefined) element.className = options.className;
+  if (options.text !== undefined) element.textContent = options.text;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+/**
+ * Text from outside (a caller's label, an ACD name) in an isolated run: `<bdi dir="auto">`
+ * keeps right-to-left text from reordering what is around it. Numbers use `dir="ltr"`.
+ */
+export function isolated(text: string, className: string, dir: "auto" | "ltr" = "auto"): HTMLElement {
+  return el("bdi", { className, text, attrs: { dir } });
+}
+
+/** A call's title line: a label reads in its own direction, a number always left to right. */
+export function callTitleElement(title: CallTitle): HTMLElement {
+  return isolated(title.text, `title ${title.kind}`, title.kind === "label" ? "auto" : "ltr");
+}
+
+/** A labelled form row: caption, control, and a line for that field's validation message. */
+export function field(caption: string, control: HTMLElement, hint?: string): HTMLElement {
+  const row = el(
+    "label",
+    { className: "field" },
+    el("span", { className: "caption", text: caption }),
+    control,
+  );
+  if (hint !== undefined) row.append(el("small", { className: "hint", text: hint }));
+  return row;
+}
+
+/** A checkbox row, caption after the box. */
+export function checkboxField(caption: string, box: HTMLInputElement): HTMLElement {
+  return el(
+    "label",
+    { className: "field checkbox" },
+    box,
+    el("span", { className: "caption", text: caption }),
+  );
+}
+
+/** A one-line message area; `show` with `null` hides it. */
+export type Notice = {
+  element: HTMLElement;
+  show(text: string | null, tone?: "info" | "error" | "success"): void;
+};
+
+export function notice(className: string, role: "status" | "alert" = "status"): Notice {
+  const element = el("p", { className: `notice ${className}`, attrs: { role } });
+  element.hidden = true;
+  return {
+    element,
+    show(text, tone = "info") {
+      element.hidden = text === null;
+      element.textContent = text ?? "";
+      element.dataset.tone = tone;
+    },
+  };
+}
+
+/** Whether a server address would send the password in clear. */
+export const isPlainHttp = (url: string): boolean => url.trim().toLowerCase().startsWith("http://");
+
+/**
+ * The server address input, with its "unencrypted" warning line kept in step as the user
+ * types; call `refresh` after setting the value from code.
+ */
+export function serverInput(): { input: HTMLInputElement; warning: HTMLElement; refresh(): void } {
+  const input = el("input", {
+    attrs: {
+      type: "text",
+      name: "server",
+      inputmode: "url",
+      autocomplete: "url",
+      spellcheck: "false",
+      placeholder: "https://pbx.example.com",
+      required: "",
+    },
+  });
+  const warning = el("p", {
+    className: "warning plain-http",
+    text: "The password will travel unencrypted",
+    attrs: { role: "status" },
+  });
+  const refresh = (): void => {
+    warning.hidden = !isPlainHttp(input.value);
+  };
+  input.addEventListener("input", refresh);
+  refresh();
+  return { input, warning, refresh };
+}

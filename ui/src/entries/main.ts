@@ -1,0 +1,5 @@
+import "../styles/base.css";
+import "../styles/main.css";
+import { mount } from "../main/tabs";
+
+mount(document.body);

@@ -1,0 +1,5 @@
+import "../styles/base.css";
+import "../styles/popup.css";
+import { mount } from "../popup";
+
+mount(document.body);

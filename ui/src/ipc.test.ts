@@ -1,0 +1,137 @@
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { dialText, errorMessage, saveSettings, selectTerminal, toAppError, watchStatus } from "./ipc";
+import { deferred, fakeBackend, sampleSettings, sampleStatus, settle } from "./testing";
+
+afterEach(() => {
+  clearMocks();
+});
+
+describe("errorMessage", () => {
+  test("explains a refused account in plain words", () => {
+    expect(errorMessage("not_allowed", "")).toBe(
+      "Your account is not allowed to use myCRM — ask your administrator for the CRM right",
+    );
+  });
+
+  test("adds the server's own words after the sentence", () => {
+    expect(errorMessage("bad_credentials", "Invalid password for alice")).toBe(
+      "Wrong login or password (Invalid password for alice)",
+    );
+  });
+
+  test("says Unknown error with the message for a code it does not know", () => {
+    expect(errorMessage("brand_new_code", "Licence expired")).toBe("Unknown error: Licence expired");
+    expect(errorMessage("brand_new_code", "")).toBe("Unknown error");
+  });
+
+  test("does not mistake an object member name for a known code", () => {
+    expect(errorMessage("constructor", "x")).toBe("Unknown error: x");
+  });
+
+  test("has a sentence for every code of the contract", () => {
+    const codes = [
+      "not_allowed",
+      "bad_credentials",
+      "session_lost",
+      "bad_terminal",
+      "terminal_out_of_service",
+      "server_not_ready",
+      "network",
+      "protocol",
+      "no_number",
+      "invalid_number",
+      "ambiguous_number",
+      "too_long",
+      "invalid_settings",
+      "keyring",
+      "not_signed_in",
+      "hotkey_taken",
+      "internal",
+    ];
+    for (const code of codes) expect(errorMessage(code, "")).not.toMatch(/^Unknown error/);
+  });
+});
+
+describe("toAppError", () => {
+  test("keeps code and message of a contract error", () => {
+    expect(toAppError({ code: "network", message: "refused", extra: 1 })).toEqual({
+      code: "network",
+      message: "refused",
+    });
+  });
+
+  test("turns a bare string rejection (e.g. a missing command) into an unknown error", () => {
+    expect(toAppError("command foo not found")).toEqual({
+      code: "unknown",
+      message: "command foo not found",
+    });
+  });
+
+  test("turns a thrown Error into an unknown error with its message", () => {
+    expect(toAppError(new Error("boom"))).toEqual({ code: "unknown", message: "boom" });
+  });
+});
+
+describe("command wrappers", () => {
+  test("send camelCase arguments", async () => {
+    const backend = fakeBackend({
+      select_terminal: () => sampleStatus(),
+      save_settings: ({ settings }) => settings,
+    });
+    await selectTerminal("t2");
+    await saveSettings(sampleSettings(), null);
+    expect(backend.argsOf("select_terminal")).toEqual([{ terminalId: "t2" }]);
+    expect(backend.argsOf("save_settings")).toEqual([{ settings: sampleSettings(), password: null }]);
+  });
+
+  test("reject with a {code, message} error", async () => {
+    fakeBackend({
+      dial_text: () => {
+        throw "no handler";
+      },
+    });
+    await expect(dialText("12")).rejects.toEqual({ code: "unknown", message: "no handler" });
+  });
+});
+
+describe("watchStatus", () => {
+  test("pulls the current status, then follows status-changed", async () => {
+    fakeBackend({ get_status: () => sampleStatus({ state: "connecting" }) });
+    const seen: string[] = [];
+    const stop = watchStatus(
+      (status) => seen.push(status.state),
+      () => {},
+    );
+    await settle();
+    await emit("status-changed", sampleStatus({ state: "online" }));
+    expect(seen).toEqual(["connecting", "online"]);
+    stop();
+  });
+
+  test("stops delivering after unsubscribing, even if it was still starting", async () => {
+    const pull = deferred<unknown>();
+    fakeBackend({ get_status: () => pull.promise });
+    const apply = vi.fn();
+    const stop = watchStatus(apply, () => {});
+    stop();
+    pull.resolve(sampleStatus());
+    await settle();
+    await emit("status-changed", sampleStatus());
+    expect(apply).not.toHaveBeenCalled();
+  });
+
+  test("reports a failed pull", async () => {
+    fakeBackend({
+      get_status: () => {
+        throw { code: "internal", message: "poisoned" };
+      },
+    });
+    const onError = vi.fn();
+    const stop = watchStatus(() => {}, onError);
+    await settle();
+    expect(onError).toHaveBeenCalledWith({ code: "internal", message: "poisoned" });
+    stop();
+  });
+});

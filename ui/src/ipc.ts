@@ -1,0 +1,140 @@
+/**
+ * The UI's only door to the Rust side: typed wrappers over the contract's commands and events.
+ *
+ * Every command wrapper rejects with an `AppError` (`{code, message}`), whatever the IPC layer
+ * threw, and `errorMessage` turns such an error into the sentence a user reads.
+ */
+import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { AppError, CallView, DialOutcome, Settings, StatusView } from "./bindings";
+
+/** Code given to rejections that did not come as `{code, message}` (e.g. a missing command). */
+export const UNKNOWN_CODE = "unknown";
+
+// A Map, not an object literal: a code such as "constructor" must not find a prototype member.
+const SENTENCES = new Map<string, string>([
+  ["not_allowed", "Your account is not allowed to use myCRM — ask your administrator for the CRM right"],
+  ["bad_credentials", "Wrong login or password"],
+  ["session_lost", "The connection to the server was lost"],
+  ["bad_terminal", "This terminal is not available to your account"],
+  ["terminal_out_of_service", "This terminal is out of service"],
+  ["server_not_ready", "The server is not ready yet — try again in a moment"],
+  ["network", "Cannot reach the server — check the address and your network"],
+  ["protocol", "The server gave an answer istra-tray does not understand"],
+  ["no_number", "There is no number to use"],
+  ["invalid_number", "This is not a phone number"],
+  ["ambiguous_number", "This number is ambiguous — add the country code"],
+  ["too_long", "This text is too long to be a phone number"],
+  ["invalid_settings", "Some settings are not valid"],
+  ["keyring", "The password could not be stored in the system keyring"],
+  ["not_signed_in", "You are not signed in"],
+  ["hotkey_taken", "This shortcut is already used by another application"],
+  ["internal", "Something went wrong inside istra-tray"],
+]);
+
+/**
+ * The sentence shown for an error. Known codes get a plain sentence followed by the
+ * server's own words in parentheses; unknown codes read "Unknown error: <message>".
+ */
+export function errorMessage(code: string, message: string): string {
+  const detail = message.trim();
+  const sentence = SENTENCES.get(code);
+  if (sentence === undefined) {
+    return detail === "" ? "Unknown error" : `Unknown error: ${detail}`;
+  }
+  return detail === "" || detail === sentence ? sentence : `${sentence} (${detail})`;
+}
+
+/** Normalises anything a command may reject with into an `AppError`. */
+export function toAppError(reason: unknown): AppError {
+  if (typeof reason === "object" && reason !== null) {
+    const { code, message } = reason as { code?: unknown; message?: unknown };
+    const text = typeof message === "string" ? message : "";
+    return typeof code === "string" ? { code, message: text } : { code: UNKNOWN_CODE, message: text };
+  }
+  return { code: UNKNOWN_CODE, message: typeof reason === "string" ? reason : String(reason) };
+}
+
+/** The sentence for whatever a wrapper (or anything else) rejected with. */
+export function describeError(reason: unknown): string {
+  const { code, message } = toAppError(reason);
+  return errorMessage(code, message);
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toAppError(reason);
+  }
+}
+
+export type SignInRequest = { server: string; login: string; password: string; remember: boolean };
+
+export const getStatus = (): Promise<StatusView> => call("get_status");
+export const signIn = (request: SignInRequest): Promise<StatusView> => call("sign_in", request);
+export const selectTerminal = (terminalId: string): Promise<StatusView> =>
+  call("select_terminal", { terminalId });
+export const signOut = (): Promise<void> => call("sign_out");
+export const popupCalls = (): Promise<CallView[]> => call("popup_calls");
+export const dismissCall = (callId: string): Promise<void> => call("dismiss_call", { callId });
+export const copyNumber = (callId: string): Promise<void> => call("copy_number", { callId });
+export const recentCalls = (): Promise<CallView[]> => call("recent_calls");
+export const callBack = (callId: string): Promise<DialOutcome> => call("call_back", { callId });
+export const dialText = (text: string): Promise<DialOutcome> => call("dial_text", { text });
+export const getSettings = (): Promise<Settings> => call("get_settings");
+/** `password: null` keeps the stored password. */
+export const saveSettings = (settings: Settings, password: string | null): Promise<Settings> =>
+  call("save_settings", { settings, password });
+export const closeWindow = (): Promise<void> => call("close_window");
+
+export type Unsubscribe = () => void;
+
+/**
+ * Keeps `apply` fed with the current value: listens to `event`, then pulls the value once
+ * (an event emitted before the page listened is lost, so the pull is what fills the page).
+ *
+ * Events carry full snapshots, so once one has arrived a pull still in flight is older or
+ * equal and is dropped. A failed listen or pull goes to `onError`.
+ */
+function watch<T>(
+  event: string,
+  pull: () => Promise<T>,
+  apply: (value: T) => void,
+  onError: (error: AppError) => void,
+): Unsubscribe {
+  let active = true;
+  let heardEvent = false;
+  let stopListening: (() => void) | null = null;
+
+  void (async () => {
+    try {
+      const stop = await listen<T>(event, ({ payload }) => {
+        if (!active) return;
+        heardEvent = true;
+        apply(payload);
+      });
+      if (!active) {
+        stop();
+        return;
+      }
+      stopListening = stop;
+      const current = await pull();
+      if (active && !heardEvent) apply(current);
+    } catch (reason) {
+      if (active) onError(toAppError(reason));
+    }
+  })();
+
+  return () => {
+    active = false;
+    stopListening?.();
+  };
+}
+
+export const watchStatus = (apply: (status: StatusView) => void, onError: (error: AppError) => void) =>
+  watch("status-changed", getStatus, apply, onError);
+export const watchPopupCalls = (apply: (calls: CallView[]) => void, onError: (error: AppError) => void) =>
+  watch("popup-calls-changed", popupCalls, apply, onError);
+export const watchRecentCalls = (apply: (calls: CallView[]) => void, onError: (error: AppError) => void) =>
+  watch("recent-calls-changed", recentCalls, apply, onError);

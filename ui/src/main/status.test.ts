@@ -1,0 +1,71 @@
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, expect, test, vi } from "vitest";
+import { fakeBackend, sampleStatus, settle } from "../testing";
+import { mount } from "./status";
+
+let unmount: () => void = () => {};
+
+afterEach(() => {
+  unmount();
+  clearMocks();
+  vi.useRealTimers();
+  document.body.replaceChildren();
+});
+
+const line = (): HTMLElement => document.querySelector<HTMLElement>(".status-line")!;
+const statusText = (): string | null => document.querySelector(".status-text")?.textContent ?? null;
+
+async function open(status = sampleStatus()): Promise<void> {
+  fakeBackend({ get_status: () => status });
+  unmount = mount(document.body);
+  await settle();
+}
+
+test("shows who is online on which phone as soon as the window opens", async () => {
+  await open();
+  expect(statusText()).toBe("Online — alice on Desk phone");
+  expect(line().dataset.state).toBe("online");
+});
+
+test("follows status-changed", async () => {
+  await open();
+  await emit("status-changed", sampleStatus({ state: "signed_out", login: null }));
+  expect(statusText()).toBe("Signed out");
+  await emit(
+    "status-changed",
+    sampleStatus({ state: "failed", error: { code: "session_lost", message: "" } }),
+  );
+  expect(statusText()).toBe("Failed: The connection to the server was lost");
+  expect(line().dataset.state).toBe("failed");
+});
+
+test("counts down to the next reconnection attempt", async () => {
+  vi.useFakeTimers();
+  await open(
+    sampleStatus({ state: "reconnecting", retryInMs: 4_000, detail: "server closed the connection" }),
+  );
+  expect(statusText()).toBe("Reconnecting in 4 s — server closed the connection");
+  vi.advanceTimersByTime(2_000);
+  expect(statusText()).toBe("Reconnecting in 2 s — server closed the connection");
+  vi.advanceTimersByTime(5_000);
+  expect(statusText()).toBe("Reconnecting… — server closed the connection");
+});
+
+test("shows Do not disturb and the missed call count only when they apply", async () => {
+  await open();
+  const dnd = document.querySelector<HTMLElement>(".dnd")!;
+  const missed = document.querySelector<HTMLElement>(".missed-count")!;
+  expect(dnd.hidden).toBe(true);
+  expect(missed.hidden).toBe(true);
+  await emit("status-changed", sampleStatus({ dnd: true, missedCount: 3 }));
+  expect(dnd.hidden).toBe(false);
+  expect(missed.hidden).toBe(false);
+  expect(missed.textContent).toBe("3 missed");
+});
+
+test("a terminal name with markup is shown as text", async () => {
+  await open(sampleStatus({ terminal: { id: "x", name: "<b>Desk</b>" } }));
+  expect(statusText()).toBe("Online — alice on <b>Desk</b>");
+  expect(line().querySelector("b")).toBeNull();
+});

@@ -1,0 +1,54 @@
+/**
+ * The main window's status line: connection state in words, a "Do not disturb" marker and the
+ * number of missed calls. While reconnecting it counts down to the next try.
+ */
+import type { StatusView } from "../bindings";
+import { el } from "../dom";
+import { statusText } from "../format";
+import { describeError, watchStatus } from "../ipc";
+
+const COUNTDOWN_MS = 1000;
+
+export function mount(host: HTMLElement): () => void {
+  const dot = el("span", { className: "status-dot", attrs: { "aria-hidden": "true" } });
+  const text = el("span", { className: "status-text", text: "Loading…" });
+  const dnd = el("span", { className: "badge dnd", text: "Do not disturb" });
+  const missed = el("span", { className: "badge missed-count" });
+  const line = el("div", { className: "status-line", attrs: { role: "status" } }, dot, text, dnd, missed);
+  dnd.hidden = true;
+  missed.hidden = true;
+  host.append(line);
+
+  let countdown: number | undefined;
+
+  const show = (status: StatusView): void => {
+    window.clearInterval(countdown);
+    countdown = undefined;
+    line.dataset.state = status.state;
+    text.textContent = statusText(status);
+    dnd.hidden = !status.dnd;
+    missed.hidden = status.missedCount === 0;
+    missed.textContent = `${status.missedCount} missed`;
+
+    if (status.state === "reconnecting" && status.retryInMs !== null) {
+      // retryInMs was measured when the status was sent; count down from there.
+      const retryAt = Date.now() + status.retryInMs;
+      countdown = window.setInterval(() => {
+        const retryInMs = Math.max(0, retryAt - Date.now());
+        text.textContent = statusText({ ...status, retryInMs });
+        if (retryInMs === 0) window.clearInterval(countdown);
+      }, COUNTDOWN_MS);
+    }
+  };
+
+  const unwatch = watchStatus(show, (error) => {
+    line.dataset.state = "failed";
+    text.textContent = describeError(error);
+  });
+
+  return () => {
+    unwatch();
+    window.clearInterval(countdown);
+    line.remove();
+  };
+}

@@ -1,0 +1,74 @@
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, test } from "vitest";
+import { fakeBackend, sampleSettings, sampleStatus, settle } from "../testing";
+import { mount, tabFromHash } from "./tabs";
+
+let unmount: () => void = () => {};
+
+afterEach(() => {
+  unmount();
+  clearMocks();
+  window.location.hash = "";
+  document.body.replaceChildren();
+});
+
+async function open(hash: string): Promise<void> {
+  window.location.hash = hash;
+  fakeBackend({
+    get_status: () => sampleStatus(),
+    get_settings: () => sampleSettings(),
+    recent_calls: () => [],
+  });
+  unmount = mount(document.body);
+  await settle();
+}
+
+const shownPanels = (): string[] =>
+  [...document.querySelectorAll<HTMLElement>(".panel")]
+    .filter((panel) => !panel.hidden)
+    .map((panel) => panel.id);
+
+describe("tabFromHash", () => {
+  test.each([
+    ["#settings", "settings"],
+    ["#dial", "dial"],
+    ["#recent", "recent"],
+    ["#DIAL", "dial"],
+    ["", "recent"],
+    ["#nonsense", "recent"],
+  ])("%j opens %s", (hash, tab) => {
+    expect(tabFromHash(hash)).toBe(tab);
+  });
+});
+
+describe("the main window", () => {
+  test("opens on the tab named in the address, with the status line on top", async () => {
+    await open("#settings");
+    expect(shownPanels()).toEqual(["panel-settings"]);
+    expect(document.querySelector("#tab-settings")?.getAttribute("aria-selected")).toBe("true");
+    expect(document.querySelector(".status-text")?.textContent).toBe("Online — alice on Desk phone");
+  });
+
+  test("opening on Dial puts the cursor in the number field", async () => {
+    await open("#dial");
+    expect(shownPanels()).toEqual(["panel-dial"]);
+    expect(document.activeElement).toBe(document.querySelector(".dial-input"));
+  });
+
+  test("clicking a tab shows it and follows when the address changes", async () => {
+    await open("");
+    expect(shownPanels()).toEqual(["panel-recent"]);
+    document.querySelector<HTMLButtonElement>("#tab-dial")!.click();
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    expect(window.location.hash).toBe("#dial");
+    expect(shownPanels()).toEqual(["panel-dial"]);
+  });
+
+  test("arrow keys move between tabs", async () => {
+    await open("#recent");
+    const tabs = document.querySelector(".tabs")!;
+    tabs.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    expect(shownPanels()).toEqual(["panel-settings"]);
+  });
+});

@@ -1,0 +1,190 @@
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import type { CallView } from "./bindings";
+import { mount } from "./popup";
+import { deferred, fakeBackend, sampleCall, settle } from "./testing";
+
+let unmount: () => void = () => {};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date("2025-03-01T10:00:00Z"));
+});
+
+afterEach(() => {
+  unmount();
+  clearMocks();
+  vi.useRealTimers();
+  document.body.replaceChildren();
+});
+
+async function showPopup(
+  calls: CallView[],
+  handlers: Record<string, (args: Record<string, unknown>) => unknown> = {},
+) {
+  const backend = fakeBackend({ popup_calls: () => calls, ...handlers });
+  unmount = mount(document.body);
+  await settle();
+  return backend;
+}
+
+const card = (id = "call-1"): HTMLElement => {
+  const found = document.querySelector<HTMLElement>(`.call[data-call-id="${id}"]`);
+  if (found === null) throw new Error(`no card for ${id}`);
+  return found;
+};
+const text = (selector: string, id?: string): string | null =>
+  card(id).querySelector(selector)?.textContent ?? null;
+
+describe("an incoming call card", () => {
+  test("shows the caller's label big, then the number and its international form", async () => {
+    await showPopup([sampleCall({ acd: "Sales" })]);
+    expect(text(".title")).toBe("ACME Corp");
+    expect(card().querySelector(".title")?.classList.contains("label")).toBe(true);
+    expect(text(".number")).toBe("01 23 45 67 89");
+    expect(text(".e164")).toBe("+33123456789");
+    expect(text(".call-type")).toBe("External");
+    expect(text(".acd")).toBe("via Sales");
+    expect(text(".state")).toBe("Incoming call…");
+  });
+
+  test("without a label shows the number as the title and does not repeat it", async () => {
+    await showPopup([sampleCall({ label: null, numberDisplay: "+33 1 23 45 67 89", callType: "internal" })]);
+    expect(text(".title")).toBe("+33 1 23 45 67 89");
+    expect(card().querySelector(".label")).toBeNull();
+    expect(card().querySelectorAll(".number")).toHaveLength(1);
+    expect(card().querySelector(".e164")).toBeNull();
+    expect(text(".call-type")).toBe("Internal");
+  });
+
+  test("a label containing markup is shown as those characters", async () => {
+    const label = "<img src=x onerror=alert(1)>";
+    await showPopup([sampleCall({ label, acd: "<b>Sales</b>" })]);
+    expect(text(".label")).toBe(label);
+    expect(text(".acd")).toBe("via <b>Sales</b>");
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector(".acd b")).toBeNull();
+  });
+
+  test("a 10,000-character label stays on one isolated line", async () => {
+    const label = "ש".repeat(10_000);
+    await showPopup([sampleCall({ label })]);
+    const element = card().querySelector(".label");
+    expect(element?.textContent).toBe(label);
+    expect(element?.tagName).toBe("BDI");
+    expect(element?.getAttribute("dir")).toBe("auto");
+  });
+
+  test("an outgoing call that rings says Calling…", async () => {
+    await showPopup([sampleCall({ direction: "outgoing" })]);
+    expect(text(".state")).toBe("Calling…");
+    expect(card().classList.contains("outgoing")).toBe(true);
+  });
+});
+
+describe("call progress", () => {
+  test("once answered the card shows a talking timer that runs every second", async () => {
+    await showPopup([sampleCall()]);
+    expect(card().classList.contains("ringing")).toBe(true);
+
+    await emit("popup-calls-changed", [sampleCall({ state: "talking", answeredAtMs: Date.now() })]);
+    expect(card().classList.contains("talking")).toBe(true);
+    expect(text(".state")).toBe("Talking 00:00");
+
+    vi.advanceTimersByTime(83_000);
+    expect(text(".state")).toBe("Talking 01:23");
+  });
+
+  test("a held call says On hold", async () => {
+    await showPopup([sampleCall({ state: "held", answeredAtMs: Date.now() })]);
+    expect(text(".state")).toBe("On hold");
+  });
+
+  test("an unanswered incoming call ends as Missed call", async () => {
+    await showPopup([sampleCall({ state: "ended", missed: true, endedAtMs: Date.now() })]);
+    expect(text(".state")).toBe("Missed call");
+    expect(card().classList.contains("missed")).toBe(true);
+  });
+
+  test("an answered call ends showing how long it lasted", async () => {
+    await showPopup([sampleCall({ state: "ended", talkMs: 125_000 })]);
+    expect(text(".state")).toBe("Ended · 02:05");
+  });
+});
+
+describe("several calls", () => {
+  test("stack newest on top and the page says how many there are", async () => {
+    await showPopup([sampleCall({ id: "new", label: "Newest" }), sampleCall({ id: "old", label: "Oldest" })]);
+    const ids = [...document.querySelectorAll<HTMLElement>(".call")].map((element) => element.dataset.callId);
+    expect(ids).toEqual(["new", "old"]);
+    expect(document.body.dataset.callCount).toBe("2");
+
+    await emit("popup-calls-changed", [
+      sampleCall({ id: "newer", label: "Newer" }),
+      sampleCall({ id: "new", label: "Newest" }),
+    ]);
+    const after = [...document.querySelectorAll<HTMLElement>(".call")].map(
+      (element) => element.dataset.callId,
+    );
+    expect(after).toEqual(["newer", "new"]);
+  });
+
+  test("an empty list leaves no card", async () => {
+    await showPopup([sampleCall()]);
+    await emit("popup-calls-changed", []);
+    expect(document.querySelectorAll(".call")).toHaveLength(0);
+    expect(document.body.dataset.callCount).toBe("0");
+  });
+
+  test("a list sent before the pull answers is not overwritten by the older pull", async () => {
+    const pull = deferred<CallView[]>();
+    fakeBackend({ popup_calls: () => pull.promise });
+    unmount = mount(document.body);
+    await settle();
+    await emit("popup-calls-changed", [sampleCall({ id: "fresh" })]);
+    pull.resolve([sampleCall({ id: "stale" })]);
+    await settle();
+    expect(document.querySelector(".call")?.getAttribute("data-call-id")).toBe("fresh");
+  });
+});
+
+describe("card buttons", () => {
+  test("Copy number copies this call's number and says Copied", async () => {
+    const backend = await showPopup([sampleCall({ id: "a" }), sampleCall({ id: "b" })], {
+      copy_number: () => null,
+    });
+    card("b").querySelector<HTMLButtonElement>("button.copy")?.click();
+    await settle();
+    expect(backend.argsOf("copy_number")).toEqual([{ callId: "b" }]);
+    expect(text("button.copy", "b")).toBe("Copied");
+    vi.advanceTimersByTime(2000);
+    expect(text("button.copy", "b")).toBe("Copy number");
+  });
+
+  test("Dismiss asks to dismiss this call", async () => {
+    const backend = await showPopup([sampleCall({ id: "a" })], { dismiss_call: () => null });
+    card("a").querySelector<HTMLButtonElement>("button.dismiss")?.click();
+    await settle();
+    expect(backend.argsOf("dismiss_call")).toEqual([{ callId: "a" }]);
+  });
+
+  test("a failed copy shows why on the card", async () => {
+    await showPopup([sampleCall()], {
+      copy_number: () => {
+        throw { code: "no_number", message: "" };
+      },
+    });
+    card().querySelector<HTMLButtonElement>("button.copy")?.click();
+    await settle();
+    expect(text(".state")).toBe("There is no number to use");
+    vi.advanceTimersByTime(4000);
+    expect(text(".state")).toBe("Incoming call…");
+  });
+
+  test("a withheld number cannot be copied", async () => {
+    await showPopup([sampleCall({ label: null, number: null, numberDisplay: null, e164: null })]);
+    expect(text(".title")).toBe("Unknown number");
+    expect(card().querySelector<HTMLButtonElement>("button.copy")?.disabled).toBe(true);
+  });
+});

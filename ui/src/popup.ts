@@ -1,0 +1,173 @@
+/**
+ * The call popup: one card per call the Rust side wants shown, newest on top, each with a
+ * live state line and "Copy number" / "Dismiss" buttons.
+ *
+ * Cards are kept by call id across updates, so a button's "Copied" or pending state survives
+ * a `popup-calls-changed` event. The host element carries `data-call-count`.
+ */
+import type { CallView } from "./bindings";
+import { callTitleElement, el, isolated } from "./dom";
+import { callStateText, callSubtitle, callTitle, displayedNumber } from "./format";
+import { copyNumber, describeError, dismissCall, watchPopupCalls } from "./ipc";
+
+const TICK_MS = 1000;
+const FEEDBACK_MS = 2000;
+const ERROR_MS = 4000;
+
+type CallCard = {
+  element: HTMLElement;
+  update(call: CallView): void;
+  tick(nowMs: number): void;
+  discard(): void;
+};
+
+function createCard(first: CallView): CallCard {
+  let call = first;
+  let error: string | null = null;
+  let errorTimer: number | undefined;
+  let copiedTimer: number | undefined;
+
+  const details = el("div", { className: "details" });
+  const state = el("span", { className: "state" });
+  const copy = el("button", { className: "copy", text: "Copy number", attrs: { type: "button" } });
+  const dismiss = el("button", { className: "dismiss", text: "Dismiss", attrs: { type: "button" } });
+  const element = el(
+    "article",
+    { attrs: { "data-call-id": call.id } },
+    details,
+    el("div", { className: "actions" }, copy, dismiss),
+  );
+
+  const showState = (nowMs: number): void => {
+    state.textContent = error ?? callStateText(call, nowMs);
+    state.classList.toggle("error", error !== null);
+  };
+
+  const showError = (reason: unknown): void => {
+    error = describeError(reason);
+    showState(Date.now());
+    window.clearTimeout(errorTimer);
+    errorTimer = window.setTimeout(() => {
+      error = null;
+      showState(Date.now());
+    }, ERROR_MS);
+  };
+
+  const render = (): void => {
+    const title = callTitle(call);
+    const { number, e164 } = callSubtitle(call);
+    const subtitle = el("div", { className: "subtitle" });
+    if (number !== null) subtitle.append(isolated(number, "number", "ltr"));
+    if (e164 !== null) subtitle.append(isolated(e164, "e164", "ltr"));
+    const meta = el("div", { className: "meta" });
+    if (call.callType !== null) {
+      meta.append(
+        el("span", {
+          className: "badge call-type",
+          text: call.callType === "internal" ? "Internal" : "External",
+        }),
+      );
+    }
+    if (call.acd !== null && call.acd !== "") meta.append(isolated(`via ${call.acd}`, "badge acd"));
+    meta.append(state);
+    details.replaceChildren(callTitleElement(title), subtitle, meta);
+    element.className = `call ${call.state} ${call.direction}${call.missed ? " missed" : ""}`;
+    copy.disabled = displayedNumber(call) === null;
+    showState(Date.now());
+  };
+
+  copy.addEventListener("click", () => {
+    copy.disabled = true;
+    copyNumber(call.id)
+      .then(() => {
+        copy.textContent = "Copied";
+        window.clearTimeout(copiedTimer);
+        copiedTimer = window.setTimeout(() => {
+          copy.textContent = "Copy number";
+        }, FEEDBACK_MS);
+      }, showError)
+      .finally(() => {
+        copy.disabled = displayedNumber(call) === null;
+      });
+  });
+
+  dismiss.addEventListener("click", () => {
+    // The card goes when the Rust side sends the list without it.
+    dismiss.disabled = true;
+    dismissCall(call.id).catch((reason: unknown) => {
+      dismiss.disabled = false;
+      showError(reason);
+    });
+  });
+
+  render();
+  return {
+    element,
+    update(next) {
+      call = next;
+      render();
+    },
+    tick(nowMs) {
+      if (call.state === "talking") showState(nowMs);
+    },
+    discard() {
+      window.clearTimeout(errorTimer);
+      window.clearTimeout(copiedTimer);
+      element.remove();
+    },
+  };
+}
+
+export function mount(host: HTMLElement): () => void {
+  const list = el("main", { className: "popup" });
+  host.append(list);
+  host.dataset.callCount = "0";
+  const cards = new Map<string, CallCard>();
+  let ticker: number | undefined;
+
+  const tick = (): void => {
+    const now = Date.now();
+    for (const card of cards.values()) card.tick(now);
+  };
+
+  const show = (calls: CallView[]): void => {
+    const ids = new Set(calls.map((call) => call.id));
+    for (const [id, card] of cards) {
+      if (!ids.has(id)) {
+        card.discard();
+        cards.delete(id);
+      }
+    }
+    for (const call of calls) {
+      const card = cards.get(call.id);
+      if (card === undefined) {
+        cards.set(call.id, createCard(call));
+      } else {
+        card.update(call);
+      }
+    }
+    // Appending an element already in the list moves it: this puts the cards in the given order.
+    list.append(...calls.flatMap((call) => cards.get(call.id)?.element ?? []));
+    host.dataset.callCount = String(calls.length);
+
+    const live = calls.some((call) => call.state === "talking");
+    if (live && ticker === undefined) {
+      ticker = window.setInterval(tick, TICK_MS);
+    } else if (!live && ticker !== undefined) {
+      window.clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
+
+  const unwatch = watchPopupCalls(show, (error) => {
+    console.error("popup: cannot load calls", error);
+  });
+
+  return () => {
+    unwatch();
+    window.clearInterval(ticker);
+    for (const card of cards.values()) card.discard();
+    list.remove();
+    delete host.dataset.callCount;
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The sign-in window: server, login, password and "Remember me", then, for accounts with
+ * several terminals, a choice of terminal. It closes itself when there is nothing to choose.
+ *
+ * Signing in can take seconds; the form shows it is busy but never locks the user in: after
+ * `SLOW_SIGN_IN_MS` the button comes back so the user can try again, and the answer of an
+ * attempt that a newer one replaced is ignored.
+ */
+import type { StatusView } from "./bindings";
+import { checkboxField, el, field, isolated, notice, serverInput, type Notice } from "./dom";
+import { closeWindow, describeError, getSettings, selectTerminal, signIn } from "./ipc";
+
+export const SLOW_SIGN_IN_MS = 15_000;
+
+/** Whether the user must (or may) pick a terminal after signing in. */
+export function needsTerminalChoice(status: StatusView): boolean {
+  return status.terminals.length > 1 && (status.terminal === null || status.state === "online");
+}
+
+export function mount(host: HTMLElement): () => void {
+  let active = true;
+
+  const server = serverInput();
+  const login = el("input", {
+    attrs: { type: "text", name: "login", autocomplete: "username", required: "" },
+  });
+  const password = el("input", {
+    attrs: { type: "password", name: "password", autocomplete: "current-password", required: "" },
+  });
+  const remember = el("input", { attrs: { type: "checkbox", name: "remember" } });
+  remember.checked = true;
+  const submit = el("button", { className: "primary", text: "Sign in", attrs: { type: "submit" } });
+  const formNotice = notice("signin-error", "alert");
+  const form = el(
+    "form",
+    { className: "signin-form", attrs: { novalidate: "" } },
+    field("Server address", server.input),
+    server.warning,
+    field("Login", login),
+    field("Password", password),
+    checkboxField("Remember me", remember),
+    formNotice.element,
+    el("div", { className: "buttons" }, submit),
+  );
+
+  const terminalList = el("div", { className: "terminal-list", attrs: { role: "radiogroup" } });
+  const pickerNotice = notice("terminal-error", "alert");
+  const done = el("button", { className: "primary done", text: "Done", attrs: { type: "button" } });
+  const picker = el(
+    "section",
+    { className: "terminal-picker" },
+    el("h2", { text: "Which phone do you use?" }),
+    terminalList,
+    pickerNotice.element,
+    el("div", { className: "buttons" }, done),
+  );
+  picker.hidden = true;
+
+  const page = el(
+    "main",
+    { className: "signin" },
+    el("h1", { text: "Sign in" }),
+    el("p", { className: "lead", text: "Connect istra-tray to your myCRM server." }),
+    form,
+    picker,
+  );
+  host.append(page);
+
+  const close = (shown: Notice): void => {
+    closeWindow().catch((reason: unknown) => shown.show(describeError(reason), "error"));
+  };
+
+  // Pre-fill what the user signed in with last time, without overwriting anything already typed.
+  getSettings().then(
+    (settings) => {
+      if (!active) return;
+      if (server.input.value === "") server.input.value = settings.server;
+      if (login.value === "") login.value = settings.login;
+      server.refresh();
+    },
+    () => {
+      // No saved settings yet: the empty form is the right start.
+    },
+  );
+
+  let attempt = 0;
+  let slowTimer: number | undefined;
+
+  const setBusy = (busy: boolean): void => {
+    submit.disabled = busy;
+    submit.textContent = busy ? "Signing in…" : "Sign in";
+    form.setAttribute("aria-busy", String(busy));
+  };
+
+  const showTerminals = (status: StatusView): void => {
+    form.hidden = true;
+    picker.hidden = false;
+    let chosen = status.terminal?.id ?? null;
+    done.disabled = chosen === null;
+    const radios = status.terminals.map((terminal) => {
+      const radio = el("input", { attrs: { type: "radio", name: "terminal", value: terminal.id } });
+      radio.checked = terminal.id === chosen;
+      radio.addEventListener("change", () => {
+        for (const other of radios) other.disabled = true;
+        done.disabled = true;
+        pickerNotice.show(null);
+        selectTerminal(terminal.id)
+          .then(
+            (next) => {
+              chosen = next.terminal?.id ?? terminal.id;
+            },
+            (reason: unknown) => pickerNotice.show(describeError(reason), "error"),
+          )
+          .finally(() => {
+            // On failure the selection goes back to the terminal actually in use.
+            for (const other of radios) {
+              other.disabled = false;
+              other.checked = other.value === chosen;
+            }
+            done.disabled = chosen === null;
+          });
+      });
+      terminalList.append(
+        el("label", { className: "terminal" }, radio, isolated(terminal.name, "terminal-name")),
+      );
+      return radio;
+    });
+  };
+
+  const finish = (status: StatusView): void => {
+    if (needsTerminalChoice(status)) {
+      showTerminals(status);
+    } else {
+      close(formNotice);
+    }
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const request = {
+      server: server.input.value.trim(),
+      login: login.value.trim(),
+      password: password.value,
+      remember: remember.checked,
+    };
+    if (request.server === "" || request.login === "" || request.password === "") {
+      formNotice.show("Enter the server address, your login and your password.", "error");
+      return;
+    }
+    attempt += 1;
+    const mine = attempt;
+    setBusy(true);
+    formNotice.show(null);
+    window.clearTimeout(slowTimer);
+    slowTimer = window.setTimeout(() => {
+      setBusy(false);
+      formNotice.show("The server has not answered yet. You can wait or try again.", "info");
+    }, SLOW_SIGN_IN_MS);
+
+    signIn(request).then(
+      (status) => {
+        if (!active || mine !== attempt) return;
+        window.clearTimeout(slowTimer);
+        setBusy(false);
+        finish(status);
+      },
+      (reason: unknown) => {
+        if (!active || mine !== attempt) return;
+        window.clearTimeout(slowTimer);
+        setBusy(false);
+        formNotice.show(describeError(reason), "error");
+      },
+    );
+  });
+
+  done.addEventListener("click", () => close(pickerNotice));
+
+  return () => {
+    active = false;
+    window.clearTimeout(slowTimer);
+    page.remove();
+  };
+}

@@ -1,0 +1,28 @@
+import { resolve } from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  root,
+  // Tauri serves the pages from its own protocol; relative URLs keep them location-independent.
+  base: "./",
+  clearScreen: false,
+  server: { port: 1420, strictPort: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        signin: resolve(root, "signin.html"),
+        popup: resolve(root, "popup.html"),
+        main: resolve(root, "main.html"),
+      },
+    },
+  },
+  test: {
+    environment: "happy-dom",
+    include: ["src/**/*.test.ts"],
+    restoreMocks: true,
+  },
+});
