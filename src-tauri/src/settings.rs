@@ -195,7 +195,8 @@ mod tests {
                 .expect("valid");
         assert_eq!(ok.default_country, "DE");
         assert_eq!(ok.outside_line_prefix, None);
-        let no_hotkey = Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
+        let no_hotkey =
+            Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
         assert_eq!(no_hotkey.hotkey, "");
     }
 }

@@ -108,9 +108,51 @@ impl App {
         found
     }
 
-    pub async fn stop(mut self) {
+    /// Ends the session and the app. The app is a tray app that outlives its windows, so
+    /// its whole process tree is ended too (otherwise the next start would hand over to it).
+    pub async fn stop(self) {
         self.driver.quit().await;
-        let _ = self.driver_process.kill().await;
+        drop(self);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver_process.id() {
+            kill_tree(pid);
+        }
+    }
+}
+
+/// Kills `root` and every process below it (children first), and waits until they are gone.
+fn kill_tree(root: u32) {
+    let mut parents = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // The parent pid is the second field after the parenthesised command name.
+            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+            if let Some(ppid) = ppid {
+                parents.push((pid, ppid));
+            }
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while let Some(&pid) = tree.get(i) {
+        tree.extend(parents.iter().filter(|(_, parent)| *parent == pid).map(|(child, _)| *child));
+        i += 1;
+    }
+    for pid in tree.iter().rev() {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tree.iter().any(|pid| Path::new(&format!("/proc/{pid}")).exists()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -152,5 +194,6 @@ pub fn notifications_seen() -> String {
 /// The password-holding items of the session keyring for the app, as `secret-tool` prints them.
 pub async fn keyring_items() -> String {
     let out = Command::new("secret-tool").args(["search", "--all", "--unlock", "service", "istra-tray"]).output().await;
-    out.map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))).unwrap_or_default()
+    out.map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// The key WebDriver uses to name an element in JSON.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecc";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 #[derive(Debug)]
 pub struct WebDriver {
@@ -22,7 +22,8 @@ impl WebDriver {
     /// Opens a session that starts `application` with `args`.
     pub async fn start(driver_url: &str, application: &str, args: &[&str]) -> Result<Self> {
         let http = reqwest::Client::new();
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application, "args": args}}}});
+        let caps =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": application, "args": args}}}});
         let answer: Value = http
             .post(format!("{driver_url}/session"))
             .json(&caps)
@@ -41,8 +42,7 @@ impl WebDriver {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let answer: Value =
-            request.send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        let answer: Value = request.send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
         match answer["value"].get("error") {
             Some(error) => Err(format!("{error}: {}", answer["value"]["message"])),
             None => Ok(answer["value"].clone()),
@@ -86,8 +86,14 @@ impl WebDriver {
     }
 
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        let found = self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await?;
-        Ok(found.as_array().into_iter().flatten().filter_map(|e| e[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned()))).collect())
+        let found =
+            self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await?;
+        Ok(found
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned())))
+            .collect())
     }
 
     /// Waits for an element matching `css`.
@@ -120,8 +126,11 @@ impl WebDriver {
         Err(format!("text of {css:?} never matched; last {last:?}"))
     }
 
+    /// The element's text content (WebKitWebDriver's rendered-text endpoint misses `<bdi>` runs).
     pub async fn text(&self, element: &Element) -> Result<String> {
-        Ok(self.call(reqwest::Method::GET, &format!("/element/{}/text", element.0), None).await?.as_str().unwrap_or_default().to_owned())
+        let script = json!({"script": "return arguments[0].textContent;", "args": [{ELEMENT_KEY: element.0}]});
+        let text = self.call(reqwest::Method::POST, "/execute/sync", Some(script)).await?;
+        Ok(text.as_str().unwrap_or_default().trim().to_owned())
     }
 
     pub async fn click(&self, element: &Element) -> Result<()> {
@@ -130,7 +139,9 @@ impl WebDriver {
 
     pub async fn type_into(&self, element: &Element, text: &str) -> Result<()> {
         self.call(reqwest::Method::POST, &format!("/element/{}/clear", element.0), Some(json!({}))).await?;
-        self.call(reqwest::Method::POST, &format!("/element/{}/value", element.0), Some(json!({"text": text}))).await.map(drop)
+        self.call(reqwest::Method::POST, &format!("/element/{}/value", element.0), Some(json!({"text": text})))
+            .await
+            .map(drop)
     }
 
     /// Invokes an app command from the current window and returns its answer (or its error).
@@ -139,7 +150,9 @@ impl WebDriver {
             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
                 (value) => done({ ok: value === undefined ? null : value }),
                 (error) => done({ err: error }));";
-        let answer = self.call(reqwest::Method::POST, "/execute/async", Some(json!({"script": script, "args": [command, args]}))).await?;
+        let answer = self
+            .call(reqwest::Method::POST, "/execute/async", Some(json!({"script": script, "args": [command, args]})))
+            .await?;
         match answer.get("err") {
             Some(err) => Err(err.to_string()),
             None => Ok(answer["ok"].clone()),

@@ -10,6 +10,8 @@ use serde_json::json;
 const DESK: &str = "5985841581756135023";
 const PASSWORD: &str = "pw-7f3c9a:x";
 const WAIT: Duration = Duration::from_secs(10);
+/// The popup page's title.
+const POPUP: &str = "Calls — istra-tray";
 
 async fn sim() -> Sim {
     let mut config = SimConfig::default();
@@ -36,8 +38,12 @@ fn ringing(id: &str, number: &str, label: &str) -> serde_json::Value {
 async fn signing_in_through_the_window_keeps_the_password_in_the_keyring_only() {
     let sim = sim().await;
     let app = signed_in("signin", &sim).await;
-    let names = app.driver.wait_for_text(".terminal-list", WAIT, |t| t.contains("Softphone")).await.expect("picker");
-    assert!(names.contains("Desk phone"), "{names}");
+    app.driver.wait_for(".terminal-name", WAIT).await.expect("the terminal picker");
+    let mut names = Vec::new();
+    for element in app.driver.find_all(".terminal-name").await.expect("names") {
+        names.push(app.driver.text(&element).await.expect("text"));
+    }
+    assert_eq!(names, ["Desk phone", "Softphone"]);
     let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings saved");
     assert!(settings.contains(&sim.base_url()) && settings.contains("alice"), "{settings}");
     assert!(keyring_items().await.contains(PASSWORD), "the password is in the keyring");
@@ -63,14 +69,17 @@ async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
     let label = "<img src=x onerror=alert(1)>";
     sim.control().send_items(DESK, vec![ringing("-428", "+33123456789", label)]);
     let d = &app.driver;
-    d.switch_to_titled("Incoming call", WAIT).await.expect("a popup");
+    d.switch_to_titled(POPUP, WAIT).await.expect("a popup");
     assert_eq!(d.wait_for_text(".call .label", WAIT, |t| !t.is_empty()).await.expect("label"), label);
     assert!(d.find_all(".call img").await.expect("query").is_empty(), "the label is text, not markup");
     let number = d.wait_for_text(".call .number", WAIT, |t| !t.is_empty()).await.expect("number");
     assert_eq!(number, "+33 1 23 45 67 89");
     sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-428","talkCause":"answer"})]);
     d.wait_for_text(".call .state", WAIT, |t| t.starts_with("Talking")).await.expect("talking");
-    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})]);
+    sim.control().send_items(
+        DESK,
+        vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})],
+    );
     d.wait_for_text(".call .state", WAIT, |t| t.contains("Ended")).await.expect("ended");
     let start = Instant::now();
     while d.windows().await.map(|w| w.len()).unwrap_or(0) > 1 && start.elapsed() < WAIT {
@@ -86,7 +95,7 @@ async fn simultaneous_calls_stack_in_one_popup() {
     let app = signed_in("stack", &sim).await;
     sim.control().send_items(DESK, vec![ringing("1", "+4930123456", "Berlin"), ringing("2", "104", "Reception")]);
     let d = &app.driver;
-    d.switch_to_titled("Incoming call", WAIT).await.expect("a popup");
+    d.switch_to_titled(POPUP, WAIT).await.expect("a popup");
     let start = Instant::now();
     while d.find_all(".call").await.map(|c| c.len()).unwrap_or(0) < 2 && start.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -102,7 +111,8 @@ async fn a_missed_call_notifies_and_is_counted() {
     let sim = sim().await;
     let app = signed_in("missed", &sim).await;
     sim.control().send_items(DESK, vec![ringing("-7", "+33123456789", "Missed Caller Ltd")]);
-    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer","talkingTime":0})]);
+    sim.control()
+        .send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer","talkingTime":0})]);
     let start = Instant::now();
     loop {
         let status = app.driver.invoke("get_status", json!({})).await.expect("status");
