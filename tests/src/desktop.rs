@@ -110,6 +110,36 @@ impl App {
 
     /// Ends the session and the app. The app is a tray app that outlives its windows, so
     /// its whole process tree is ended too (otherwise the next start would hand over to it).
+    /// The app's own process id.
+    pub fn app_pid(&self) -> Option<u32> {
+        let root = self.driver_process.id()?;
+        process_tree(root).into_iter().find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == "istra-tray")
+        })
+    }
+
+    /// Clicks the tray menu item labelled `label` through dbusmenu, as a tray host would.
+    pub async fn click_tray_item(&self, label: &str) -> Result<(), String> {
+        let pid = self.app_pid().ok_or("the app is not running")?;
+        let (name, path) = tray_menu_of(pid).await.ok_or("the app exports no tray menu")?;
+        let dest = format!("--dest={name}");
+        let layout =
+            dbus(&[&dest, &path, "com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:label"])
+                .await?;
+        let id = item_id(&layout, label).ok_or_else(|| format!("no tray item {label:?} in {layout}"))?;
+        dbus(&[
+            &dest,
+            &path,
+            "com.canonical.dbusmenu.Event",
+            &format!("int32:{id}"),
+            "string:clicked",
+            "variant:int32:0",
+            "uint32:0",
+        ])
+        .await
+        .map(drop)
+    }
+
     pub async fn stop(self) {
         self.driver.quit().await;
         drop(self);
@@ -124,8 +154,8 @@ impl Drop for App {
     }
 }
 
-/// Kills `root` and every process below it (children first), and waits until they are gone.
-fn kill_tree(root: u32) {
+/// Every (pid, parent pid) on the machine.
+fn process_parents() -> Vec<(u32, u32)> {
     let mut parents = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
@@ -138,12 +168,24 @@ fn kill_tree(root: u32) {
             }
         }
     }
+    parents
+}
+
+/// `root` and every process below it, parents first.
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents = process_parents();
     let mut tree = vec![root];
     let mut i = 0;
     while let Some(&pid) = tree.get(i) {
         tree.extend(parents.iter().filter(|(_, parent)| *parent == pid).map(|(child, _)| *child));
         i += 1;
     }
+    tree
+}
+
+/// Kills `root` and every process below it (children first), and waits until they are gone.
+fn kill_tree(root: u32) {
+    let tree = process_tree(root);
     for pid in tree.iter().rev() {
         let _ = std::process::Command::new("kill")
             .args(["-KILL", &pid.to_string()])
@@ -196,4 +238,65 @@ pub async fn keyring_items() -> String {
     let out = Command::new("secret-tool").args(["search", "--all", "--unlock", "service", "istra-tray"]).output().await;
     out.map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
         .unwrap_or_default()
+}
+
+async fn dbus(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("dbus-send")
+        .args(["--session", "--print-reply", "--reply-timeout=2000"])
+        .args(args)
+        .output()
+        .await
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// The bus name and dbusmenu path of the tray menu that process `pid` exports.
+async fn tray_menu_of(pid: u32) -> Option<(String, String)> {
+    let names = dbus(&["--dest=org.freedesktop.DBus", "/", "org.freedesktop.DBus.ListNames"]).await.ok()?;
+    for name in names
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("string \"")?.strip_suffix('"'))
+        .filter(|n| n.starts_with(':'))
+    {
+        let owner = dbus(&[
+            "--dest=org.freedesktop.DBus",
+            "/",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            &format!("string:{name}"),
+        ])
+        .await;
+        if !owner.is_ok_and(|o| o.split_whitespace().last() == Some(&pid.to_string())) {
+            continue;
+        }
+        let base = "/org/ayatana/NotificationItem";
+        let Ok(nodes) =
+            dbus(&[&format!("--dest={name}"), base, "org.freedesktop.DBus.Introspectable.Introspect"]).await
+        else {
+            continue;
+        };
+        let node =
+            nodes.lines().find_map(|l| l.trim().strip_prefix("<node name=\"")?.split('"').next().map(str::to_owned));
+        if let Some(node) = node {
+            return Some((name.to_owned(), format!("{base}/{node}/Menu")));
+        }
+    }
+    None
+}
+
+/// The id of the menu item labelled `label` in a `GetLayout` reply as dbus-send prints it.
+fn item_id(layout: &str, label: &str) -> Option<i32> {
+    let mut last_id = None;
+    let wanted = format!("string \"{label}\"");
+    for line in layout.lines().map(str::trim) {
+        if let Some(id) = line.strip_prefix("int32 ").and_then(|n| n.parse().ok()) {
+            last_id = Some(id);
+        } else if line.starts_with("variant") && line.ends_with(&wanted) {
+            return last_id;
+        }
+    }
+    None
 }

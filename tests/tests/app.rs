@@ -151,3 +151,25 @@ async fn the_hotkey_dials_the_selected_number_and_never_text_without_one() {
     assert_eq!(sim.control().placed_calls().len(), 1, "nothing was dialed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
+    let sim = sim().await;
+    let app = signed_in("dnd", &sim).await;
+    app.click_tray_item("Do not disturb").await.expect("clicked through dbusmenu");
+    let start = Instant::now();
+    while app.driver.invoke("get_status", json!({})).await.expect("status")["dnd"] != true {
+        assert!(start.elapsed() < WAIT, "do not disturb never came on");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    sim.control().send_items(DESK, vec![ringing("-9", "+33123456789", "Quiet Please")]);
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-9","dropCause":"noAnswer"})]);
+    let start = Instant::now();
+    while app.driver.invoke("get_status", json!({})).await.expect("status")["missedCount"] != 1 {
+        assert!(start.elapsed() < WAIT, "the call was not recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.driver.windows().await.expect("windows").len(), 1, "no popup opened");
+    assert!(!notifications_seen().contains("Quiet Please"), "no notification either");
+    app.stop().await;
+}
