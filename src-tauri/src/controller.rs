@@ -16,7 +16,7 @@ use crate::board::{CallBoard, Notice};
 use crate::selection::{self, Source};
 use crate::settings::Settings;
 use crate::views::{AppError, CallView, DialOutcome, StatusView, TerminalView};
-use crate::{hotkey, notifier, popup, secrets, tray, windows};
+use crate::{autostart, hotkey, notifier, popup, secrets, tray, windows};
 
 /// A second press on the hotkey for the same number within this time dials nothing.
 const REPEAT_GUARD: Duration = Duration::from_secs(3);
@@ -359,6 +359,9 @@ impl Controller {
         let old = self.settings();
         if new.hotkey != old.hotkey {
             hotkey::register(&self.app, &new.hotkey, Some(&old.hotkey))?;
+        }
+        if new.start_at_login != old.start_at_login {
+            autostart::set(&self.app, new.start_at_login)?;
         }
         let account_changed = new.server != old.server || new.login != old.login;
         let password = password.filter(|p| !p.is_empty()).map(Password::new);

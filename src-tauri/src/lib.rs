@@ -7,9 +7,10 @@
 //! - [`board`]: what is shown about calls, decided without windows (pure).
 //! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
 //! - [`commands`]: the UI's commands, thin over the controller.
-//! - [`tray`], [`popup`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
+//! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
 //!   [`settings`]: one desktop concern each.
 
+pub mod autostart;
 pub mod board;
 pub mod commands;
 pub mod controller;
@@ -95,7 +96,11 @@ pub fn run() {
         }
     };
     let dial = cli.command.map(|Command::Dial { text }| text);
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default();
+    #[cfg(not(target_os = "linux"))]
+    let builder =
+        builder.plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None));
+    let app = builder
         .plugin(tauri_plugin_single_instance::init(on_second_start))
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(tauri::generate_handler![

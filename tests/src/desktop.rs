@@ -172,7 +172,7 @@ fn process_parents() -> Vec<(u32, u32)> {
 }
 
 /// `root` and every process below it, parents first.
-fn process_tree(root: u32) -> Vec<u32> {
+pub fn process_tree(root: u32) -> Vec<u32> {
     let parents = process_parents();
     let mut tree = vec![root];
     let mut i = 0;

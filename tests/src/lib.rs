@@ -11,10 +11,12 @@
 mod desktop;
 mod webdriver;
 
-pub use desktop::{App, keyring_items, notifications_seen, press, select_text};
+pub use desktop::{App, keyring_items, notifications_seen, press, process_tree, select_text};
 pub use webdriver::{Element, WebDriver};
 
-/// Where the tests find the app binary (built by `scripts/e2e.sh`).
+/// The app binary: `$ISTRA_TRAY_BINARY`, else the debug build (built by `scripts/e2e.sh`).
 pub fn app_binary() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/istra-tray")
+    std::env::var_os("ISTRA_TRAY_BINARY")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/istra-tray"))
 }

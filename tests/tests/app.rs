@@ -173,3 +173,26 @@ async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
     assert!(!notifications_seen().contains("Quiet Please"), "no notification either");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn settings_saved_in_the_main_window_apply_at_once() {
+    let sim = sim().await;
+    let app = signed_in("settings", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let mut settings = d.invoke("get_settings", json!({})).await.expect("settings");
+    settings["startAtLogin"] = json!(true);
+    settings["dnd"] = json!(true);
+    settings["outsideLinePrefix"] = json!("0");
+    d.invoke("save_settings", json!({"settings": settings, "password": null})).await.expect("saved");
+    let autostart = app.folder.join("config/autostart/istra-tray.desktop");
+    assert!(autostart.exists(), "start at login registered at {}", autostart.display());
+    assert_eq!(d.invoke("get_status", json!({})).await.expect("status")["dnd"], true);
+    let outcome = d.invoke("dial_text", json!({"text": "+33 1 23 45 67 89"})).await.expect("dialed");
+    assert_eq!(outcome["destination"], "0+33123456789", "the new prefix is used without restart");
+    assert_eq!(sim.control().wait_for_placed_calls(1, WAIT).await[0].destination, "0+33123456789");
+    let refused = d.invoke("save_settings", json!({"settings": {"defaultCountry": "XX"}, "password": null})).await;
+    assert!(refused.is_err_and(|e| e.contains("invalid_settings")), "bad settings are refused with a reason");
+    app.stop().await;
+}

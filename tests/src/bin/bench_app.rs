@@ -1,0 +1,208 @@
+//! The app's figures: start → online, idle memory and CPU, and the latencies a desk worker
+//! feels (frame → notification, frame → popup showing the number, hotkey → PlaceCall).
+//! Run by `scripts/bench-app.sh` inside a desktop session, against the release build.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use istra_tray_e2e::{App, app_binary, press, process_tree, select_text};
+use mycrm_sim::{Sim, SimConfig};
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::process::Command;
+
+const DESK: &str = "5985841581756135023";
+const ROUNDS: usize = 20;
+const WAIT: Duration = Duration::from_secs(10);
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, mut samples: Vec<Duration>, target: &str) {
+    samples.sort();
+    let at = |p: f64| samples.get(((samples.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default();
+    println!(
+        "{name:<44} n={:<3} p50 {:>7.1} ms  p95 {:>7.1} ms  max {:>7.1} ms  (target {target})",
+        samples.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(1.0))
+    );
+}
+
+/// Proportional set size of every process in the tree, in KiB.
+fn pss_kib(root: u32) -> (u64, Vec<(u32, String, u64)>) {
+    let mut parts = Vec::new();
+    for pid in process_tree(root) {
+        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let pss = rollup
+            .lines()
+            .find_map(|l| l.strip_prefix("Pss:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_owned();
+        parts.push((pid, comm, pss));
+    }
+    (parts.iter().map(|p| p.2).sum(), parts)
+}
+
+/// CPU time (user + system) of every process in the tree, in clock ticks.
+fn cpu_ticks(root: u32) -> u64 {
+    process_tree(root)
+        .iter()
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
+}
+
+fn ringing(id: &str, number: &str) -> serde_json::Value {
+    json!({"event":"callRinging","callId":id,"displayNumber":number,"displayNumberE164":number,
+           "displayLabel":"Bench Caller","incoming":true,"type":"external"})
+}
+
+fn answered_and_ended(id: &str) -> Vec<serde_json::Value> {
+    vec![
+        json!({"event":"callTalking","callId":id,"talkCause":"answer"}),
+        json!({"event":"callDropped","callId":id,"dropCause":"disconnect","talkingTime":1000}),
+    ]
+}
+
+async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
+    let binary = app_binary();
+    let started = Instant::now();
+    let mut app = Command::new(&binary)
+        .args(["--server", &sim.base_url(), "--login", "alice", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let mut stdin = app.stdin.take().ok_or("no stdin")?;
+    stdin.write_all(b"secret\n").await.map_err(|e| e.to_string())?;
+    drop(stdin);
+    if !sim.control().wait_for_subscriber(DESK, WAIT).await {
+        return Err("the app never came online".into());
+    }
+    println!("{:<44} {:>7.0} ms  (target <= 1000 ms, release build)", "start -> online", ms(started.elapsed()));
+    let pid = app.id().ok_or("the app exited")?;
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let (pss, parts) = pss_kib(pid);
+    let detail: Vec<String> =
+        parts.iter().map(|(_, comm, kib)| format!("{comm} {:.1}", *kib as f64 / 1024.0)).collect();
+    println!(
+        "{:<44} {:>7.1} MiB PSS ({})  (target <= 120 MiB)",
+        "idle, signed in, no window",
+        pss as f64 / 1024.0,
+        detail.join(", ")
+    );
+    let ticks = cpu_ticks(pid);
+    tokio::time::sleep(Duration::from_secs(idle_secs)).await;
+    let used = (cpu_ticks(pid) - ticks) as f64 / 100.0;
+    println!(
+        "{:<44} {:>7.2} % of one core over {idle_secs} s  (target <= 0.3 %)",
+        "idle CPU",
+        100.0 * used / idle_secs as f64
+    );
+
+    let mut monitor = Command::new("dbus-monitor")
+        .arg("interface='org.freedesktop.Notifications',member='Notify'")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut lines = BufReader::new(monitor.stdout.take().ok_or("no monitor output")?).lines();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut notify = Vec::new();
+    for i in 0..ROUNDS {
+        let id = format!("-{}", 1000 + i);
+        let sent = Instant::now();
+        sim.control().send_items(DESK, vec![ringing(&id, &format!("+3312345{:04}", i))]);
+        loop {
+            let line = tokio::time::timeout(WAIT, lines.next_line()).await.map_err(|_| "no notification")?;
+            if line.map_err(|e| e.to_string())?.is_some_and(|l| l.contains("member=Notify")) {
+                break;
+            }
+        }
+        notify.push(sent.elapsed());
+        sim.control().send_items(DESK, answered_and_ended(&id));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    report("frame -> notification request on D-Bus", notify, "p95 <= 50 ms");
+
+    let mut hotkey = Vec::new();
+    for i in 0..ROUNDS {
+        select_text(&format!("Tel.: +33 1 23 45 {:02} {:02}", 10 + i, 20 + i)).await;
+        let pressed = Instant::now();
+        press("ctrl+alt+d").await;
+        if sim.control().wait_for_placed_calls(i + 1, WAIT).await.len() <= i {
+            return Err(format!("hotkey press {i} placed no call"));
+        }
+        hotkey.push(pressed.elapsed());
+    }
+    report("hotkey press -> PlaceCall at the server", hotkey, "p95 <= 250 ms");
+    let _ = app.kill().await;
+    Ok(())
+}
+
+async fn popup_latency(sim: &Sim) -> Result<(), String> {
+    let app = App::start("bench", &[]).await;
+    app.sign_in(&sim.base_url(), "alice", "secret").await?;
+    if app.wait_online(WAIT).await["state"] != "online" {
+        return Err("not online".into());
+    }
+    let d = &app.driver;
+    let home = d.current_window().await?;
+    let mut samples = Vec::new();
+    for i in 0..ROUNDS {
+        let id = format!("-{}", 2000 + i);
+        let sent = Instant::now();
+        sim.control().send_items(DESK, vec![ringing(&id, "+33123456789")]);
+        let css = format!(".call[data-call-id=\"{id}\"] .number");
+        'found: loop {
+            for handle in d.windows().await? {
+                if handle != home && d.switch_to(&handle).await.is_ok() {
+                    let shown = match d.find_all(&css).await?.first() {
+                        Some(number) => !d.text(number).await?.is_empty(),
+                        None => false,
+                    };
+                    if shown {
+                        break 'found;
+                    }
+                }
+            }
+            if sent.elapsed() > WAIT {
+                return Err(format!("call {id} never showed"));
+            }
+        }
+        samples.push(sent.elapsed());
+        d.invoke("dismiss_call", json!({"callId": id})).await?;
+        sim.control().send_items(DESK, answered_and_ended(&id));
+        d.switch_to(&home).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    report("frame -> popup shows the number", samples, "p95 <= 300 ms");
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    let idle_secs = std::env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    println!("app binary: {}", app_binary().display());
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    if let Err(e) = scripted_start(&sim, idle_secs).await {
+        eprintln!("bench-app: {e}");
+        std::process::exit(1);
+    }
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    if let Err(e) = popup_latency(&sim).await {
+        eprintln!("bench-app: {e}");
+        std::process::exit(1);
+    }
+}
