@@ -1,33 +1,13 @@
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { CallView } from "./bindings";
 import { mount } from "./popup";
-import { deferred, fakeBackend, sampleCall, settle } from "./testing";
+import { deferred, sampleCall, settle, usePage, type Handlers } from "./testing";
 
-let unmount: () => void = () => {};
+const page = usePage(mount, { fakeTime: true });
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date("2025-03-01T10:00:00Z"));
-});
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  vi.useRealTimers();
-  document.body.replaceChildren();
-});
-
-async function showPopup(
-  calls: CallView[],
-  handlers: Record<string, (args: Record<string, unknown>) => unknown> = {},
-) {
-  const backend = fakeBackend({ popup_calls: () => calls, ...handlers });
-  unmount = mount(document.body);
-  await settle();
-  return backend;
-}
+const showPopup = (calls: CallView[], handlers: Handlers = {}) =>
+  page.open({ popup_calls: () => calls, ...handlers });
 
 const card = (id = "call-1"): HTMLElement => {
   const found = document.querySelector<HTMLElement>(`.call[data-call-id="${id}"]`);
@@ -139,9 +119,7 @@ describe("several calls", () => {
 
   test("a list sent before the pull answers is not overwritten by the older pull", async () => {
     const pull = deferred<CallView[]>();
-    fakeBackend({ popup_calls: () => pull.promise });
-    unmount = mount(document.body);
-    await settle();
+    await page.open({ popup_calls: () => pull.promise });
     await emit("popup-calls-changed", [sampleCall({ id: "fresh" })]);
     pull.resolve([sampleCall({ id: "stale" })]);
     await settle();

@@ -1,19 +1,10 @@
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, test, vi } from "vitest";
+import { emit } from "@tauri-apps/api/event";
+import { describe, expect, test, vi } from "vitest";
 import type { StatusView } from "./bindings";
 import { mount, needsTerminalChoice, SLOW_SIGN_IN_MS } from "./signin";
-import { deferred, fakeBackend, sampleSettings, sampleStatus, settle } from "./testing";
+import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "./testing";
 
-type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
-
-let unmount: () => void = () => {};
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  vi.useRealTimers();
-  document.body.replaceChildren();
-});
+const page = usePage(mount);
 
 const input = (name: string): HTMLInputElement => {
   const found = document.querySelector<HTMLInputElement>(`input[name="${name}"]`);
@@ -24,16 +15,12 @@ const signInButton = (): HTMLButtonElement =>
   document.querySelector<HTMLButtonElement>(".signin-form button")!;
 const errorLine = (): string | null => document.querySelector(".signin-error")?.textContent ?? null;
 
-async function openSignIn(handlers: Handlers) {
-  const backend = fakeBackend({
+const openSignIn = (handlers: Handlers) =>
+  page.open({
     get_settings: () => sampleSettings(),
     close_window: () => null,
     ...handlers,
   });
-  unmount = mount(document.body);
-  await settle();
-  return backend;
-}
 
 async function submit(password = "secret"): Promise<void> {
   input("password").value = password;
@@ -190,6 +177,82 @@ describe("choosing a terminal", () => {
     await submit();
     expect(document.querySelector(".terminal-name")?.textContent).toBe("<i>Desk</i>");
     expect(document.querySelector(".terminal-name i")).toBeNull();
+  });
+});
+
+describe("the terminal picker follows the connection", () => {
+  const radio = (id: string): HTMLInputElement =>
+    document.querySelector<HTMLInputElement>(`input[name="terminal"][value="${id}"]`)!;
+  const doneButton = (): HTMLButtonElement => document.querySelector<HTMLButtonElement>("button.done")!;
+  const checkedIds = (): string[] =>
+    [...document.querySelectorAll<HTMLInputElement>('input[name="terminal"]')]
+      .filter((input) => input.checked)
+      .map((input) => input.value);
+
+  test("checks the terminal the connection settles on", async () => {
+    await openSignIn({ sign_in: () => twoTerminals({ state: "connecting" }) });
+    await submit();
+    expect(checkedIds()).toEqual([]);
+    expect(doneButton().disabled).toBe(true);
+
+    await emit("status-changed", twoTerminals({ terminal: { id: "t2", name: "Softphone" } }));
+    expect(radio("t2").checked).toBe(true);
+    expect(checkedIds()).toEqual(["t2"]);
+    expect(doneButton().disabled).toBe(false);
+  });
+
+  test("checks the terminal a status pulled right after sign-in names", async () => {
+    await openSignIn({
+      sign_in: () => twoTerminals({ state: "connecting" }),
+      get_status: () => twoTerminals({ terminal: { id: "t1", name: "Desk phone" } }),
+    });
+    await submit();
+    expect(checkedIds()).toEqual(["t1"]);
+    expect(doneButton().disabled).toBe(false);
+  });
+
+  test("a terminal the user chose stays checked whatever a later status says", async () => {
+    const backend = await openSignIn({
+      sign_in: () => twoTerminals({ state: "connecting" }),
+      select_terminal: () => twoTerminals({ terminal: { id: "t2", name: "Softphone" } }),
+    });
+    await submit();
+    radio("t2").checked = true;
+    radio("t2").dispatchEvent(new Event("change"));
+    await settle();
+    expect(backend.argsOf("select_terminal")).toEqual([{ terminalId: "t2" }]);
+
+    await emit("status-changed", twoTerminals({ terminal: { id: "t1", name: "Desk phone" } }));
+    expect(checkedIds()).toEqual(["t2"]);
+    expect(doneButton().disabled).toBe(false);
+  });
+
+  test("a changed list of terminals is shown, the checked one kept", async () => {
+    await openSignIn({ sign_in: () => twoTerminals({ terminal: { id: "t2", name: "Softphone" } }) });
+    await submit();
+    await emit(
+      "status-changed",
+      twoTerminals({
+        terminal: { id: "t2", name: "Softphone" },
+        terminals: [
+          { id: "t1", name: "Desk phone" },
+          { id: "t2", name: "Softphone" },
+          { id: "t3", name: "Mobile" },
+        ],
+      }),
+    );
+    const names = [...document.querySelectorAll(".terminal-name")].map((element) => element.textContent);
+    expect(names).toEqual(["Desk phone", "Softphone", "Mobile"]);
+    expect(checkedIds()).toEqual(["t2"]);
+  });
+
+  test("stops following once the page is unmounted", async () => {
+    await openSignIn({ sign_in: () => twoTerminals({ state: "connecting" }) });
+    await submit();
+    const softphone = radio("t2");
+    page.unmount();
+    await emit("status-changed", twoTerminals({ terminal: { id: "t2", name: "Softphone" } }));
+    expect(softphone.checked).toBe(false);
   });
 });
 

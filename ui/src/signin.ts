@@ -6,9 +6,17 @@
  * `SLOW_SIGN_IN_MS` the button comes back so the user can try again, and the answer of an
  * attempt that a newer one replaced is ignored.
  */
-import type { StatusView } from "./bindings";
+import type { StatusView, TerminalView } from "./bindings";
 import { checkboxField, el, field, isolated, notice, serverInput, type Notice } from "./dom";
-import { closeWindow, describeError, getSettings, selectTerminal, signIn } from "./ipc";
+import {
+  closeWindow,
+  describeError,
+  getSettings,
+  selectTerminal,
+  signIn,
+  watchStatus,
+  type Unsubscribe,
+} from "./ipc";
 
 export const SLOW_SIGN_IN_MS = 15_000;
 
@@ -16,6 +24,10 @@ export const SLOW_SIGN_IN_MS = 15_000;
 export function needsTerminalChoice(status: StatusView): boolean {
   return status.terminals.length > 1 && (status.terminal === null || status.state === "online");
 }
+
+const sameTerminals = (a: TerminalView[], b: TerminalView[]): boolean =>
+  a.length === b.length &&
+  a.every((terminal, index) => terminal.id === b[index]?.id && terminal.name === b[index].name);
 
 export function mount(host: HTMLElement): () => void {
   let active = true;
@@ -92,39 +104,76 @@ export function mount(host: HTMLElement): () => void {
     form.setAttribute("aria-busy", String(busy));
   };
 
-  const showTerminals = (status: StatusView): void => {
-    form.hidden = true;
-    picker.hidden = false;
-    let chosen = status.terminal?.id ?? null;
-    done.disabled = chosen === null;
-    const radios = status.terminals.map((terminal) => {
-      const radio = el("input", { attrs: { type: "radio", name: "terminal", value: terminal.id } });
-      radio.checked = terminal.id === chosen;
-      radio.addEventListener("change", () => {
-        for (const other of radios) other.disabled = true;
-        done.disabled = true;
-        pickerNotice.show(null);
-        selectTerminal(terminal.id)
-          .then(
-            (next) => {
-              chosen = next.terminal?.id ?? terminal.id;
-            },
-            (reason: unknown) => pickerNotice.show(describeError(reason), "error"),
-          )
-          .finally(() => {
-            // On failure the selection goes back to the terminal actually in use.
-            for (const other of radios) {
-              other.disabled = false;
-              other.checked = other.value === chosen;
-            }
-            done.disabled = chosen === null;
-          });
+  // The picker's state. `chosen` is the terminal in use: the latest status's until the user
+  // has picked one, then the one the server confirmed. `pending` is a pick still being sent.
+  let terminals: TerminalView[] = [];
+  let radios: HTMLInputElement[] = [];
+  let chosen: string | null = null;
+  let pending: string | null = null;
+  let userChose = false;
+  let unwatch: Unsubscribe | null = null;
+
+  const syncRadios = (): void => {
+    const checked = pending ?? chosen;
+    for (const radio of radios) {
+      radio.disabled = pending !== null;
+      radio.checked = radio.value === checked;
+    }
+    done.disabled = pending !== null || chosen === null;
+  };
+
+  const pick = (terminalId: string): void => {
+    pending = terminalId;
+    pickerNotice.show(null);
+    syncRadios();
+    selectTerminal(terminalId)
+      .then(
+        (next) => {
+          chosen = next.terminal?.id ?? terminalId;
+          userChose = true;
+        },
+        (reason: unknown) => pickerNotice.show(describeError(reason), "error"),
+      )
+      .finally(() => {
+        // On failure the selection goes back to the terminal actually in use.
+        pending = null;
+        syncRadios();
       });
+  };
+
+  const listTerminals = (next: TerminalView[]): void => {
+    terminals = next;
+    terminalList.replaceChildren();
+    radios = next.map((terminal) => {
+      const radio = el("input", { attrs: { type: "radio", name: "terminal", value: terminal.id } });
+      radio.addEventListener("change", () => pick(terminal.id));
       terminalList.append(
         el("label", { className: "terminal" }, radio, isolated(terminal.name, "terminal-name")),
       );
       return radio;
     });
+    if (!next.some((terminal) => terminal.id === chosen)) {
+      // The terminal in use (or picked) is gone from the account: nothing is chosen any more.
+      chosen = null;
+      userChose = false;
+    }
+  };
+
+  /** Brings the picker up to date with a status: its list, and the terminal in use. */
+  const followStatus = (status: StatusView): void => {
+    if (!sameTerminals(terminals, status.terminals)) listTerminals(status.terminals);
+    if (status.terminal !== null && !userChose) chosen = status.terminal.id;
+    syncRadios();
+  };
+
+  const showTerminals = (status: StatusView): void => {
+    form.hidden = true;
+    picker.hidden = false;
+    followStatus(status);
+    // The connection goes on after sign-in (the terminal is often still unknown while it is
+    // "connecting"), so the picker follows the status while it is shown. Should following
+    // fail, the picker keeps what the sign-in answered, which is still usable.
+    unwatch ??= watchStatus(followStatus, () => {});
   };
 
   const finish = (status: StatusView): void => {
@@ -178,6 +227,7 @@ export function mount(host: HTMLElement): () => void {
   return () => {
     active = false;
     window.clearTimeout(slowTimer);
+    unwatch?.();
     page.remove();
   };
 }

@@ -2,17 +2,69 @@
  * Test support: a fake Rust side built on `mockIPC` (events mocked too), and sample DTOs.
  * Only test files import this module.
  */
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, vi } from "vitest";
 import type { CallView, Settings, StatusView } from "./bindings";
 
 type Args = Record<string, unknown>;
-type Handler = (args: Args) => unknown;
+/** Fake commands by name: each gets the command's arguments and returns (or throws) its answer. */
+export type Handlers = Record<string, (args: Args) => unknown>;
+
+/** The clock of tests that ask `usePage` for fake time. */
+export const TEST_NOW = new Date("2025-03-01T10:00:00Z");
+
+/**
+ * Registers the hooks of a test file whose tests mount the page `mount` into `document.body`,
+ * and returns how to mount it. After each test the page is unmounted, the IPC mocks cleared,
+ * real timers restored, `reset` run and the body emptied. With `fakeTime`, each test starts
+ * with fake timers and the clock at `TEST_NOW`.
+ */
+export function usePage(
+  mount: (host: HTMLElement) => () => void,
+  options: { fakeTime?: boolean; reset?: () => void } = {},
+) {
+  let unmount: () => void = () => {};
+  if (options.fakeTime === true) {
+    beforeEach(() => {
+      vi.useFakeTimers();
+      vi.setSystemTime(TEST_NOW);
+    });
+  }
+  /** Unmounts the page mounted last, if it is still there. */
+  const unmountPage = (): void => {
+    unmount();
+    unmount = () => {};
+  };
+  afterEach(() => {
+    unmountPage();
+    clearMocks();
+    vi.useRealTimers();
+    options.reset?.();
+    document.body.replaceChildren();
+  });
+  /** Fakes the backend with `handlers` and mounts the page. */
+  const start = (handlers: Handlers) => {
+    const backend = fakeBackend(handlers);
+    unmount = mount(document.body);
+    return backend;
+  };
+  return {
+    start,
+    unmount: unmountPage,
+    /** `start`, then lets the page's first IPC round trips run to the end. */
+    open: async (handlers: Handlers) => {
+      const backend = start(handlers);
+      await settle();
+      return backend;
+    },
+  };
+}
 
 /**
  * Answers each command with its handler (a thrown value becomes the rejection) and records
  * every invocation. A command without a handler rejects as `internal`.
  */
-export function fakeBackend(handlers: Record<string, Handler>) {
+export function fakeBackend(handlers: Handlers) {
   const invocations: Array<{ command: string; args: Args }> = [];
   mockIPC(
     (command, payload) => {

@@ -1,24 +1,9 @@
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { DialOutcome } from "../bindings";
-import { deferred, fakeBackend, settle } from "../testing";
+import { deferred, settle, usePage } from "../testing";
 import { mount } from "./dialpad";
 
-type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
-
-let unmount: () => void = () => {};
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  document.body.replaceChildren();
-});
-
-function open(handlers: Handlers) {
-  const backend = fakeBackend(handlers);
-  unmount = mount(document.body);
-  return backend;
-}
+const { start: open } = usePage(mount);
 
 const input = (): HTMLInputElement => document.querySelector<HTMLInputElement>(".dial-input")!;
 const button = (): HTMLButtonElement => document.querySelector<HTMLButtonElement>("button.dial")!;

@@ -1,32 +1,13 @@
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, expect, test, vi } from "vitest";
+import { expect, test, vi } from "vitest";
 import type { CallView } from "../bindings";
-import { fakeBackend, sampleCall, settle } from "../testing";
+import { sampleCall, settle, usePage, type Handlers } from "../testing";
 import { mount } from "./history";
 
-type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
+const page = usePage(mount, { fakeTime: true });
 
-let unmount: () => void = () => {};
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date("2025-03-01T10:00:00Z"));
-});
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  vi.useRealTimers();
-  document.body.replaceChildren();
-});
-
-async function open(calls: CallView[], handlers: Handlers = {}) {
-  const backend = fakeBackend({ recent_calls: () => calls, ...handlers });
-  unmount = mount(document.body);
-  await settle();
-  return backend;
-}
+const open = (calls: CallView[], handlers: Handlers = {}) =>
+  page.open({ recent_calls: () => calls, ...handlers });
 
 const rows = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(".recent-call")];
 const noticeText = (): string | null => document.querySelector(".recent-notice")?.textContent ?? null;

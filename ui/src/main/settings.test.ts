@@ -1,21 +1,12 @@
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import type { Settings } from "../bindings";
-import { fakeBackend, sampleSettings, sampleStatus, settle } from "../testing";
+import { sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
 import { mount, normalizeHotkey, validateSettings, type SettingsDraft } from "./settings";
 
-type Handlers = Record<string, (args: Record<string, unknown>) => unknown>;
+const page = usePage(mount);
 
-let unmount: () => void = () => {};
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  document.body.replaceChildren();
-});
-
-async function open(handlers: Handlers = {}) {
-  const backend = fakeBackend({
+const open = (handlers: Handlers = {}) =>
+  page.open({
     get_settings: () => sampleSettings(),
     get_status: () =>
       sampleStatus({
@@ -27,10 +18,6 @@ async function open(handlers: Handlers = {}) {
     save_settings: ({ settings }) => settings,
     ...handlers,
   });
-  unmount = mount(document.body);
-  await settle();
-  return backend;
-}
 
 const control = <T extends HTMLInputElement | HTMLSelectElement = HTMLInputElement>(name: string): T =>
   document.querySelector<T>(`[name="${name}"]`)!;

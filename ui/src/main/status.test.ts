@@ -1,25 +1,15 @@
 import { emit } from "@tauri-apps/api/event";
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, expect, test, vi } from "vitest";
-import { fakeBackend, sampleStatus, settle } from "../testing";
+import { expect, test, vi } from "vitest";
+import { sampleStatus, usePage } from "../testing";
 import { mount } from "./status";
 
-let unmount: () => void = () => {};
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  vi.useRealTimers();
-  document.body.replaceChildren();
-});
+const page = usePage(mount);
 
 const line = (): HTMLElement => document.querySelector<HTMLElement>(".status-line")!;
 const statusText = (): string | null => document.querySelector(".status-text")?.textContent ?? null;
 
 async function open(status = sampleStatus()): Promise<void> {
-  fakeBackend({ get_status: () => status });
-  unmount = mount(document.body);
-  await settle();
+  await page.open({ get_status: () => status });
 }
 
 test("shows who is online on which phone as soon as the window opens", async () => {

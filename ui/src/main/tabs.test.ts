@@ -1,26 +1,20 @@
-import { clearMocks } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, test } from "vitest";
-import { fakeBackend, sampleSettings, sampleStatus, settle } from "../testing";
+import { describe, expect, test } from "vitest";
+import { sampleSettings, sampleStatus, usePage } from "../testing";
 import { mount, tabFromHash } from "./tabs";
 
-let unmount: () => void = () => {};
-
-afterEach(() => {
-  unmount();
-  clearMocks();
-  window.location.hash = "";
-  document.body.replaceChildren();
+const page = usePage(mount, {
+  reset: () => {
+    window.location.hash = "";
+  },
 });
 
 async function open(hash: string): Promise<void> {
   window.location.hash = hash;
-  fakeBackend({
+  await page.open({
     get_status: () => sampleStatus(),
     get_settings: () => sampleSettings(),
     recent_calls: () => [],
   });
-  unmount = mount(document.body);
-  await settle();
 }
 
 const shownPanels = (): string[] =>
