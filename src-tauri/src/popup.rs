@@ -1,10 +1,14 @@
 //! The incoming-call popup: one small always-on-top window in a screen corner, holding a card
-//! per call, created when a call arrives and closed when the last card leaves (an idle app
-//! keeps no webview alive).
+//! per call. It is created when a call arrives and hidden when the last card leaves; a hidden
+//! popup is kept warm for a while (the next call shows in tens of milliseconds instead of the
+//! few hundred a new webview takes), then destroyed, so an idle app keeps no webview alive.
 
 use tauri::{
     AppHandle, Emitter as _, LogicalPosition, LogicalSize, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder,
 };
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use crate::settings::PopupCorner;
 use crate::views::CallView;
@@ -15,6 +19,11 @@ const WIDTH: f64 = 340.0;
 const CARD_HEIGHT: f64 = 110.0;
 const MARGIN: f64 = 16.0;
 const MAX_VISIBLE_CARDS: usize = 4;
+/// How long a hidden popup stays ready for the next call before it is destroyed.
+const KEEP_WARM: Duration = Duration::from_secs(600);
+
+/// Bumped whenever the popup is shown or hidden, so a pending close of an older hide is void.
+static VISIBILITY_CHANGES: AtomicU64 = AtomicU64::new(0);
 
 fn height(cards: usize) -> f64 {
     CARD_HEIGHT * cards.clamp(1, MAX_VISIBLE_CARDS) as f64
@@ -48,11 +57,14 @@ fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64
 /// Shows `calls` (newest first) in the popup, opening, resizing or closing it as needed.
 pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCorner) {
     let existing = app.get_webview_window(LABEL);
+    let change = VISIBILITY_CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
     if calls.is_empty() {
         if let Some(window) = existing {
-            if let Err(e) = window.destroy() {
-                tracing::warn!(error = %e, "cannot close the popup");
+            let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
+            if let Err(e) = window.hide() {
+                tracing::warn!(error = %e, "cannot hide the popup");
             }
+            close_later(app.clone(), change);
         }
         return;
     }
@@ -63,6 +75,9 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
             let _ = window.set_size(LogicalSize::new(size.0, size.1));
             let _ = window.set_position(LogicalPosition::new(x, y));
             let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
+            if let Err(e) = window.show() {
+                tracing::warn!(error = %e, "cannot show the popup");
+            }
         }
         None => {
             // The page pulls the calls when it loads: an event sent now would be lost.
@@ -83,6 +98,21 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
             }
         }
     }
+}
+
+/// Destroys the hidden popup after [`KEEP_WARM`] unless it was shown (or hidden) again since.
+fn close_later<R: Runtime>(app: AppHandle<R>, change: u64) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(KEEP_WARM).await;
+        if VISIBILITY_CHANGES.load(Ordering::SeqCst) != change {
+            return;
+        }
+        if let Some(window) = app.get_webview_window(LABEL) {
+            if let Err(e) = window.destroy() {
+                tracing::warn!(error = %e, "cannot close the popup");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

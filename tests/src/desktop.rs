@@ -219,6 +219,16 @@ pub async fn select_text(text: &str) {
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
+/// Whether the call popup is on screen (a hidden popup kept warm does not count).
+pub async fn popup_visible() -> bool {
+    Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Incoming call$"])
+        .stdout(Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|s| s.success())
+}
+
 /// Presses keys on the X display, e.g. `ctrl+alt+d`.
 pub async fn press(keys: &str) {
     let status = Command::new("xdotool").args(["key", keys]).status().await.expect("xdotool runs");

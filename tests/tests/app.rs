@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use istra_tray_e2e::{App, keyring_items, notifications_seen, press, select_text};
+use istra_tray_e2e::{App, keyring_items, notifications_seen, popup_visible, press, select_text};
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
 
@@ -81,11 +81,15 @@ async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
         vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})],
     );
     d.wait_for_text(".call .state", WAIT, |t| t.contains("Ended")).await.expect("ended");
+    assert!(popup_visible().await, "the popup is on screen during the call");
     let start = Instant::now();
-    while d.windows().await.map(|w| w.len()).unwrap_or(0) > 1 && start.elapsed() < WAIT {
+    while popup_visible().await && start.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(start.elapsed() < WAIT, "the popup closed itself after the call");
+    assert!(start.elapsed() < WAIT, "the popup went away by itself after the call");
+    sim.control().send_items(DESK, vec![ringing("-429", "104", "Next Caller")]);
+    d.wait_for_text(".call .label", WAIT, |t| t == "Next Caller").await.expect("the next call reuses the popup");
+    assert!(popup_visible().await, "and shows it again");
     app.stop().await;
 }
 
@@ -169,7 +173,7 @@ async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
         assert!(start.elapsed() < WAIT, "the call was not recorded");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(app.driver.windows().await.expect("windows").len(), 1, "no popup opened");
+    assert!(!popup_visible().await, "no popup shown");
     assert!(!notifications_seen().contains("Quiet Please"), "no notification either");
     app.stop().await;
 }
@@ -194,5 +198,26 @@ async fn settings_saved_in_the_main_window_apply_at_once() {
     assert_eq!(sim.control().wait_for_placed_calls(1, WAIT).await[0].destination, "0+33123456789");
     let refused = d.invoke("save_settings", json!({"settings": {"defaultCountry": "XX"}, "password": null})).await;
     assert!(refused.is_err_and(|e| e.contains("invalid_settings")), "bad settings are refused with a reason");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_start_with_dial_hands_the_number_to_the_running_app() {
+    let sim = sim().await;
+    let app = signed_in("handover", &sim).await;
+    let second = tokio::process::Command::new(istra_tray_e2e::app_binary())
+        .args(["dial", "0033 1 23 45 67 89"])
+        .env("HOME", app.folder.join("home"))
+        .env("XDG_CONFIG_HOME", app.folder.join("config"))
+        .kill_on_drop(true)
+        .status();
+    let status = tokio::time::timeout(WAIT, second).await.expect("the second start exits").expect("it ran");
+    assert!(status.success(), "{status}");
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls.len(), 1, "dialed once, by the running app");
+    assert_eq!(calls[0].destination, "+33123456789");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim.control().placed_calls().len(), 1);
+    assert_eq!(sim.control().login_count(), 2, "the second start did not sign in on its own");
     app.stop().await;
 }

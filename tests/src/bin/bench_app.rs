@@ -181,12 +181,15 @@ async fn popup_latency(sim: &Sim) -> Result<(), String> {
             }
         }
         samples.push(sent.elapsed());
-        d.invoke("dismiss_call", json!({"callId": id})).await?;
+        // Dismissing the last call closes the popup under the script: its answer may be lost.
+        let _ = d.invoke("dismiss_call", json!({"callId": id})).await;
         sim.control().send_items(DESK, answered_and_ended(&id));
         d.switch_to(&home).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    report("frame -> popup shows the number", samples, "p95 <= 300 ms");
+    let cold = samples.remove(0);
+    println!("{:<44} {:>7.1} ms  (first call: a new webview)", "frame -> popup shows the number, cold", ms(cold));
+    report("frame -> popup shows the number, warm", samples, "p95 <= 300 ms");
     app.stop().await;
     Ok(())
 }
