@@ -135,6 +135,12 @@ impl CallBoard {
         std::mem::take(&mut self.missed) > 0
     }
 
+    /// Starts from what the journal remembers (after a restart).
+    pub fn seed(&mut self, recent: Vec<CallView>, missed: u32) {
+        self.recent = recent.into_iter().take(RECENT_LEN).collect();
+        self.missed = missed;
+    }
+
     /// Forget everything (sign-out).
     pub fn clear(&mut self) {
         *self = Self::default();

@@ -12,7 +12,8 @@ use tauri::{AppHandle, Emitter as _, Wry};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use crate::board::{CallBoard, Notice};
+use crate::board::{CallBoard, Notice, RECENT_LEN};
+use crate::calllog::{CallLog, record_of};
 use crate::selection::{self, Source};
 use crate::settings::Settings;
 use crate::views::{AppError, CallView, DialOutcome, StatusView, TerminalView};
@@ -45,6 +46,8 @@ struct Inner {
 pub struct Controller {
     app: AppHandle<Wry>,
     persistence: Persistence,
+    /// `None` when the journal could not be opened: the app works on without it.
+    calllog: Option<CallLog>,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -55,11 +58,15 @@ impl std::fmt::Debug for Controller {
 }
 
 impl Controller {
-    pub fn new(app: AppHandle<Wry>, settings: Settings, persistence: Persistence) -> Self {
-        let status = StatusView::signed_out(&settings.hotkey, settings.dnd);
-        let inner =
-            Inner { settings, status, board: CallBoard::default(), connection: None, generation: 0, last_dial: None };
-        Self { app, persistence, inner: Arc::new(Mutex::new(inner)) }
+    pub fn new(app: AppHandle<Wry>, settings: Settings, persistence: Persistence, calllog: Option<CallLog>) -> Self {
+        let mut status = StatusView::signed_out(&settings.hotkey, settings.dnd);
+        let mut board = CallBoard::default();
+        if let Some(log) = &calllog {
+            board.seed(log.recent(RECENT_LEN), log.missed_unseen());
+            status.missed_count = board.missed_count();
+        }
+        let inner = Inner { settings, status, board, connection: None, generation: 0, last_dial: None };
+        Self { app, persistence, calllog, inner: Arc::new(Mutex::new(inner)) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -177,6 +184,7 @@ impl Controller {
             };
             inner.status.login = Some(settings.login.clone());
             inner.status.state = crate::views::ConnectionState::Connecting;
+            inner.status.missed_count = inner.board.missed_count();
             (inner.connection.replace(handle.clone()), inner.generation)
         };
         if let Some(old) = old {
@@ -242,16 +250,18 @@ impl Controller {
     fn on_update(&self, call: &mycrm::Call, is_new: bool, generation: u64) {
         let now = Instant::now();
         let view = CallView::from_call(call, now, SystemTime::now());
-        let (change, settings) = {
+        let (change, settings, record) = {
             let mut inner = self.lock();
             if inner.generation != generation {
                 return;
             }
+            let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
+            let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
             let show_popup = inner.settings.popup_enabled && !inner.settings.dnd;
             let linger = Duration::from_secs(u64::from(inner.settings.popup_linger_secs));
             let change = inner.board.apply(view, is_new, show_popup, linger, now);
             inner.status.missed_count = inner.board.missed_count();
-            (change, inner.settings.clone())
+            (change, inner.settings.clone(), record)
         };
         if change.popup {
             self.popup_changed();
@@ -277,6 +287,9 @@ impl Controller {
                 });
             }
             _ => {}
+        }
+        if let (Some(log), Some(record)) = (&self.calllog, record) {
+            log.write(record);
         }
     }
 
@@ -421,6 +434,9 @@ impl Controller {
             inner.status.missed_count = 0;
             changed
         };
+        if let Some(log) = &self.calllog {
+            log.mark_all_seen();
+        }
         if changed {
             self.status_changed();
         }
@@ -469,7 +485,12 @@ impl Controller {
     /// As [`Controller::dial_text`]; `no_number` when the call has no number.
     pub async fn call_back(&self, call_id: &str) -> Result<DialOutcome, AppError> {
         let number = self.lock().board.find(call_id).and_then(|c| c.callback_number().map(str::to_owned));
-        self.dial_text(&number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?).await
+        let number = number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?;
+        let outcome = self.dial_text(&number).await?;
+        if let Some(log) = &self.calllog {
+            log.mark_seen_for_number(&number);
+        }
+        Ok(outcome)
     }
 
     pub async fn call_back_with_toast(&self, call_id: &str) {

@@ -5,6 +5,7 @@
 //!
 //! - [`controller`]: the one controller (settings, connection, calls → popups, tray, notifications).
 //! - [`board`]: what is shown about calls, decided without windows (pure).
+//! - [`calllog`]: every call written to the journal (crate `journal`), in order.
 //! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
 //! - [`commands`]: the UI's commands, thin over the controller.
 //! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
@@ -12,6 +13,7 @@
 
 pub mod autostart;
 pub mod board;
+pub mod calllog;
 pub mod commands;
 pub mod controller;
 pub mod hotkey;
@@ -164,19 +166,39 @@ fn start_from(cli: &Cli) -> Result<Start, String> {
     })
 }
 
+/// The call journal on disk, or in memory when nothing may be stored; `None` (with a
+/// notification) when it cannot be opened: calls are still shown, just not kept.
+fn open_calllog(persistence: &Persistence) -> Option<calllog::CallLog> {
+    let opened = match persistence {
+        Persistence::Stored(_) => journal::Journal::open(&calllog::default_path()),
+        Persistence::Memory => journal::Journal::open_in_memory(),
+    };
+    match opened {
+        Ok(journal) => Some(calllog::CallLog::new(journal)),
+        Err(e) => {
+            tracing::warn!(error = %e, "working without the call journal");
+            tauri::async_runtime::spawn_blocking(move || notifier::toast("Call history unavailable", &e.to_string()));
+            None
+        }
+    }
+}
+
 fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
     let path = settings::default_path();
+    let controller = |settings, persistence: Persistence| {
+        let calllog = open_calllog(&persistence);
+        Controller::new(app.clone(), settings, persistence, calllog)
+    };
     let (controller, credentials) = match start {
-        Start::Stored => (Controller::new(app.clone(), Settings::load(&path), Persistence::Stored(path)), None),
+        Start::Stored => (controller(Settings::load(&path), Persistence::Stored(path)), None),
         Start::Scripted { settings, credentials, remember } => {
             let persistence = if remember { Persistence::Stored(path) } else { Persistence::Memory };
-            (Controller::new(app.clone(), *settings, persistence), Some((credentials, remember)))
+            (controller(*settings, persistence), Some((credentials, remember)))
         }
         Start::Demo => match start_demo(app) {
-            Ok(settings) => (
-                Controller::new(app.clone(), settings, Persistence::Memory),
-                Some((Credentials::new("alice", "secret"), false)),
-            ),
+            Ok(settings) => {
+                (controller(settings, Persistence::Memory), Some((Credentials::new("alice", "secret"), false)))
+            }
             Err(e) => {
                 eprintln!("istra-tray: cannot start the demo simulator: {e}");
                 std::process::exit(1);

@@ -1,0 +1,170 @@
+//! The app's side of the call journal (crate `journal`): where the database lives, the
+//! conversion between journal records and the UI's call views, and a writer thread that
+//! stores every call update in order without ever holding up a popup.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
+
+use journal::{CallRecord, Direction, Filter, Journal};
+
+use crate::views::{CallStateView, CallView, DirectionView, display_number};
+
+/// `<data dir>/istra-tray/journal.sqlite3`.
+pub fn default_path() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("istra-tray").join("journal.sqlite3")
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// The journal row for a call as the app sees it now.
+pub fn record_of(call: &CallView, terminal_id: Option<&str>) -> CallRecord {
+    CallRecord {
+        call_id: call.id.clone(),
+        terminal_id: terminal_id.map(str::to_owned),
+        direction: match call.direction {
+            DirectionView::Incoming => Direction::Incoming,
+            DirectionView::Outgoing => Direction::Outgoing,
+        },
+        number: call.number.clone(),
+        e164: call.e164.clone(),
+        label: call.label.clone(),
+        contact_name: None,
+        acd: call.acd.clone(),
+        started_at_ms: to_i64(call.started_at_ms),
+        answered_at_ms: call.answered_at_ms.map(to_i64),
+        ended_at_ms: call.ended_at_ms.map(to_i64),
+        ring_ms: call.ring_ms.map(to_i64),
+        talk_ms: call.talk_ms.map(to_i64),
+        end_cause: call.end_cause.clone(),
+        missed: call.missed,
+        seen: false,
+    }
+}
+
+/// A journal row as a call view (the journal keeps no call type).
+pub fn view_of(record: &CallRecord) -> CallView {
+    CallView {
+        id: record.call_id.clone(),
+        direction: match record.direction {
+            Direction::Incoming => DirectionView::Incoming,
+            Direction::Outgoing => DirectionView::Outgoing,
+        },
+        call_type: None,
+        number_display: display_number(record.number.as_deref(), record.e164.as_deref()),
+        number: record.number.clone(),
+        e164: record.e164.clone(),
+        label: record.contact_name.clone().or_else(|| record.label.clone()),
+        acd: record.acd.clone(),
+        state: if record.ended_at_ms.is_some() { CallStateView::Ended } else { CallStateView::Ringing },
+        missed: record.missed,
+        started_at_ms: to_u64(record.started_at_ms),
+        answered_at_ms: record.answered_at_ms.map(to_u64),
+        ended_at_ms: record.ended_at_ms.map(to_u64),
+        ring_ms: record.ring_ms.map(to_u64),
+        talk_ms: record.talk_ms.map(to_u64),
+        end_cause: record.end_cause.clone(),
+    }
+}
+
+/// The journal, with a writer thread that applies updates in the order they happened.
+#[derive(Clone, Debug)]
+pub struct CallLog {
+    journal: Arc<Journal>,
+    writes: Sender<CallRecord>,
+}
+
+impl CallLog {
+    pub fn new(journal: Journal) -> Self {
+        let journal = Arc::new(journal);
+        let (writes, queue) = channel::<CallRecord>();
+        let writer = Arc::clone(&journal);
+        let spawned = std::thread::Builder::new().name("call-journal".into()).spawn(move || {
+            for record in queue {
+                if let Err(e) = writer.record(&record) {
+                    tracing::warn!(error = %e, call = %record.call_id, "call not written to the journal");
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no journal writer: calls will not be recorded");
+        }
+        Self { journal, writes }
+    }
+
+    /// Queues the call's current state for the journal.
+    pub fn write(&self, record: CallRecord) {
+        let _ = self.writes.send(record);
+    }
+
+    /// The newest ended or ongoing calls, for the tray and the Recent tab after a restart.
+    pub fn recent(&self, limit: usize) -> Vec<CallView> {
+        match self.journal.page(Filter::All, None, None, limit) {
+            Ok(page) => page.records.iter().map(view_of).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the journal");
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn missed_unseen(&self) -> u32 {
+        self.journal.missed_unseen().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot count missed calls");
+            0
+        })
+    }
+
+    pub fn mark_all_seen(&self) {
+        if let Err(e) = self.journal.mark_all_seen() {
+            tracing::warn!(error = %e, "cannot mark missed calls as seen");
+        }
+    }
+
+    pub fn mark_seen_for_number(&self, number: &str) {
+        if let Err(e) = self.journal.mark_seen_for_number(number) {
+            tracing::warn!(error = %e, "cannot mark the called-back number as seen");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::CallTypeView;
+
+    #[test]
+    fn a_call_survives_the_trip_through_the_journal() {
+        let view = CallView {
+            id: "-428".into(),
+            direction: DirectionView::Incoming,
+            call_type: Some(CallTypeView::External),
+            number: Some("0123456789".into()),
+            number_display: Some("+33 1 23 45 67 89".into()),
+            e164: Some("+33123456789".into()),
+            label: Some("ACME".into()),
+            acd: Some("0900000171".into()),
+            state: CallStateView::Ended,
+            missed: true,
+            started_at_ms: 1_800_000_000_000,
+            answered_at_ms: None,
+            ended_at_ms: Some(1_800_000_020_000),
+            ring_ms: Some(20_000),
+            talk_ms: Some(0),
+            end_cause: Some("noAnswer".into()),
+        };
+        let log = CallLog::new(Journal::open_in_memory().expect("journal"));
+        log.journal.record(&record_of(&view, Some("5985841581756135023"))).expect("written");
+        let back = log.recent(10);
+        assert_eq!(back, vec![CallView { call_type: None, ..view }]);
+        assert_eq!(log.missed_unseen(), 1);
+        log.mark_seen_for_number("+33123456789");
+        assert_eq!(log.missed_unseen(), 0);
+    }
+}
