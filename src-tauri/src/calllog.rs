@@ -6,9 +6,25 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
 
-use journal::{CallRecord, Direction, Filter, Journal};
+use journal::{CallRecord, Cursor, Direction, Filter, Journal};
 
-use crate::views::{CallStateView, CallView, DirectionView, display_number};
+use crate::views::{AppError, CallStateView, CallView, DirectionView, HistoryFilter, HistoryPage, display_number};
+
+/// One History page holds this many calls.
+const PAGE_SIZE: usize = 50;
+
+fn journal_error(e: journal::JournalError) -> AppError {
+    AppError::new("journal", e.to_string())
+}
+
+fn filter_of(filter: HistoryFilter) -> Filter {
+    match filter {
+        HistoryFilter::All => Filter::All,
+        HistoryFilter::Missed => Filter::Missed,
+        HistoryFilter::Incoming => Filter::Incoming,
+        HistoryFilter::Outgoing => Filter::Outgoing,
+    }
+}
 
 /// `<data dir>/istra-tray/journal.sqlite3`.
 pub fn default_path() -> PathBuf {
@@ -114,6 +130,62 @@ impl CallLog {
         }
     }
 
+    /// A page of the History view. The cursor is the journal's, passed through as JSON.
+    ///
+    /// # Errors
+    ///
+    /// `journal` when the database fails, `internal` for a cursor that is not one of ours.
+    pub fn page(
+        &self,
+        filter: HistoryFilter,
+        search: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<HistoryPage, AppError> {
+        let cursor: Option<Cursor> = cursor
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| AppError::new("internal", "not a history cursor"))?;
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let page = self.journal.page(filter_of(filter), search, cursor.as_ref(), PAGE_SIZE).map_err(journal_error)?;
+        let next_cursor = page
+            .next_cursor
+            .map(|c| serde_json::to_string(&c))
+            .transpose()
+            .map_err(|e| AppError::new("internal", e.to_string()))?;
+        Ok(HistoryPage { calls: page.records.iter().map(view_of).collect(), next_cursor })
+    }
+
+    /// Writes the listed calls as CSV to `path`; returns how many.
+    ///
+    /// # Errors
+    ///
+    /// `journal` when the database or the file fails.
+    pub fn export(
+        &self,
+        filter: HistoryFilter,
+        search: Option<&str>,
+        path: &std::path::Path,
+    ) -> Result<usize, AppError> {
+        let file = std::fs::File::create(path)
+            .map_err(|e| AppError::new("journal", format!("cannot write {}: {e}", path.display())))?;
+        let mut out = std::io::BufWriter::new(file);
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
+        let count = self.journal.export_csv(filter_of(filter), search, &mut out).map_err(journal_error)?;
+        std::io::Write::flush(&mut out).map_err(|e| AppError::new("journal", e.to_string()))?;
+        Ok(count)
+    }
+
+    /// The newest journal call with this id (History rows outlive the in-memory board).
+    pub fn find(&self, call_id: &str) -> Option<CallView> {
+        match self.journal.latest(call_id) {
+            Ok(found) => found.as_ref().map(view_of),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the journal");
+                None
+            }
+        }
+    }
+
     pub fn missed_unseen(&self) -> u32 {
         self.journal.missed_unseen().unwrap_or_else(|e| {
             tracing::warn!(error = %e, "cannot count missed calls");
@@ -139,10 +211,9 @@ mod tests {
     use super::*;
     use crate::views::CallTypeView;
 
-    #[test]
-    fn a_call_survives_the_trip_through_the_journal() {
-        let view = CallView {
-            id: "-428".into(),
+    fn sample(id: &str) -> CallView {
+        CallView {
+            id: id.into(),
             direction: DirectionView::Incoming,
             call_type: Some(CallTypeView::External),
             number: Some("0123456789".into()),
@@ -158,7 +229,12 @@ mod tests {
             ring_ms: Some(20_000),
             talk_ms: Some(0),
             end_cause: Some("noAnswer".into()),
-        };
+        }
+    }
+
+    #[test]
+    fn a_call_survives_the_trip_through_the_journal() {
+        let view = sample("-428");
         let log = CallLog::new(Journal::open_in_memory().expect("journal"));
         log.journal.record(&record_of(&view, Some("5985841581756135023"))).expect("written");
         let back = log.recent(10);
@@ -166,5 +242,34 @@ mod tests {
         assert_eq!(log.missed_unseen(), 1);
         log.mark_seen_for_number("+33123456789");
         assert_eq!(log.missed_unseen(), 0);
+    }
+
+    #[test]
+    fn history_pages_through_every_call_with_an_opaque_cursor() {
+        let log = CallLog::new(Journal::open_in_memory().expect("journal"));
+        for i in 0..120u64 {
+            let mut record = record_of(&sample(&format!("-{i}")), None);
+            record.started_at_ms = 1_800_000_000_000 + i64::try_from(i).unwrap_or(0) * 1000;
+            log.journal.record(&record).expect("written");
+        }
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = log.page(HistoryFilter::All, None, cursor.as_deref()).expect("page");
+            seen.extend(page.calls.into_iter().map(|c| c.id));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 120);
+        assert_eq!(seen[0], "-119", "newest first");
+        assert!(log.page(HistoryFilter::All, None, Some("not a cursor")).is_err());
+        let dir = std::env::temp_dir().join(format!("istra-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("calls.csv");
+        assert_eq!(log.export(HistoryFilter::Missed, Some("ACME"), &path).expect("exported"), 120);
+        assert!(std::fs::read_to_string(&path).expect("csv").lines().count() > 120);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

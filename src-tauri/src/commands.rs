@@ -5,7 +5,7 @@ use tauri::{State, WebviewWindow};
 
 use crate::controller::Controller;
 use crate::settings::Settings;
-use crate::views::{AppError, CallView, DialOutcome, StatusView};
+use crate::views::{AppError, CallView, DialOutcome, HistoryFilter, HistoryPage, StatusView};
 
 /// Call ids are short strings of digits (possibly negative); anything else is refused.
 fn check_call_id(call_id: &str) -> Result<(), AppError> {
@@ -58,11 +58,44 @@ pub async fn copy_number(controller: State<'_, Controller>, call_id: String) -> 
     controller.copy_number(&call_id).await
 }
 
-/// The recent calls; looking at them marks the missed ones as seen.
 #[tauri::command]
 pub fn recent_calls(controller: State<'_, Controller>) -> Vec<CallView> {
     controller.mark_missed_seen();
     controller.recent_calls()
+}
+
+/// Searches are short text; anything longer is refused rather than scanned.
+fn check_search(search: Option<&str>) -> Result<(), AppError> {
+    match search {
+        Some(s) if s.chars().count() > 200 => Err(AppError::new("too_long", "the search is too long")),
+        _ => Ok(()),
+    }
+}
+
+#[tauri::command]
+pub fn history_page(
+    controller: State<'_, Controller>,
+    filter: HistoryFilter,
+    search: Option<String>,
+    cursor: Option<String>,
+) -> Result<HistoryPage, AppError> {
+    check_search(search.as_deref())?;
+    controller.history_page(filter, search.as_deref(), cursor.as_deref())
+}
+
+#[tauri::command]
+pub async fn export_history(
+    controller: State<'_, Controller>,
+    filter: HistoryFilter,
+    search: Option<String>,
+) -> Result<String, AppError> {
+    check_search(search.as_deref())?;
+    controller.export_history(filter, search).await
+}
+
+#[tauri::command]
+pub fn mark_all_seen(controller: State<'_, Controller>) {
+    controller.mark_missed_seen();
 }
 
 #[tauri::command]

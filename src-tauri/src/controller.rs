@@ -16,7 +16,7 @@ use crate::board::{CallBoard, Notice, RECENT_LEN};
 use crate::calllog::{CallLog, record_of};
 use crate::selection::{self, Source};
 use crate::settings::Settings;
-use crate::views::{AppError, CallView, DialOutcome, StatusView, TerminalView};
+use crate::views::{AppError, CallView, DialOutcome, HistoryFilter, HistoryPage, StatusView, TerminalView};
 use crate::{autostart, hotkey, notifier, popup, secrets, tray, windows};
 
 /// A second press on the hotkey for the same number within this time dials nothing.
@@ -442,14 +442,58 @@ impl Controller {
         }
     }
 
+    /// The number to call back for a call on the board or, failing that, in the journal.
+    fn number_of(&self, call_id: &str) -> Result<String, AppError> {
+        let on_board = self.lock().board.find(call_id).cloned();
+        let call = on_board.or_else(|| self.calllog.as_ref().and_then(|log| log.find(call_id)));
+        call.as_ref()
+            .and_then(CallView::callback_number)
+            .map(str::to_owned)
+            .ok_or_else(|| AppError::new("no_number", "this call has no number"))
+    }
+
     /// Copies the call's number (E.164 when known) to the clipboard.
     ///
     /// # Errors
     ///
     /// `no_number` when the call is unknown or has no number.
     pub async fn copy_number(&self, call_id: &str) -> Result<(), AppError> {
-        let number = self.lock().board.find(call_id).and_then(|c| c.callback_number().map(str::to_owned));
-        selection::copy(number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?).await
+        selection::copy(self.number_of(call_id)?).await
+    }
+
+    fn calllog(&self) -> Result<&CallLog, AppError> {
+        self.calllog.as_ref().ok_or_else(|| AppError::new("journal", "the call history is unavailable"))
+    }
+
+    /// A page of the History view.
+    ///
+    /// # Errors
+    ///
+    /// `journal` when the history is unavailable.
+    pub fn history_page(
+        &self,
+        filter: HistoryFilter,
+        search: Option<&str>,
+        cursor: Option<&str>,
+    ) -> Result<HistoryPage, AppError> {
+        self.calllog()?.page(filter, search, cursor)
+    }
+
+    /// Exports the listed calls as CSV into the Downloads folder; returns the file's path.
+    ///
+    /// # Errors
+    ///
+    /// `journal` when the history is unavailable or the file cannot be written.
+    pub async fn export_history(&self, filter: HistoryFilter, search: Option<String>) -> Result<String, AppError> {
+        let log = self.calllog()?.clone();
+        let dir = dirs::download_dir().or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
+        let stamp = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let path = dir.join(format!("istra-tray-calls-{stamp}.csv"));
+        let written = path.clone();
+        tauri::async_runtime::spawn_blocking(move || log.export(filter, search.as_deref(), &written))
+            .await
+            .map_err(|e| AppError::new("internal", e.to_string()))??;
+        Ok(path.to_string_lossy().into_owned())
     }
 
     /// Finds the number in `text` and calls it from the watched terminal.
@@ -484,8 +528,7 @@ impl Controller {
     ///
     /// As [`Controller::dial_text`]; `no_number` when the call has no number.
     pub async fn call_back(&self, call_id: &str) -> Result<DialOutcome, AppError> {
-        let number = self.lock().board.find(call_id).and_then(|c| c.callback_number().map(str::to_owned));
-        let number = number.ok_or_else(|| AppError::new("no_number", "this call has no number"))?;
+        let number = self.number_of(call_id)?;
         let outcome = self.dial_text(&number).await?;
         if let Some(log) = &self.calllog {
             log.mark_seen_for_number(&number);

@@ -105,6 +105,11 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     };
     let recent_refs: Vec<&dyn IsMenuItem<Wry>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
     let recent = Submenu::with_id_and_items(app, "recent", "Recent calls", true, &recent_refs)?;
+    let missed_label = match status.missed_count {
+        0 => "No missed calls".to_owned(),
+        n => format!("Mark {n} missed as seen"),
+    };
+    let mark_seen = MenuItem::with_id(app, "mark-seen", missed_label, status.missed_count > 0, None::<&str>)?;
     let selected = status.terminal.as_ref().map(|t| t.id.as_str());
     let terminal_items: Vec<CheckMenuItem<Wry>> = status
         .terminals
@@ -136,6 +141,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             &dial_selection,
             &dial_clipboard,
             &recent,
+            &mark_seen,
             &separator()?,
             &terminals,
             &dnd,
@@ -199,6 +205,7 @@ fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
         "dial-selection" => spawn(async move { controller.dial_from(Source::Selection).await }),
         "dial-clipboard" => spawn(async move { controller.dial_from(Source::Clipboard).await }),
         "dnd" => controller.set_dnd(!controller.settings().dnd),
+        "mark-seen" => controller.mark_missed_seen(),
         "open" => {
             controller.mark_missed_seen();
             windows::open_main(app, "recent");

@@ -327,3 +327,25 @@ mod tests {
         assert_eq!(d.message, "no phone number in the selection");
     }
 }
+
+/// Which calls the History view lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum HistoryFilter {
+    #[default]
+    All,
+    Missed,
+    Incoming,
+    Outgoing,
+}
+
+/// One page of the call history, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HistoryPage {
+    pub calls: Vec<CallView>,
+    /// Hand back to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -221,3 +221,40 @@ async fn a_second_start_with_dial_hands_the_number_to_the_running_app() {
     assert_eq!(sim.control().login_count(), 2, "the second start did not sign in on its own");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
+    let sim = sim().await;
+    let app = signed_in("history", &sim).await;
+    for (id, number, label) in [("-1", "+33123456789", "ACME Paris"), ("-2", "+4930123456", "Berlin GmbH")] {
+        sim.control().send_items(DESK, vec![ringing(id, number, label)]);
+        sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
+    }
+    let start = Instant::now();
+    while app.driver.invoke("get_status", json!({})).await.expect("status")["missedCount"] != 2 {
+        assert!(start.elapsed() < WAIT, "both calls recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.click_tray_item("Open…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    d.wait_for(".history-call[data-call-id=\"-2\"]", WAIT).await.expect("the newest call listed");
+    assert_eq!(d.find_all(".history-call").await.expect("rows").len(), 2);
+    d.type_into(&d.wait_for(".history-search", WAIT).await.expect("search box"), "acme").await.expect("typed");
+    let start = Instant::now();
+    while d.find_all(".history-call").await.expect("rows").len() != 1 {
+        assert!(start.elapsed() < WAIT, "the search narrows the list");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    d.click(&d.wait_for(".history-call[data-call-id=\"-1\"] .call-back", WAIT).await.expect("button"))
+        .await
+        .expect("click");
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls[0].destination, "+33123456789");
+    assert_eq!(
+        d.invoke("get_status", json!({})).await.expect("status")["missedCount"],
+        0,
+        "opening History marked them seen"
+    );
+    app.stop().await;
+}

@@ -1,7 +1,17 @@
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { dialText, errorMessage, saveSettings, selectTerminal, toAppError, watchStatus } from "./ipc";
+import {
+  dialText,
+  errorMessage,
+  exportHistory,
+  historyPage,
+  saveSettings,
+  selectTerminal,
+  toAppError,
+  watchCallHistory,
+  watchStatus,
+} from "./ipc";
 import { deferred, fakeBackend, sampleSettings, sampleStatus, settle } from "./testing";
 
 afterEach(() => {
@@ -48,6 +58,7 @@ describe("errorMessage", () => {
       "keyring",
       "not_signed_in",
       "hotkey_taken",
+      "journal",
       "internal",
     ];
     for (const code of codes) expect(errorMessage(code, "")).not.toMatch(/^Unknown error/);
@@ -84,6 +95,21 @@ describe("command wrappers", () => {
     await saveSettings(sampleSettings(), null);
     expect(backend.argsOf("select_terminal")).toEqual([{ terminalId: "t2" }]);
     expect(backend.argsOf("save_settings")).toEqual([{ settings: sampleSettings(), password: null }]);
+  });
+
+  test("send the history query with explicit nulls", async () => {
+    const backend = fakeBackend({
+      history_page: () => ({ calls: [], nextCursor: null }),
+      export_history: () => "/tmp/calls.csv",
+    });
+    await historyPage({ filter: "missed", search: null }, "c2");
+    await historyPage({ filter: "all", search: "acme" }, null);
+    await expect(exportHistory({ filter: "outgoing", search: null })).resolves.toBe("/tmp/calls.csv");
+    expect(backend.argsOf("history_page")).toEqual([
+      { filter: "missed", search: null, cursor: "c2" },
+      { filter: "all", search: "acme", cursor: null },
+    ]);
+    expect(backend.argsOf("export_history")).toEqual([{ filter: "outgoing", search: null }]);
   });
 
   test("reject with a {code, message} error", async () => {
@@ -133,5 +159,29 @@ describe("watchStatus", () => {
     await settle();
     expect(onError).toHaveBeenCalledWith({ code: "internal", message: "poisoned" });
     stop();
+  });
+});
+
+describe("watchCallHistory", () => {
+  test("runs once listening has begun, then on each recent-calls-changed", async () => {
+    fakeBackend({});
+    const changed = vi.fn();
+    const stop = watchCallHistory(changed, () => {});
+    await settle();
+    expect(changed).toHaveBeenCalledTimes(1);
+    await emit("recent-calls-changed", []);
+    expect(changed).toHaveBeenCalledTimes(2);
+    stop();
+    await emit("recent-calls-changed", []);
+    expect(changed).toHaveBeenCalledTimes(2);
+  });
+
+  test("does nothing when unsubscribed while still starting", async () => {
+    fakeBackend({});
+    const changed = vi.fn();
+    watchCallHistory(changed, () => {})();
+    await settle();
+    await emit("recent-calls-changed", []);
+    expect(changed).not.toHaveBeenCalled();
   });
 });

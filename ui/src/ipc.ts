@@ -6,7 +6,15 @@
  */
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { AppError, CallView, DialOutcome, Settings, StatusView } from "./bindings";
+import type {
+  AppError,
+  CallView,
+  DialOutcome,
+  HistoryFilter,
+  HistoryPage,
+  Settings,
+  StatusView,
+} from "./bindings";
 
 /** Code given to rejections that did not come as `{code, message}` (e.g. a missing command). */
 export const UNKNOWN_CODE = "unknown";
@@ -29,6 +37,8 @@ const SENTENCES = new Map<string, string>([
   ["keyring", "The password could not be stored in the system keyring"],
   ["not_signed_in", "You are not signed in"],
   ["hotkey_taken", "This shortcut is already used by another application"],
+  ["journal", "The call history is not available"],
+  ["duplicate", "This number is already being called"],
   ["internal", "Something went wrong inside istra-tray"],
 ]);
 
@@ -79,7 +89,15 @@ export const signOut = (): Promise<void> => call("sign_out");
 export const popupCalls = (): Promise<CallView[]> => call("popup_calls");
 export const dismissCall = (callId: string): Promise<void> => call("dismiss_call", { callId });
 export const copyNumber = (callId: string): Promise<void> => call("copy_number", { callId });
-export const recentCalls = (): Promise<CallView[]> => call("recent_calls");
+/** What the History view lists: `search` (number, name or label) is `null` for no search. */
+export type HistoryQuery = { filter: HistoryFilter; search: string | null };
+/** A page of the call history; `cursor` is `null` for the first page, else the last `nextCursor`. */
+export const historyPage = (query: HistoryQuery, cursor: string | null): Promise<HistoryPage> =>
+  call("history_page", { filter: query.filter, search: query.search, cursor });
+/** Writes the calls `query` lists to a CSV file; resolves to the file's path. */
+export const exportHistory = (query: HistoryQuery): Promise<string> =>
+  call("export_history", { filter: query.filter, search: query.search });
+export const markAllSeen = (): Promise<void> => call("mark_all_seen");
 export const callBack = (callId: string): Promise<DialOutcome> => call("call_back", { callId });
 export const dialText = (text: string): Promise<DialOutcome> => call("dial_text", { text });
 export const getSettings = (): Promise<Settings> => call("get_settings");
@@ -136,5 +154,37 @@ export const watchStatus = (apply: (status: StatusView) => void, onError: (error
   watch("status-changed", getStatus, apply, onError);
 export const watchPopupCalls = (apply: (calls: CallView[]) => void, onError: (error: AppError) => void) =>
   watch("popup-calls-changed", popupCalls, apply, onError);
-export const watchRecentCalls = (apply: (calls: CallView[]) => void, onError: (error: AppError) => void) =>
-  watch("recent-calls-changed", recentCalls, apply, onError);
+
+/**
+ * Calls `changed` once listening to `recent-calls-changed` has begun, and on each such event
+ * after. The event's payload (the recent calls) is not passed on: the History view queries its
+ * own page again. When listening fails, the error goes to `onError` and `changed` still runs
+ * once, so the view fills even without live updates.
+ */
+export function watchCallHistory(changed: () => void, onError: (error: AppError) => void): Unsubscribe {
+  let active = true;
+  let stopListening: (() => void) | null = null;
+
+  listen("recent-calls-changed", () => {
+    if (active) changed();
+  }).then(
+    (stop) => {
+      if (!active) {
+        stop();
+        return;
+      }
+      stopListening = stop;
+      changed();
+    },
+    (reason: unknown) => {
+      if (!active) return;
+      onError(toAppError(reason));
+      changed();
+    },
+  );
+
+  return () => {
+    active = false;
+    stopListening?.();
+  };
+}

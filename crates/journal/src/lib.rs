@@ -154,6 +154,16 @@ impl Journal {
         Ok(query::page(&self.conn(), filter, needle.as_ref(), cursor, limit)?)
     }
 
+    /// The newest call with the platform id `call_id` (ids repeat over days), if any.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Unavailable`] or [`JournalError::Storage`] when the
+    /// database cannot be read.
+    pub fn latest(&self, call_id: &str) -> Result<Option<CallRecord>, JournalError> {
+        Ok(query::latest(&self.conn(), call_id)?)
+    }
+
     /// How many missed calls have not been seen yet (the tray badge).
     ///
     /// # Errors

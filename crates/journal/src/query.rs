@@ -99,6 +99,15 @@ pub(crate) fn page(
     Ok(Page { records: rows.into_iter().map(|(_, record)| record).collect(), next_cursor })
 }
 
+/// The newest call with this platform id.
+pub(crate) fn latest(conn: &Connection, call_id: &str) -> rusqlite::Result<Option<crate::CallRecord>> {
+    use rusqlite::OptionalExtension as _;
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?1 ORDER BY started_at_ms DESC LIMIT 1"))?
+        .query_row([call_id], from_row)
+        .optional()
+        .map(|found| found.map(|(_, record)| record))
+}
+
 /// How many missed calls nobody has looked at yet.
 pub(crate) fn missed_unseen(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COUNT(*) FROM calls WHERE missed = 1 AND seen = 0")?.query_row([], |row| row.get(0))

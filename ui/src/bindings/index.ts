@@ -7,6 +7,8 @@ export type { CallView } from "./CallView";
 export type { ConnectionState } from "./ConnectionState";
 export type { DialOutcome } from "./DialOutcome";
 export type { DirectionView } from "./DirectionView";
+export type { HistoryFilter } from "./HistoryFilter";
+export type { HistoryPage } from "./HistoryPage";
 export type { PopupCorner } from "./PopupCorner";
 export type { Settings } from "./Settings";
 export type { StatusView } from "./StatusView";

@@ -1,21 +1,89 @@
 import { emit } from "@tauri-apps/api/event";
 import { expect, test, vi } from "vitest";
-import type { CallView } from "../bindings";
-import { sampleCall, settle, usePage, type Handlers } from "../testing";
-import { mount } from "./history";
+import type { CallView, HistoryPage } from "../bindings";
+import { deferred, sampleCall, settle, usePage, type Handlers } from "../testing";
+import { mount, SEARCH_DELAY_MS } from "./history";
 
 const page = usePage(mount, { fakeTime: true });
 
-const open = (calls: CallView[], handlers: Handlers = {}) =>
-  page.open({ recent_calls: () => calls, ...handlers });
+const MINUTE = 60_000;
 
-const rows = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(".recent-call")];
-const noticeText = (): string | null => document.querySelector(".recent-notice")?.textContent ?? null;
+/**
+ * A fake journal over `calls` (given newest first): filters and searches them as the Rust
+ * side does and hands them out `pageSize` at a time, the cursor being the next index.
+ */
+function journal(calls: CallView[], pageSize = 2) {
+  return (args: Record<string, unknown>): HistoryPage => {
+    const search = typeof args.search === "string" ? args.search.toLowerCase() : null;
+    const matching = calls.filter((call) => {
+      const kept =
+        args.filter === "missed"
+          ? call.missed
+          : args.filter === "incoming" || args.filter === "outgoing"
+            ? call.direction === args.filter
+            : true;
+      const text = [call.label, call.number, call.numberDisplay].join(" ").toLowerCase();
+      return kept && (search === null || text.includes(search));
+    });
+    const start = typeof args.cursor === "string" ? Number(args.cursor) : 0;
+    const end = start + pageSize;
+    return { calls: matching.slice(start, end), nextCursor: end < matching.length ? String(end) : null };
+  };
+}
 
-test("lists recent calls newest first with who, when and how they went", async () => {
+/** Five ended calls, newest first: ids c1 (1 min ago) … c5 (5 min ago); c2 and c4 missed. */
+function fiveCalls(): CallView[] {
   const now = Date.now();
-  await open([
-    sampleCall({ id: "b", state: "ended", missed: true, startedAtMs: now - 5 * 60_000 }),
+  return [1, 2, 3, 4, 5].map((n) =>
+    sampleCall({
+      id: `c${n}`,
+      label: n % 2 === 0 ? "Bob Martin" : "ACME Corp",
+      direction: n === 5 ? "outgoing" : "incoming",
+      state: "ended",
+      missed: n === 2 || n === 4,
+      talkMs: n === 2 || n === 4 ? null : 60_000,
+      startedAtMs: now - n * MINUTE,
+    }),
+  );
+}
+
+const open = (calls: CallView[], handlers: Handlers = {}, pageSize = 2) =>
+  page.open({ history_page: journal(calls, pageSize), ...handlers });
+
+const rows = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>(".history-call")];
+const ids = (): Array<string | undefined> => rows().map((row) => row.dataset.callId);
+const noticeText = (): string | null => {
+  const element = document.querySelector<HTMLElement>(".history-notice");
+  return element === null || element.hidden ? null : element.textContent;
+};
+const button = (selector: string): HTMLButtonElement => {
+  const found = document.querySelector<HTMLButtonElement>(selector);
+  if (found === null) throw new Error(`no ${selector}`);
+  return found;
+};
+const loadMore = (): HTMLButtonElement => button("button.load-more");
+const emptyText = (): string | null => {
+  const element = document.querySelector<HTMLElement>(".empty");
+  return element === null || element.hidden ? null : element.textContent;
+};
+
+async function type(text: string): Promise<void> {
+  const input = document.querySelector<HTMLInputElement>(".history-search")!;
+  input.value = text;
+  input.dispatchEvent(new Event("input"));
+  vi.advanceTimersByTime(SEARCH_DELAY_MS);
+  await settle();
+}
+
+async function click(selector: string): Promise<void> {
+  button(selector).click();
+  await settle();
+}
+
+test("the first page lists calls newest first with who, when and how they went", async () => {
+  const now = Date.now();
+  const backend = await open([
+    sampleCall({ id: "b", state: "ended", missed: true, startedAtMs: now - 5 * MINUTE }),
     sampleCall({
       id: "a",
       label: null,
@@ -25,6 +93,7 @@ test("lists recent calls newest first with who, when and how they went", async (
       startedAtMs: now - 2 * 3_600_000,
     }),
   ]);
+  expect(backend.argsOf("history_page")).toEqual([{ filter: "all", search: null, cursor: null }]);
   const [missed, talked] = rows();
   expect(missed?.dataset.callId).toBe("b");
   expect(missed?.querySelector(".title")?.textContent).toBe("ACME Corp");
@@ -37,21 +106,255 @@ test("lists recent calls newest first with who, when and how they went", async (
   expect(talked?.querySelector(".title")?.textContent).toBe("01 23 45 67 89");
   expect(talked?.querySelector(".outcome")?.textContent).toBe("02:05");
   expect(talked?.querySelector(".direction")?.getAttribute("aria-label")).toBe("Outgoing");
+  expect(loadMore().hidden).toBe(true);
+  expect(emptyText()).toBeNull();
 });
 
 test("times move on while the list is open", async () => {
   await open([sampleCall({ state: "ended", startedAtMs: Date.now() })]);
   expect(document.querySelector(".when")?.textContent).toBe("just now");
-  vi.advanceTimersByTime(2 * 60_000);
+  vi.advanceTimersByTime(2 * MINUTE);
   expect(document.querySelector(".when")?.textContent).toBe("2 min ago");
 });
 
-test("says there are no calls yet, then shows new ones as they come", async () => {
+test("Load more appends the next page with its cursor, and goes once the last page is in", async () => {
+  const backend = await open(fiveCalls());
+  expect(ids()).toEqual(["c1", "c2"]);
+  expect(loadMore().hidden).toBe(false);
+
+  await click("button.load-more");
+  expect(ids()).toEqual(["c1", "c2", "c3", "c4"]);
+  await click("button.load-more");
+  expect(ids()).toEqual(["c1", "c2", "c3", "c4", "c5"]);
+  expect(loadMore().hidden).toBe(true);
+  expect(backend.argsOf("history_page").map((args) => args.cursor)).toEqual([null, "2", "4"]);
+});
+
+test("scrolling near the bottom loads the next page", async () => {
+  const backend = await open(fiveCalls());
+  vi.spyOn(document.body, "scrollHeight", "get").mockReturnValue(2000);
+  vi.spyOn(document.body, "clientHeight", "get").mockReturnValue(500);
+
+  document.body.scrollTop = 600;
+  document.body.dispatchEvent(new Event("scroll"));
+  await settle();
+  expect(backend.argsOf("history_page")).toHaveLength(1);
+
+  document.body.scrollTop = 1400;
+  document.body.dispatchEvent(new Event("scroll"));
+  document.body.dispatchEvent(new Event("scroll"));
+  await settle();
+  expect(backend.argsOf("history_page").map((args) => args.cursor)).toEqual([null, "2"]);
+  expect(ids()).toEqual(["c1", "c2", "c3", "c4"]);
+});
+
+test("a call that comes again on the next page is listed once", async () => {
+  const calls = fiveCalls();
+  await open(calls, {
+    history_page: (args) =>
+      args.cursor === null
+        ? { calls: calls.slice(0, 2), nextCursor: "x" }
+        : { calls: calls.slice(1, 3), nextCursor: null },
+  });
+  await click("button.load-more");
+  expect(ids()).toEqual(["c1", "c2", "c3"]);
+});
+
+test("typing a search queries again from the first page, once the typing pauses", async () => {
+  const backend = await open(fiveCalls());
+  await click("button.load-more");
+
+  const input = document.querySelector<HTMLInputElement>(".history-search")!;
+  input.value = "bo";
+  input.dispatchEvent(new Event("input"));
+  vi.advanceTimersByTime(SEARCH_DELAY_MS - 50);
+  input.value = "bob";
+  input.dispatchEvent(new Event("input"));
+  vi.advanceTimersByTime(SEARCH_DELAY_MS - 50);
+  expect(backend.argsOf("history_page")).toHaveLength(2);
+
+  vi.advanceTimersByTime(50);
+  await settle();
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "all", search: "bob", cursor: null });
+  expect(backend.argsOf("history_page")).toHaveLength(3);
+  expect(ids()).toEqual(["c2", "c4"]);
+  expect(loadMore().hidden).toBe(true);
+});
+
+test("a search that only adds spaces does not query again; clearing it lists everything", async () => {
+  const backend = await open(fiveCalls());
+  await type("acme");
+  await type("  acme ");
+  expect(backend.argsOf("history_page").map((args) => args.search)).toEqual([null, "acme"]);
+  await type("");
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "all", search: null, cursor: null });
+  expect(ids()).toEqual(["c1", "c2"]);
+});
+
+test("Enter runs the search at once", async () => {
+  const backend = await open(fiveCalls());
+  const input = document.querySelector<HTMLInputElement>(".history-search")!;
+  input.value = "bob";
+  input.dispatchEvent(new Event("input"));
+  input.form?.requestSubmit();
+  await settle();
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "all", search: "bob", cursor: null });
+  vi.advanceTimersByTime(SEARCH_DELAY_MS);
+  await settle();
+  expect(backend.argsOf("history_page")).toHaveLength(2);
+});
+
+test("switching the filter queries again with it, keeping the search", async () => {
+  const backend = await open(fiveCalls());
+  await type("o");
+  await click('button[data-filter="missed"]');
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "missed", search: "o", cursor: null });
+  expect(ids()).toEqual(["c2", "c4"]);
+  expect(button('button[data-filter="missed"]').getAttribute("aria-pressed")).toBe("true");
+  expect(button('button[data-filter="all"]').getAttribute("aria-pressed")).toBe("false");
+
+  await click('button[data-filter="outgoing"]');
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "outgoing", search: "o", cursor: null });
+  expect(ids()).toEqual(["c5"]);
+});
+
+test("says when nothing is listed, in the words of the filter or search", async () => {
   await open([]);
-  expect(document.querySelector<HTMLElement>(".empty")?.hidden).toBe(false);
-  await emit("recent-calls-changed", [sampleCall({ state: "ended", missed: true })]);
-  expect(rows()).toHaveLength(1);
-  expect(document.querySelector<HTMLElement>(".empty")?.hidden).toBe(true);
+  expect(emptyText()).toBe("No calls yet.");
+  await click('button[data-filter="missed"]');
+  expect(emptyText()).toBe("No missed calls.");
+  await type("zzz");
+  expect(emptyText()).toBe("No calls match.");
+});
+
+test("an answer to an older query is dropped", async () => {
+  const slow = deferred<HistoryPage>();
+  const calls = fiveCalls();
+  const fast = journal(calls, 10);
+  await open(calls, {
+    history_page: (args) => (args.filter === "all" && args.search === "acme" ? slow.promise : fast(args)),
+  });
+  await type("acme");
+  await click('button[data-filter="missed"]');
+  slow.resolve({ calls: [calls[0]!], nextCursor: "9" });
+  await settle();
+  expect(ids()).toEqual([]);
+  expect(emptyText()).toBe("No calls match.");
+});
+
+test("a failed query says why, and the next one that works clears it", async () => {
+  let broken = true;
+  const working = journal(fiveCalls());
+  await open([], {
+    history_page: (args) => {
+      if (broken) throw { code: "journal", message: "the call history is unavailable" };
+      return working(args);
+    },
+  });
+  expect(noticeText()).toBe("The call history is not available (the call history is unavailable)");
+  expect(emptyText()).toBeNull();
+
+  broken = false;
+  await emit("recent-calls-changed", []);
+  await settle();
+  expect(noticeText()).toBeNull();
+  expect(ids()).toEqual(["c1", "c2"]);
+});
+
+test("a failed next page keeps the list and lets Load more try again", async () => {
+  const working = journal(fiveCalls());
+  let broken = false;
+  await open([], {
+    history_page: (args) => {
+      if (broken) throw { code: "network", message: "" };
+      return working(args);
+    },
+  });
+  broken = true;
+  await click("button.load-more");
+  expect(noticeText()).toBe("Cannot reach the server — check the address and your network");
+  expect(ids()).toEqual(["c1", "c2"]);
+  broken = false;
+  await click("button.load-more");
+  expect(ids()).toEqual(["c1", "c2", "c3", "c4"]);
+  expect(noticeText()).toBeNull();
+});
+
+test("Export CSV exports what is listed and says where the file went", async () => {
+  const backend = await open(fiveCalls(), {
+    export_history: () => "/home/alice/Downloads/istra-tray-calls-1740823200.csv",
+  });
+  await click('button[data-filter="incoming"]');
+  const input = document.querySelector<HTMLInputElement>(".history-search")!;
+  input.value = "acme";
+  input.dispatchEvent(new Event("input"));
+  await click("button.export");
+  expect(backend.argsOf("export_history")).toEqual([{ filter: "incoming", search: "acme" }]);
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "incoming", search: "acme", cursor: null });
+  expect(noticeText()).toBe("Exported to /home/alice/Downloads/istra-tray-calls-1740823200.csv");
+});
+
+test("a failed export says why", async () => {
+  await open(fiveCalls(), {
+    export_history: () => {
+      throw { code: "journal", message: "cannot write the file" };
+    },
+  });
+  await click("button.export");
+  expect(noticeText()).toBe("The call history is not available (cannot write the file)");
+  expect(button("button.export").disabled).toBe(false);
+});
+
+test("Mark all as seen tells the Rust side", async () => {
+  const backend = await open(fiveCalls(), { mark_all_seen: () => null });
+  await click("button.mark-seen");
+  expect(backend.argsOf("mark_all_seen")).toEqual([{}]);
+  expect(noticeText()).toBe("Missed calls marked as seen");
+});
+
+test("calls changing at the top of the list reload its first page", async () => {
+  const calls = fiveCalls();
+  const backend = await open(calls, {
+    history_page: (args) => journal(calls)(args),
+  });
+  await click("button.load-more");
+  await click('button[data-filter="missed"]');
+  calls.unshift(sampleCall({ id: "c0", state: "ended", missed: true }));
+  await emit("recent-calls-changed", [calls[0]]);
+  await settle();
+  expect(backend.argsOf("history_page").at(-1)).toEqual({ filter: "missed", search: null, cursor: null });
+  expect(ids()).toEqual(["c0", "c2"]);
+});
+
+test("calls changing further down offer to show them instead of moving the list", async () => {
+  const calls = fiveCalls();
+  const backend = await open(calls, { history_page: (args) => journal(calls)(args) });
+  await click("button.load-more");
+  document.body.scrollTop = 400;
+  calls.unshift(sampleCall({ id: "c0", state: "ended" }));
+  await emit("recent-calls-changed", [calls[0]]);
+  await settle();
+  expect(backend.argsOf("history_page")).toHaveLength(2);
+  expect(ids()).toEqual(["c1", "c2", "c3", "c4"]);
+  expect(button("button.new-calls").hidden).toBe(false);
+
+  await click("button.new-calls");
+  expect(document.body.scrollTop).toBe(0);
+  expect(ids()).toEqual(["c0", "c1"]);
+  expect(button("button.new-calls").hidden).toBe(true);
+});
+
+test("scrolling back to the top shows the new calls", async () => {
+  const calls = fiveCalls();
+  await open(calls, { history_page: (args) => journal(calls)(args) });
+  document.body.scrollTop = 400;
+  calls.unshift(sampleCall({ id: "c0", state: "ended" }));
+  await emit("recent-calls-changed", [calls[0]]);
+  document.body.scrollTop = 0;
+  document.body.dispatchEvent(new Event("scroll"));
+  await settle();
+  expect(ids()).toEqual(["c0", "c1"]);
+  expect(button("button.new-calls").hidden).toBe(true);
 });
 
 test("Call back dials that call and says what is being called", async () => {
@@ -92,4 +395,17 @@ test("a label with markup is shown as text", async () => {
 test("a call without a number cannot be called back", async () => {
   await open([sampleCall({ label: null, number: null, numberDisplay: null, e164: null })]);
   expect(document.querySelector<HTMLButtonElement>("button.call-back")?.disabled).toBe(true);
+});
+
+test("after unmounting, nothing more is queried", async () => {
+  const backend = await open(fiveCalls());
+  const input = document.querySelector<HTMLInputElement>(".history-search")!;
+  input.value = "bob";
+  input.dispatchEvent(new Event("input"));
+  page.unmount();
+  vi.advanceTimersByTime(SEARCH_DELAY_MS);
+  await emit("recent-calls-changed", []);
+  await settle();
+  expect(backend.argsOf("history_page")).toHaveLength(1);
+  expect(document.querySelector(".history-toolbar")).toBeNull();
 });

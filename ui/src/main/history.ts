@@ -1,36 +1,153 @@
 /**
- * The Recent tab: the last calls, newest first, each with direction, who, when, how it went,
- * and "Call back" / "Copy" buttons. Relative times ("5 min ago") are refreshed every half minute.
+ * The History tab: the call journal, newest first, a page at a time. A search box (number,
+ * name or label) and a filter (all, missed, incoming, outgoing) choose the calls; scrolling
+ * near the bottom, or "Load more", brings the next page. Each row has direction, who, when,
+ * how it went, and "Call back" / "Copy" buttons. The listed calls can be exported as CSV.
+ *
+ * `host` is the scrolling panel. When calls change, the first page is queried again if the
+ * user is at the top; further down, a "New calls — show" button offers it instead, so the
+ * list does not move under the reader. Relative times are refreshed every half minute.
  */
-import type { CallView } from "../bindings";
+import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
 import { callTitleElement, el, isolated, notice } from "../dom";
 import { callOutcomeText, callSubtitle, callTitle, displayedNumber, formatRelativeTime } from "../format";
-import { callBack, copyNumber, describeError, watchRecentCalls } from "../ipc";
+import {
+  callBack,
+  copyNumber,
+  describeError,
+  exportHistory,
+  historyPage,
+  markAllSeen,
+  watchCallHistory,
+  type HistoryQuery,
+} from "../ipc";
 
 const REFRESH_MS = 30_000;
+/** Typing pauses this long before the search runs. */
+export const SEARCH_DELAY_MS = 200;
+/** The next page loads once the bottom of the list is this close. */
+const NEAR_BOTTOM_PX = 240;
+/** Scrolled less than this counts as being at the top. */
+const AT_TOP_PX = 16;
+/** The Rust side refuses longer searches. */
+const MAX_SEARCH_CHARS = 200;
+
+const FILTERS: ReadonlyArray<{ filter: HistoryFilter; caption: string; empty: string }> = [
+  { filter: "all", caption: "All", empty: "No calls yet." },
+  { filter: "missed", caption: "Missed", empty: "No missed calls." },
+  { filter: "incoming", caption: "Incoming", empty: "No incoming calls." },
+  { filter: "outgoing", caption: "Outgoing", empty: "No outgoing calls." },
+];
 
 export function mount(host: HTMLElement): () => void {
-  const list = el("ol", { className: "recent-list" });
-  const empty = el("p", { className: "empty", text: "No recent calls." });
-  const panelNotice = notice("recent-notice");
-  host.append(panelNotice.element, list, empty);
-  empty.hidden = true;
+  const search = el("input", {
+    className: "history-search",
+    attrs: {
+      type: "search",
+      name: "search",
+      autocomplete: "off",
+      spellcheck: "false",
+      maxlength: String(MAX_SEARCH_CHARS),
+      placeholder: "Search number or name",
+      "aria-label": "Search calls",
+    },
+  });
+  const searchForm = el("form", { className: "history-search-form", attrs: { role: "search" } }, search);
 
+  let filter: HistoryFilter = "all";
+  const filterButtons = FILTERS.map(({ filter: value, caption }) => {
+    const button = el("button", {
+      className: "filter",
+      text: caption,
+      attrs: { type: "button", "data-filter": value, "aria-pressed": String(value === filter) },
+    });
+    button.addEventListener("click", () => {
+      filter = value;
+      for (const other of filterButtons) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      applyQuery();
+    });
+    return button;
+  });
+  const filterGroup = el(
+    "div",
+    { className: "history-filter", attrs: { role: "group", "aria-label": "Show" } },
+    ...filterButtons,
+  );
+
+  const markSeen = el("button", {
+    className: "mark-seen",
+    text: "Mark all as seen",
+    attrs: { type: "button" },
+  });
+  const exportCsv = el("button", { className: "export", text: "Export CSV", attrs: { type: "button" } });
+  const newCalls = el("button", {
+    className: "new-calls",
+    text: "New calls — show",
+    attrs: { type: "button" },
+  });
+  newCalls.hidden = true;
+  const panelNotice = notice("history-notice");
+
+  const toolbar = el(
+    "div",
+    { className: "history-toolbar" },
+    el(
+      "div",
+      { className: "history-controls" },
+      searchForm,
+      filterGroup,
+      el("span", { className: "history-actions" }, markSeen, exportCsv),
+    ),
+    newCalls,
+    panelNotice.element,
+  );
+  const list = el("ol", { className: "history-list", attrs: { "aria-label": "Calls" } });
+  const empty = el("p", { className: "empty" });
+  empty.hidden = true;
+  const loadMoreButton = el("button", {
+    className: "load-more",
+    text: "Load more",
+    attrs: { type: "button" },
+  });
+  loadMoreButton.hidden = true;
+  const footer = el("div", { className: "history-footer" }, loadMoreButton);
+  host.append(toolbar, list, empty, footer);
+
+  /** The query the list shows (or is loading). */
+  let query: HistoryQuery = { filter, search: null };
+  let nextCursor: string | null = null;
+  /** Bumped by each first-page query: answers to older queries are dropped. */
+  let generation = 0;
+  let loading = false;
+  /** Whether a first page has been shown since mounting. */
+  let loaded = false;
+  /** Whether the notice holds a failed load, to clear once a load succeeds. */
+  let showingLoadError = false;
+  let shownIds = new Set<string>();
   let times: Array<{ element: HTMLTimeElement; atMs: number }> = [];
+  let searchTimer: number | undefined;
+
+  const say = (text: string | null, tone?: "info" | "error" | "success"): void => {
+    showingLoadError = false;
+    panelNotice.show(text, tone);
+  };
 
   const refreshTimes = (): void => {
     const now = Date.now();
     for (const { element, atMs } of times) element.textContent = formatRelativeTime(atMs, now);
   };
 
+  /** Runs `action` on click with the button disabled meanwhile; its result goes to the notice. */
   const act = (button: HTMLButtonElement, action: () => Promise<string>): void => {
     button.addEventListener("click", () => {
       button.disabled = true;
-      panelNotice.show(null);
+      say(null);
       action()
         .then(
-          (done) => panelNotice.show(done, "success"),
-          (reason: unknown) => panelNotice.show(describeError(reason), "error"),
+          (done) => say(done, "success"),
+          (reason: unknown) => say(describeError(reason), "error"),
         )
         .finally(() => {
           button.disabled = false;
@@ -65,7 +182,7 @@ export function mount(host: HTMLElement): () => void {
     return el(
       "li",
       {
-        className: `recent-call ${call.direction}${call.missed ? " missed" : ""}`,
+        className: `history-call ${call.direction}${call.missed ? " missed" : ""}`,
         attrs: { "data-call-id": call.id },
       },
       el("span", {
@@ -79,21 +196,159 @@ export function mount(host: HTMLElement): () => void {
     );
   };
 
-  const show = (calls: CallView[]): void => {
-    times = [];
-    list.replaceChildren(...calls.map(row));
-    empty.hidden = calls.length > 0;
-    refreshTimes();
+  /** Brings the footer, the empty line and the busy mark in line with the state. */
+  const update = (): void => {
+    list.setAttribute("aria-busy", String(loading));
+    loadMoreButton.hidden = nextCursor === null;
+    loadMoreButton.disabled = loading;
+    const none = list.childElementCount === 0;
+    empty.hidden = !none || loading || showingLoadError;
+    if (query.search !== null) empty.textContent = "No calls match.";
+    else empty.textContent = FILTERS.find((entry) => entry.filter === query.filter)?.empty ?? "No calls.";
   };
 
-  const unwatch = watchRecentCalls(show, (error) => panelNotice.show(describeError(error), "error"));
+  const clearRows = (): void => {
+    list.replaceChildren();
+    shownIds = new Set();
+    times = [];
+    nextCursor = null;
+  };
+
+  /** Appends the page's calls, skipping any already listed, and keeps its cursor. */
+  const append = (page: HistoryPage): void => {
+    for (const call of page.calls) {
+      if (shownIds.has(call.id)) continue;
+      shownIds.add(call.id);
+      list.append(row(call));
+    }
+    nextCursor = page.nextCursor;
+    refreshTimes();
+    if (showingLoadError) say(null);
+  };
+
+  const failed = (reason: unknown): void => {
+    say(describeError(reason), "error");
+    showingLoadError = true;
+  };
+
+  /** Queries the first page of `query` again; the rows shown stay until the answer comes. */
+  const reload = (): void => {
+    generation += 1;
+    const mine = generation;
+    newCalls.hidden = true;
+    loading = true;
+    update();
+    historyPage(query, null)
+      .then(
+        (page) => {
+          if (mine !== generation) return;
+          clearRows();
+          append(page);
+          loaded = true;
+        },
+        (reason: unknown) => {
+          if (mine !== generation) return;
+          // Rows of another filter or search would read as an answer to this one.
+          clearRows();
+          failed(reason);
+        },
+      )
+      .finally(() => {
+        if (mine !== generation) return;
+        loading = false;
+        update();
+      });
+  };
+
+  const loadMore = (): void => {
+    const cursor = nextCursor;
+    if (loading || cursor === null) return;
+    const mine = generation;
+    loading = true;
+    update();
+    historyPage(query, cursor)
+      .then(
+        (page) => {
+          if (mine === generation) append(page);
+        },
+        (reason: unknown) => {
+          if (mine === generation) failed(reason);
+        },
+      )
+      .finally(() => {
+        if (mine !== generation) return;
+        loading = false;
+        update();
+      });
+  };
+
+  /** The query the controls ask for. */
+  const wanted = (): HistoryQuery => {
+    const text = search.value.trim();
+    return { filter, search: text === "" ? null : text };
+  };
+
+  /** Runs the controls' query now (cancelling a pending search), unless the list shows it. */
+  const applyQuery = (): void => {
+    window.clearTimeout(searchTimer);
+    searchTimer = undefined;
+    const next = wanted();
+    if (next.filter === query.filter && next.search === query.search) return;
+    query = next;
+    host.scrollTop = 0;
+    reload();
+  };
+
+  search.addEventListener("input", () => {
+    window.clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(applyQuery, SEARCH_DELAY_MS);
+  });
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    applyQuery();
+  });
+
+  act(markSeen, () => markAllSeen().then(() => "Missed calls marked as seen"));
+  act(exportCsv, () => {
+    applyQuery();
+    return exportHistory(query).then((path) => `Exported to ${path}`);
+  });
+  loadMoreButton.addEventListener("click", loadMore);
+  newCalls.addEventListener("click", () => {
+    host.scrollTop = 0;
+    reload();
+  });
+
+  const atTop = (): boolean => host.scrollTop < AT_TOP_PX;
+
+  const onScroll = (): void => {
+    if (!newCalls.hidden && atTop()) {
+      reload();
+      return;
+    }
+    const rest = host.scrollHeight - host.scrollTop - host.clientHeight;
+    if (host.scrollHeight > host.clientHeight && rest < NEAR_BOTTOM_PX) loadMore();
+  };
+  host.addEventListener("scroll", onScroll, { passive: true });
+
+  const unwatch = watchCallHistory(
+    () => {
+      if (!loaded || atTop()) reload();
+      else newCalls.hidden = false;
+    },
+    (error) => say(describeError(error), "error"),
+  );
   const refresher = window.setInterval(refreshTimes, REFRESH_MS);
 
   return () => {
     unwatch();
+    generation += 1;
     window.clearInterval(refresher);
-    panelNotice.element.remove();
+    window.clearTimeout(searchTimer);
+    host.removeEventListener("scroll", onScroll);
+    toolbar.remove();
     list.remove();
     empty.remove();
+    footer.remove();
   };
 }

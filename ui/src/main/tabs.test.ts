@@ -13,7 +13,7 @@ async function open(hash: string): Promise<void> {
   await page.open({
     get_status: () => sampleStatus(),
     get_settings: () => sampleSettings(),
-    recent_calls: () => [],
+    history_page: () => ({ calls: [], nextCursor: null }),
   });
 }
 
@@ -40,6 +40,11 @@ describe("the main window", () => {
     await open("#settings");
     expect(shownPanels()).toEqual(["panel-settings"]);
     expect(document.querySelector("#tab-settings")?.getAttribute("aria-selected")).toBe("true");
+    expect([...document.querySelectorAll(".tab")].map((tab) => tab.textContent)).toEqual([
+      "History",
+      "Dial",
+      "Settings",
+    ]);
     expect(document.querySelector(".status-text")?.textContent).toBe("Online — alice on Desk phone");
   });
 

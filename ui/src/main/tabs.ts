@@ -1,5 +1,5 @@
 /**
- * The main window: the status line on top and the Recent, Dial and Settings tabs below.
+ * The main window: the status line on top and the History, Dial and Settings tabs below.
  * The tab follows the URL hash (`main.html#dial`), so the Rust side can open the window on
  * the right tab, also when it is already open.
  */
@@ -12,14 +12,14 @@ import { mount as mountStatus } from "./status";
 export const TABS = ["recent", "dial", "settings"] as const;
 export type Tab = (typeof TABS)[number];
 
-const TAB_NAMES: Record<Tab, string> = { recent: "Recent", dial: "Dial", settings: "Settings" };
+const TAB_NAMES: Record<Tab, string> = { recent: "History", dial: "Dial", settings: "Settings" };
 const MOUNTS: Record<Tab, (host: HTMLElement) => () => void> = {
   recent: mountHistory,
   dial: mountDialpad,
   settings: mountSettings,
 };
 
-/** The tab a hash asks for; anything else opens Recent. */
+/** The tab a hash asks for (`#recent` is History); anything else opens History. */
 export function tabFromHash(hash: string): Tab {
   const name = hash.replace(/^#/, "").toLowerCase();
   return TABS.find((tab) => tab === name) ?? "recent";

@@ -149,3 +149,14 @@ fn merge_keeps_the_first_start_time_and_fills_gaps_from_the_stored_row() {
     assert_eq!(merged.label.as_deref(), Some("Reception"));
     assert_eq!(merged.answered_at_ms, update.answered_at_ms);
 }
+
+#[test]
+fn the_newest_call_with_an_id_is_found_again_for_a_call_back() {
+    let journal = journal();
+    let monday = missed("9", "+33 1 23 45 67 89", MONDAY_9AM);
+    let tuesday = missed("9", "+49 30 123456", MONDAY_9AM + DAY);
+    journal.record(&monday).expect("monday");
+    journal.record(&tuesday).expect("tuesday");
+    assert_eq!(journal.latest("9").expect("read"), Some(tuesday));
+    assert_eq!(journal.latest("10").expect("read"), None);
+}
