@@ -179,12 +179,12 @@ impl Controller {
             let mut inner = self.lock();
             inner.generation += 1;
             inner.status = StatusView {
+                state: crate::views::ConnectionState::Connecting,
                 server: Some(settings.server.clone()),
+                login: Some(settings.login.clone()),
+                missed_count: inner.board.missed_count(),
                 ..StatusView::signed_out(&settings.hotkey, settings.dnd)
             };
-            inner.status.login = Some(settings.login.clone());
-            inner.status.state = crate::views::ConnectionState::Connecting;
-            inner.status.missed_count = inner.board.missed_count();
             (inner.connection.replace(handle.clone()), inner.generation)
         };
         if let Some(old) = old {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mycrm::Password;
 
-use crate::views::AppError;
+use crate::views::{AppError, within};
 
 const SERVICE: &str = "istra-tray";
 const LIMIT: Duration = Duration::from_secs(5);
@@ -24,11 +24,10 @@ fn keyring_error(e: keyring::Error) -> AppError {
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    match tokio::time::timeout(LIMIT, tokio::task::spawn_blocking(work)).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(AppError::new("keyring", format!("keyring task failed: {e}"))),
-        Err(_) => Err(AppError::new("keyring", "the system keyring did not answer (is it locked?)")),
-    }
+    within(LIMIT, work, |why| {
+        AppError::new("keyring", format!("the system keyring did not answer ({why}; is it locked?)"))
+    })
+    .await
 }
 
 /// Stores the password for `login` on `server`.

@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::views::AppError;
+use crate::views::{AppError, within};
 
 /// Where to read the text from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub enum Source {
     /// The clipboard (what the user copied).
     Clipboard,
 }
+
+/// No clipboard or selection owner may keep us waiting longer than this.
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// Selections longer than this are refused before reading them into the dial rules.
 const MAX_CHARS: usize = 4096;
@@ -71,12 +74,7 @@ fn read_selection(_clipboard: &mut arboard::Clipboard) -> Result<String, arboard
 ///
 /// `no_number` when the selection cannot be read, `too_long` for a huge selection.
 pub async fn read(source: Source) -> Result<String, AppError> {
-    match tokio::time::timeout(Duration::from_secs(2), tokio::task::spawn_blocking(move || read_blocking(source))).await
-    {
-        Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(unavailable(e)),
-        Err(_) => Err(unavailable("the application holding it did not answer")),
-    }
+    within(LIMIT, move || read_blocking(source), |why| unavailable(format!("the application holding it: {why}"))).await
 }
 
 /// Puts `text` on the clipboard.
@@ -85,10 +83,12 @@ pub async fn read(source: Source) -> Result<String, AppError> {
 ///
 /// `internal` when the clipboard cannot be written.
 pub async fn copy(text: String) -> Result<(), AppError> {
-    let write = tokio::task::spawn_blocking(move || with_clipboard(|clipboard| clipboard.set_text(text)));
-    match tokio::time::timeout(Duration::from_secs(2), write).await {
-        Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(e))) => Err(AppError::new("internal", format!("cannot write the clipboard: {e}"))),
-        _ => Err(AppError::new("internal", "cannot write the clipboard")),
-    }
+    let cannot_write =
+        |why: &dyn std::fmt::Display| AppError::new("internal", format!("cannot write the clipboard: {why}"));
+    within(
+        LIMIT,
+        move || with_clipboard(|clipboard| clipboard.set_text(text)).map_err(|e| cannot_write(&e)),
+        |why| cannot_write(&why),
+    )
+    .await
 }

@@ -24,6 +24,25 @@ impl AppError {
     }
 }
 
+/// Runs blocking OS work (keyring, clipboard) on the blocking pool and gives up after `limit`:
+/// a service that never answers must not hang the app. `fail` turns why it gave up into the
+/// error the user sees.
+///
+/// # Errors
+///
+/// What `work` returns, or `fail(reason)` when it panicked or did not finish in time.
+pub async fn within<T: Send + 'static>(
+    limit: std::time::Duration,
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    fail: impl FnOnce(&str) -> AppError,
+) -> Result<T, AppError> {
+    match tokio::time::timeout(limit, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(fail(&format!("the task failed: {e}"))),
+        Err(_) => Err(fail("no answer in time")),
+    }
+}
+
 impl From<mycrm::Error> for AppError {
     fn from(e: mycrm::Error) -> Self {
         Self::new(e.kind.code(), e.to_string())
