@@ -78,16 +78,22 @@ impl App {
         d.click(&d.wait_for(".signin-form button[type=submit]", wait).await?).await
     }
 
-    /// Waits until the connection is online (asked through a command of the current window).
-    pub async fn wait_online(&self, limit: Duration) -> serde_json::Value {
+    /// Waits until the app's status (asked through a command of the current window) satisfies
+    /// `done`, or `limit` passes; returns the last status seen.
+    pub async fn wait_status(&self, limit: Duration, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
         let start = Instant::now();
         loop {
             let status = self.driver.invoke("get_status", serde_json::json!({})).await.unwrap_or_default();
-            if status["state"] == "online" || start.elapsed() > limit {
+            if done(&status) || start.elapsed() > limit {
                 return status;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Waits until the connection is online; returns the last status seen.
+    pub async fn wait_online(&self, limit: Duration) -> serde_json::Value {
+        self.wait_status(limit, |status| status["state"] == "online").await
     }
 
     /// Every file under the app's folders that contains `needle`.
@@ -233,6 +239,16 @@ pub async fn popup_visible() -> bool {
 pub async fn press(keys: &str) {
     let status = Command::new("xdotool").args(["key", keys]).status().await.expect("xdotool runs");
     assert!(status.success(), "xdotool key {keys}");
+}
+
+/// Waits until a notification holding `text` was asked for, or `limit` passes; returns every
+/// notification seen so far.
+pub async fn wait_for_notification(text: &str, limit: Duration) -> String {
+    let start = Instant::now();
+    while !notifications_seen().contains(text) && start.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    notifications_seen()
 }
 
 /// What the notification daemon was asked to show so far (dbus-monitor's log).

@@ -11,7 +11,9 @@
 mod desktop;
 mod webdriver;
 
-pub use desktop::{App, keyring_items, notifications_seen, popup_visible, press, process_tree, select_text};
+pub use desktop::{
+    App, keyring_items, notifications_seen, popup_visible, press, process_tree, select_text, wait_for_notification,
+};
 pub use webdriver::{Element, WebDriver};
 
 /// The app binary: `$ISTRA_TRAY_BINARY`, else the debug build (built by `scripts/e2e.sh`).

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use istra_tray_e2e::{App, keyring_items, notifications_seen, popup_visible, press, select_text};
+use istra_tray_e2e::{
+    App, keyring_items, notifications_seen, popup_visible, press, select_text, wait_for_notification,
+};
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
 
@@ -117,20 +119,9 @@ async fn a_missed_call_notifies_and_is_counted() {
     sim.control().send_items(DESK, vec![ringing("-7", "+33123456789", "Missed Caller Ltd")]);
     sim.control()
         .send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer","talkingTime":0})]);
-    let start = Instant::now();
-    loop {
-        let status = app.driver.invoke("get_status", json!({})).await.expect("status");
-        if status["missedCount"] == 1 {
-            break;
-        }
-        assert!(start.elapsed() < WAIT, "missed count never reached 1: {status}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let start = Instant::now();
-    while !notifications_seen().contains("Missed call") && start.elapsed() < WAIT {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let seen = notifications_seen();
+    let status = app.wait_status(WAIT, |s| s["missedCount"] == 1).await;
+    assert_eq!(status["missedCount"], 1, "missed count never reached 1: {status}");
+    let seen = wait_for_notification("Missed call", WAIT).await;
     assert!(seen.contains("Missed call") && seen.contains("Missed Caller Ltd"), "{seen}");
     app.stop().await;
 }
@@ -147,11 +138,7 @@ async fn the_hotkey_dials_the_selected_number_and_never_text_without_one() {
     assert_eq!(calls[0].terminal_id, DESK);
     select_text("see you at 12:30 in room 4").await;
     press("ctrl+alt+d").await;
-    let start = Instant::now();
-    while !notifications_seen().contains("Nothing dialed") && start.elapsed() < WAIT {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(notifications_seen().contains("Nothing dialed"), "the user is told why");
+    assert!(wait_for_notification("Nothing dialed", WAIT).await.contains("Nothing dialed"), "the user is told why");
     assert_eq!(sim.control().placed_calls().len(), 1, "nothing was dialed");
     app.stop().await;
 }
@@ -161,18 +148,10 @@ async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
     let sim = sim().await;
     let app = signed_in("dnd", &sim).await;
     app.click_tray_item("Do not disturb").await.expect("clicked through dbusmenu");
-    let start = Instant::now();
-    while app.driver.invoke("get_status", json!({})).await.expect("status")["dnd"] != true {
-        assert!(start.elapsed() < WAIT, "do not disturb never came on");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert_eq!(app.wait_status(WAIT, |s| s["dnd"] == true).await["dnd"], true, "do not disturb never came on");
     sim.control().send_items(DESK, vec![ringing("-9", "+33123456789", "Quiet Please")]);
     sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-9","dropCause":"noAnswer"})]);
-    let start = Instant::now();
-    while app.driver.invoke("get_status", json!({})).await.expect("status")["missedCount"] != 1 {
-        assert!(start.elapsed() < WAIT, "the call was not recorded");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1, "the call was not recorded");
     assert!(!popup_visible().await, "no popup shown");
     assert!(!notifications_seen().contains("Quiet Please"), "no notification either");
     app.stop().await;
@@ -230,11 +209,7 @@ async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
         sim.control().send_items(DESK, vec![ringing(id, number, label)]);
         sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
     }
-    let start = Instant::now();
-    while app.driver.invoke("get_status", json!({})).await.expect("status")["missedCount"] != 2 {
-        assert!(start.elapsed() < WAIT, "both calls recorded");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 2).await["missedCount"], 2, "both calls recorded");
     app.click_tray_item("Open…").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
