@@ -9,11 +9,15 @@
 //! This crate root owns [`Journal`], the handle the app keeps: opening the
 //! database (directories, pragmas, migrations) and serialising access to its
 //! one connection. The other modules own the schema (`schema`), the
+//! contacts and dial pad suggestions (`contacts`), the
 //! upsert rules (`store`), the paged queries (`query`), the CSV format
-//! (`csv`), the public value types (`record`) and errors (`error`).
+//! (`csv`), the parser of contact files (`import`), the public value types
+//! (`record`) and errors (`error`).
 
+mod contacts;
 mod csv;
 mod error;
+mod import;
 mod query;
 mod record;
 mod schema;
@@ -29,7 +33,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+pub use contacts::{ContactEntry, MAX_SUGGESTIONS, Suggestion, SuggestionSource, is_number_like};
 pub use error::JournalError;
+pub use import::{ContactCard, ContactFormat, ImportError, MAX_IMPORT_BYTES, ParsedContacts, parse_contacts};
 pub use record::{CallRecord, Cursor, Direction, Filter, Page};
 
 /// How long a write waits for a lock held by another connection before it

@@ -18,10 +18,10 @@ pub(crate) const MAX_LIMIT: usize = 500;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Needle {
     /// Lower-cased text to find in number, E.164, label or contact name.
-    text: String,
+    pub(crate) text: String,
     /// Digits to find in the digits-only number, when the search looks like
     /// (part of) a phone number.
-    digits: Option<String>,
+    pub(crate) digits: Option<String>,
 }
 
 impl Needle {

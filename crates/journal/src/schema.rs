@@ -40,6 +40,18 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX calls_digits ON calls (digits);
     CREATE INDEX calls_e164 ON calls (e164);
     CREATE INDEX calls_call_id ON calls (call_id, started_at_ms);",
+    // Version 2: the user's contacts, one row per (name, number), keyed by the
+    // number's normalised form (E.164, or the extension's digits).
+    "CREATE TABLE contacts (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        number      TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        digits      TEXT NOT NULL DEFAULT '',
+        search_text TEXT NOT NULL DEFAULT '',
+        UNIQUE (key, name)
+    );
+    CREATE INDEX contacts_digits ON contacts (digits);",
 ];
 
 /// The schema version this build writes.

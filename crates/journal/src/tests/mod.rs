@@ -3,6 +3,7 @@
 //! This module owns the shared test helpers: a self-cleaning temporary
 //! directory and a builder for plausible call records.
 
+mod contacts;
 mod export;
 mod lifecycle;
 mod listing;
