@@ -15,6 +15,11 @@ fn main() {
         "get_settings",
         "save_settings",
         "close_window",
+        "suggest_numbers",
+        "import_contacts",
+        "clear_contacts",
+        "contact_count",
+        "screen_pop",
     ])))
     .expect("tauri build script");
 }

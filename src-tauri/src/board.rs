@@ -150,27 +150,9 @@ impl CallBoard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::CallTypeView;
 
     fn call(id: &str, state: CallStateView, missed: bool) -> CallView {
-        CallView {
-            id: id.into(),
-            direction: DirectionView::Incoming,
-            call_type: Some(CallTypeView::External),
-            number: Some("+33123456789".into()),
-            number_display: Some("+33 1 23 45 67 89".into()),
-            e164: Some("+33123456789".into()),
-            label: Some("ACME".into()),
-            acd: None,
-            state,
-            missed,
-            started_at_ms: 0,
-            answered_at_ms: None,
-            ended_at_ms: None,
-            ring_ms: None,
-            talk_ms: None,
-            end_cause: None,
-        }
+        CallView { missed, ..crate::views::sample_call(id, state) }
     }
 
     const LINGER: Duration = Duration::from_secs(5);

@@ -51,7 +51,7 @@ pub fn record_of(call: &CallView, terminal_id: Option<&str>) -> CallRecord {
         number: call.number.clone(),
         e164: call.e164.clone(),
         label: call.label.clone(),
-        contact_name: None,
+        contact_name: call.name.clone(),
         acd: call.acd.clone(),
         started_at_ms: to_i64(call.started_at_ms),
         answered_at_ms: call.answered_at_ms.map(to_i64),
@@ -76,7 +76,8 @@ pub fn view_of(record: &CallRecord) -> CallView {
         number_display: display_number(record.number.as_deref(), record.e164.as_deref()),
         number: record.number.clone(),
         e164: record.e164.clone(),
-        label: record.contact_name.clone().or_else(|| record.label.clone()),
+        label: record.label.clone(),
+        name: record.contact_name.clone(),
         acd: record.acd.clone(),
         state: if record.ended_at_ms.is_some() { CallStateView::Ended } else { CallStateView::Ringing },
         missed: record.missed,
@@ -86,6 +87,7 @@ pub fn view_of(record: &CallRecord) -> CallView {
         ring_ms: record.ring_ms.map(to_u64),
         talk_ms: record.talk_ms.map(to_u64),
         end_cause: record.end_cause.clone(),
+        screen_pop: false,
     }
 }
 
@@ -97,8 +99,7 @@ pub struct CallLog {
 }
 
 impl CallLog {
-    pub fn new(journal: Journal) -> Self {
-        let journal = Arc::new(journal);
+    pub fn new(journal: Arc<Journal>) -> Self {
         let (writes, queue) = channel::<CallRecord>();
         let writer = Arc::clone(&journal);
         let spawned = std::thread::Builder::new().name("call-journal".into()).spawn(move || {
@@ -209,33 +210,26 @@ impl CallLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::views::CallTypeView;
 
     fn sample(id: &str) -> CallView {
         CallView {
-            id: id.into(),
-            direction: DirectionView::Incoming,
-            call_type: Some(CallTypeView::External),
             number: Some("0123456789".into()),
-            number_display: Some("+33 1 23 45 67 89".into()),
-            e164: Some("+33123456789".into()),
-            label: Some("ACME".into()),
+            name: Some("Alice Martin".into()),
             acd: Some("0900000171".into()),
-            state: CallStateView::Ended,
             missed: true,
             started_at_ms: 1_800_000_000_000,
-            answered_at_ms: None,
             ended_at_ms: Some(1_800_000_020_000),
             ring_ms: Some(20_000),
             talk_ms: Some(0),
             end_cause: Some("noAnswer".into()),
+            ..crate::views::sample_call(id, CallStateView::Ended)
         }
     }
 
     #[test]
     fn a_call_survives_the_trip_through_the_journal() {
         let view = sample("-428");
-        let log = CallLog::new(Journal::open_in_memory().expect("journal"));
+        let log = CallLog::new(Arc::new(Journal::open_in_memory().expect("journal")));
         log.journal.record(&record_of(&view, Some("5985841581756135023"))).expect("written");
         let back = log.recent(10);
         assert_eq!(back, vec![CallView { call_type: None, ..view }]);
@@ -246,7 +240,7 @@ mod tests {
 
     #[test]
     fn history_pages_through_every_call_with_an_opaque_cursor() {
-        let log = CallLog::new(Journal::open_in_memory().expect("journal"));
+        let log = CallLog::new(Arc::new(Journal::open_in_memory().expect("journal")));
         for i in 0..120u64 {
             let mut record = record_of(&sample(&format!("-{i}")), None);
             record.started_at_ms = 1_800_000_000_000 + i64::try_from(i).unwrap_or(0) * 1000;

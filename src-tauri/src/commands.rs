@@ -5,7 +5,9 @@ use tauri::{State, WebviewWindow};
 
 use crate::controller::Controller;
 use crate::settings::Settings;
-use crate::views::{AppError, CallView, DialOutcome, HistoryFilter, HistoryPage, StatusView};
+use crate::views::{
+    AppError, CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, StatusView, Suggestion,
+};
 
 /// Call ids are short strings of digits (possibly negative); anything else is refused.
 fn check_call_id(call_id: &str) -> Result<(), AppError> {
@@ -58,18 +60,52 @@ pub async fn copy_number(controller: State<'_, Controller>, call_id: String) -> 
     controller.copy_number(&call_id).await
 }
 
-#[tauri::command]
-pub fn recent_calls(controller: State<'_, Controller>) -> Vec<CallView> {
-    controller.mark_missed_seen();
-    controller.recent_calls()
-}
-
 /// Searches are short text; anything longer is refused rather than scanned.
 fn check_search(search: Option<&str>) -> Result<(), AppError> {
     match search {
         Some(s) if s.chars().count() > 200 => Err(AppError::new("too_long", "the search is too long")),
         _ => Ok(()),
     }
+}
+
+#[tauri::command]
+pub fn suggest_numbers(controller: State<'_, Controller>, text: String) -> Result<Vec<Suggestion>, AppError> {
+    check_search(Some(&text))?;
+    controller.suggest(&text)
+}
+
+#[tauri::command]
+pub async fn import_contacts(
+    controller: State<'_, Controller>,
+    file_name: String,
+    content: String,
+) -> Result<ContactImport, AppError> {
+    if content.len() > crate::contacts::MAX_FILE_BYTES {
+        return Err(AppError::new("contacts_file", "the file is too large (20 MiB at most)"));
+    }
+    if file_name.chars().count() > 255 {
+        return Err(AppError::new("contacts_file", "the file name is too long"));
+    }
+    controller.import_contacts(file_name, content).await
+}
+
+#[tauri::command]
+pub fn clear_contacts(controller: State<'_, Controller>) -> Result<(), AppError> {
+    controller.clear_contacts()
+}
+
+#[tauri::command]
+pub fn contact_count(controller: State<'_, Controller>) -> Result<u32, AppError> {
+    controller.contact_count()
+}
+
+#[tauri::command]
+pub async fn screen_pop(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
+    check_call_id(&call_id)?;
+    let controller = controller.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || controller.screen_pop(&call_id))
+        .await
+        .map_err(|e| AppError::new("internal", e.to_string()))?
 }
 
 #[tauri::command]

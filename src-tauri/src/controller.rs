@@ -2,6 +2,7 @@
 //! board, and turns call updates into popups, notifications, tray changes and UI events.
 //! Tauri commands are thin calls into it.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -14,13 +15,21 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::board::{CallBoard, Notice, RECENT_LEN};
 use crate::calllog::{CallLog, record_of};
+use crate::contacts::Contacts;
+use crate::i18n::{fill, words};
+use crate::screenpop::ScreenPopTrigger;
 use crate::selection::{self, Source};
 use crate::settings::Settings;
-use crate::views::{AppError, CallView, DialOutcome, HistoryFilter, HistoryPage, StatusView, TerminalView};
-use crate::{autostart, hotkey, notifier, popup, secrets, tray, windows};
+use crate::views::{
+    AppError, CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage,
+    StatusView, Suggestion, TerminalView,
+};
+use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray, windows};
 
 /// A second press on the hotkey for the same number within this time dials nothing.
 const REPEAT_GUARD: Duration = Duration::from_secs(3);
+/// How many screen-popped call ids are remembered (a call pops its CRM page once).
+const POPPED_MEMORY: usize = 64;
 
 /// Where settings and the password go.
 #[derive(Clone, Debug)]
@@ -39,6 +48,8 @@ struct Inner {
     /// Bumped at every (re)connection so tasks of an old one stop touching the state.
     generation: u64,
     last_dial: Option<(String, Instant)>,
+    /// Calls whose CRM page was opened by itself, newest last.
+    popped: VecDeque<String>,
 }
 
 /// Cheap to clone; all clones share one state.
@@ -48,6 +59,8 @@ pub struct Controller {
     persistence: Persistence,
     /// `None` when the journal could not be opened: the app works on without it.
     calllog: Option<CallLog>,
+    /// Kept in the journal's database: `None` with it.
+    contacts: Option<Contacts>,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -58,15 +71,30 @@ impl std::fmt::Debug for Controller {
 }
 
 impl Controller {
-    pub fn new(app: AppHandle<Wry>, settings: Settings, persistence: Persistence, calllog: Option<CallLog>) -> Self {
+    pub fn new(
+        app: AppHandle<Wry>,
+        settings: Settings,
+        persistence: Persistence,
+        journal: Option<Arc<journal::Journal>>,
+    ) -> Self {
+        let calllog = journal.clone().map(CallLog::new);
+        let contacts = journal.map(Contacts::new);
         let mut status = StatusView::signed_out(&settings.hotkey, settings.dnd);
         let mut board = CallBoard::default();
         if let Some(log) = &calllog {
             board.seed(log.recent(RECENT_LEN), log.missed_unseen());
             status.missed_count = board.missed_count();
         }
-        let inner = Inner { settings, status, board, connection: None, generation: 0, last_dial: None };
-        Self { app, persistence, calllog, inner: Arc::new(Mutex::new(inner)) }
+        let inner = Inner {
+            settings,
+            status,
+            board,
+            connection: None,
+            generation: 0,
+            last_dial: None,
+            popped: VecDeque::new(),
+        };
+        Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -249,20 +277,28 @@ impl Controller {
 
     fn on_update(&self, call: &mycrm::Call, is_new: bool, generation: u64) {
         let now = Instant::now();
-        let view = CallView::from_call(call, now, SystemTime::now());
-        let (change, settings, record) = {
+        let mut view = CallView::from_call(call, now, SystemTime::now());
+        let (change, settings, record, pop) = {
             let mut inner = self.lock();
             if inner.generation != generation {
                 return;
             }
+            if let (Some(contacts), Ok(rules)) = (&self.contacts, inner.settings.dial_rules()) {
+                view.name = contacts.name_for(&rules, &view);
+            }
+            view.screen_pop = !inner.settings.screen_pop_url.is_empty();
+            let pop = Self::should_pop(&mut inner, &view, is_new).then(|| view.clone());
             let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
             let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
             let show_popup = inner.settings.popup_enabled && !inner.settings.dnd;
             let linger = Duration::from_secs(u64::from(inner.settings.popup_linger_secs));
             let change = inner.board.apply(view, is_new, show_popup, linger, now);
             inner.status.missed_count = inner.board.missed_count();
-            (change, inner.settings.clone(), record)
+            (change, inner.settings.clone(), record, pop)
         };
+        if let Some(call) = pop {
+            self.open_screen_pop(&settings.screen_pop_url, &call);
+        }
         if change.popup {
             self.popup_changed();
         }
@@ -290,6 +326,109 @@ impl Controller {
         }
         if let (Some(log), Some(record)) = (&self.calllog, record) {
             log.write(record);
+        }
+    }
+
+    /// Whether this update opens the CRM page by itself (once per call, not in DND).
+    fn should_pop(inner: &mut Inner, view: &CallView, is_new: bool) -> bool {
+        let settings = &inner.settings;
+        let moment = match settings.screen_pop_on {
+            ScreenPopTrigger::Ringing => is_new && view.state == CallStateView::Ringing,
+            ScreenPopTrigger::Answered => view.state == CallStateView::Talking,
+            ScreenPopTrigger::Button => false,
+        };
+        let wanted = moment
+            && view.direction == DirectionView::Incoming
+            && !settings.dnd
+            && !settings.screen_pop_url.is_empty()
+            && !inner.popped.contains(&view.id);
+        if wanted {
+            if inner.popped.len() == POPPED_MEMORY {
+                inner.popped.pop_front();
+            }
+            inner.popped.push_back(view.id.clone());
+        }
+        wanted
+    }
+
+    /// Opens the CRM page for a call in the background; a failure is told in a toast.
+    fn open_screen_pop(&self, template: &str, call: &CallView) {
+        let url = screenpop::expand(template, call);
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = url.and_then(|url| screenpop::open(&url)) {
+                tracing::warn!(error = %e, "screen pop not opened");
+                notifier::toast(words().browser_failed, &e.message);
+            }
+        });
+    }
+
+    /// Opens the CRM page for a call on the board or in the journal (the popup's button).
+    ///
+    /// # Errors
+    ///
+    /// `invalid_template` when no screen pop address is set, `no_number` for an unknown call,
+    /// `browser` when no browser starts.
+    pub fn screen_pop(&self, call_id: &str) -> Result<(), AppError> {
+        let template = self.settings().screen_pop_url;
+        if template.is_empty() {
+            return Err(AppError::new("invalid_template", "no screen pop address is set"));
+        }
+        let call = self.find_call(call_id).ok_or_else(|| AppError::new("no_number", "this call is not known"))?;
+        screenpop::open(&screenpop::expand(&template, &call)?)
+    }
+
+    fn contacts(&self) -> Result<&Contacts, AppError> {
+        self.contacts.as_ref().ok_or_else(|| AppError::new("contacts", "the contacts are unavailable"))
+    }
+
+    /// Numbers for the dial pad matching what the user typed.
+    ///
+    /// # Errors
+    ///
+    /// `contacts` when the database cannot be read.
+    pub fn suggest(&self, text: &str) -> Result<Vec<Suggestion>, AppError> {
+        self.contacts()?.suggest(text)
+    }
+
+    /// Adds the contacts of a CSV or vCard file.
+    ///
+    /// # Errors
+    ///
+    /// `contacts_file` for a file with no readable contacts, `contacts` when they cannot be stored.
+    pub async fn import_contacts(&self, file_name: String, content: String) -> Result<ContactImport, AppError> {
+        let contacts = self.contacts()?.clone();
+        let rules = self.settings().dial_rules()?;
+        tauri::async_runtime::spawn_blocking(move || contacts.import(&rules, &file_name, &content))
+            .await
+            .map_err(|e| AppError::new("internal", e.to_string()))?
+    }
+
+    /// Removes every contact.
+    ///
+    /// # Errors
+    ///
+    /// `contacts` when they cannot be removed.
+    pub fn clear_contacts(&self) -> Result<(), AppError> {
+        self.contacts()?.clear()
+    }
+
+    /// How many contacts are stored.
+    ///
+    /// # Errors
+    ///
+    /// `contacts` when they cannot be read.
+    pub fn contact_count(&self) -> Result<u32, AppError> {
+        self.contacts()?.count()
+    }
+
+    /// Makes istra-tray the handler of phone links (or not), when its settings are stored: a
+    /// demo or a scripted start without --remember leaves the desktop alone.
+    pub fn apply_link_handler(&self) {
+        if let Persistence::Stored(_) = self.persistence {
+            let on = self.settings().handle_links;
+            if let Err(e) = links::set_handler(on) {
+                tracing::warn!(error = %e, "cannot register istra-tray for phone links");
+            }
         }
     }
 
@@ -376,6 +515,7 @@ impl Controller {
         if new.start_at_login != old.start_at_login {
             autostart::set(&self.app, new.start_at_login)?;
         }
+        let links_changed = new.handle_links != old.handle_links;
         let account_changed = new.server != old.server || new.login != old.login;
         let password = password.filter(|p| !p.is_empty()).map(Password::new);
         if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
@@ -388,6 +528,9 @@ impl Controller {
             inner.settings = new.clone();
             inner.status.hotkey = new.hotkey.clone();
             inner.status.dnd = new.dnd;
+        }
+        if links_changed {
+            self.apply_link_handler();
         }
         if account_changed || password.is_some() {
             let stored = match password {
@@ -442,11 +585,16 @@ impl Controller {
         }
     }
 
-    /// The number to call back for a call on the board or, failing that, in the journal.
-    fn number_of(&self, call_id: &str) -> Result<String, AppError> {
+    /// A call on the board or, failing that, in the journal.
+    fn find_call(&self, call_id: &str) -> Option<CallView> {
         let on_board = self.lock().board.find(call_id).cloned();
-        let call = on_board.or_else(|| self.calllog.as_ref().and_then(|log| log.find(call_id)));
-        call.as_ref()
+        on_board.or_else(|| self.calllog.as_ref().and_then(|log| log.find(call_id)))
+    }
+
+    /// The number to call back for a known call.
+    fn number_of(&self, call_id: &str) -> Result<String, AppError> {
+        self.find_call(call_id)
+            .as_ref()
             .and_then(CallView::callback_number)
             .map(str::to_owned)
             .ok_or_else(|| AppError::new("no_number", "this call has no number"))
@@ -553,8 +701,11 @@ impl Controller {
 /// Tells the user what a dial did, in a notification.
 pub fn toast_outcome(outcome: Result<DialOutcome, AppError>) {
     tauri::async_runtime::spawn_blocking(move || match outcome {
-        Ok(outcome) => notifier::toast(&outcome.display, "Your phone rings first, then the number is called."),
-        Err(e) => notifier::toast("Nothing dialed", &capitalise(&e.message)),
+        Ok(outcome) => notifier::toast(&fill(words().calling, &[&outcome.display]), words().phone_rings_first),
+        Err(e) => {
+            let sentence = words().error(&e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
+            notifier::toast(words().nothing_dialed, &sentence);
+        }
     });
 }
 

@@ -6,6 +6,9 @@
 //! - [`controller`]: the one controller (settings, connection, calls → popups, tray, notifications).
 //! - [`board`]: what is shown about calls, decided without windows (pure).
 //! - [`calllog`]: every call written to the journal (crate `journal`), in order.
+//! - [`contacts`]: imported contacts naming callers and feeding the dial pad's suggestions.
+//! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
+//! - [`i18n`]: the Rust side's words in English and French.
 //! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
 //! - [`commands`]: the UI's commands, thin over the controller.
 //! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
@@ -15,10 +18,14 @@ pub mod autostart;
 pub mod board;
 pub mod calllog;
 pub mod commands;
+pub mod contacts;
 pub mod controller;
 pub mod hotkey;
+pub mod i18n;
+pub mod links;
 pub mod notifier;
 pub mod popup;
+pub mod screenpop;
 pub mod secrets;
 pub mod selection;
 pub mod settings;
@@ -56,6 +63,12 @@ struct Cli {
     /// With --server: store the settings and the password (keyring) for later starts.
     #[arg(long, requires = "server")]
     remember: bool,
+    /// Open the main window (History) at start.
+    #[arg(long)]
+    show: bool,
+    /// A tel:, callto: or sip: link to dial (how the desktop hands over a clicked link).
+    #[arg(value_name = "LINK", value_parser = parse_link)]
+    link: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -64,6 +77,20 @@ struct Cli {
 enum Command {
     /// Dial the number found in TEXT (through the running instance when there is one).
     Dial { text: String },
+}
+
+fn parse_link(arg: &str) -> Result<String, String> {
+    if links::is_link(arg) { Ok(arg.to_owned()) } else { Err("not a tel:, callto: or sip: link".into()) }
+}
+
+impl Cli {
+    /// What this start asks to dial: `dial TEXT` or a link.
+    fn to_dial(&self) -> Option<String> {
+        match &self.command {
+            Some(Command::Dial { text }) => Some(text.clone()),
+            None => self.link.clone(),
+        }
+    }
 }
 
 /// How this start signs in.
@@ -97,7 +124,8 @@ pub fn run() {
             std::process::exit(2);
         }
     };
-    let dial = cli.command.map(|Command::Dial { text }| text);
+    let dial = cli.to_dial();
+    let show = cli.show;
     let builder = tauri::Builder::default();
     #[cfg(not(target_os = "linux"))]
     let builder =
@@ -121,9 +149,17 @@ pub fn run() {
             commands::get_settings,
             commands::save_settings,
             commands::close_window,
+            commands::suggest_numbers,
+            commands::import_contacts,
+            commands::clear_contacts,
+            commands::contact_count,
+            commands::screen_pop,
         ])
         .setup(move |app| {
             setup(app.handle(), start, dial);
+            if show {
+                windows::open_main(app.handle(), "recent");
+            }
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -170,16 +206,18 @@ fn start_from(cli: &Cli) -> Result<Start, String> {
 
 /// The call journal on disk, or in memory when nothing may be stored; `None` (with a
 /// notification) when it cannot be opened: calls are still shown, just not kept.
-fn open_calllog(persistence: &Persistence) -> Option<calllog::CallLog> {
+fn open_journal(persistence: &Persistence) -> Option<std::sync::Arc<journal::Journal>> {
     let opened = match persistence {
         Persistence::Stored(_) => journal::Journal::open(&calllog::default_path()),
         Persistence::Memory => journal::Journal::open_in_memory(),
     };
     match opened {
-        Ok(journal) => Some(calllog::CallLog::new(journal)),
+        Ok(journal) => Some(std::sync::Arc::new(journal)),
         Err(e) => {
             tracing::warn!(error = %e, "working without the call journal");
-            tauri::async_runtime::spawn_blocking(move || notifier::toast("Call history unavailable", &e.to_string()));
+            tauri::async_runtime::spawn_blocking(move || {
+                notifier::toast(i18n::words().history_unavailable, &e.to_string())
+            });
             None
         }
     }
@@ -188,8 +226,8 @@ fn open_calllog(persistence: &Persistence) -> Option<calllog::CallLog> {
 fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
     let path = settings::default_path();
     let controller = |settings, persistence: Persistence| {
-        let calllog = open_calllog(&persistence);
-        Controller::new(app.clone(), settings, persistence, calllog)
+        let journal = open_journal(&persistence);
+        Controller::new(app.clone(), settings, persistence, journal)
     };
     let (controller, credentials) = match start {
         Start::Stored => (controller(Settings::load(&path), Persistence::Stored(path)), None),
@@ -208,13 +246,14 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
         },
     };
     app.manage(controller.clone());
+    controller.apply_link_handler();
     if let Err(e) = tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");
     }
     let hotkey = controller.settings().hotkey;
     if let Err(e) = hotkey::register(app, &hotkey, None) {
         tracing::warn!(error = %e, "hotkey not registered");
-        tauri::async_runtime::spawn_blocking(move || notifier::toast("Hotkey not available", &e.message));
+        tauri::async_runtime::spawn_blocking(move || notifier::toast(i18n::words().hotkey_unavailable, &e.message));
     }
     tauri::async_runtime::spawn(async move {
         match credentials {
@@ -262,13 +301,32 @@ async fn dial_and_tell(controller: &Controller, text: &str) {
     controller::toast_outcome(controller.dial_text(text).await);
 }
 
-/// A second start hands over to this one: `dial TEXT` dials, anything else opens the window.
+/// A second start hands over to this one: `dial TEXT` or a link dials, anything else opens
+/// the window.
 fn on_second_start(app: &AppHandle<Wry>, argv: Vec<String>, _cwd: String) {
     let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
-    match Cli::try_parse_from(&argv).map(|cli| cli.command) {
-        Ok(Some(Command::Dial { text })) => {
+    match Cli::try_parse_from(&argv).ok().and_then(|cli| cli.to_dial()) {
+        Some(text) => {
             tauri::async_runtime::spawn(async move { dial_and_tell(&controller, &text).await });
         }
-        _ => windows::open_main(app, "recent"),
+        None => windows::open_main(app, "recent"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dial_of(args: &[&str]) -> Option<String> {
+        Cli::try_parse_from(std::iter::once("istra-tray").chain(args.iter().copied())).ok()?.to_dial()
+    }
+
+    #[test]
+    fn links_and_dial_both_hand_over_a_number() {
+        assert_eq!(dial_of(&["dial", "01 23 45 67 89"]).as_deref(), Some("01 23 45 67 89"));
+        assert_eq!(dial_of(&["tel:+33123456789"]).as_deref(), Some("tel:+33123456789"));
+        assert_eq!(dial_of(&["--show", "callto:0123456789"]).as_deref(), Some("callto:0123456789"));
+        assert_eq!(dial_of(&["--show"]), None);
+        assert_eq!(dial_of(&["https://evil.example/"]), None, "only phone links");
     }
 }

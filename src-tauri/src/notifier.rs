@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use notify_rust::{Notification, Timeout};
 
+use crate::i18n::{fill, words};
 use crate::views::CallView;
 
 const APP_NAME: &str = "istra-tray";
@@ -36,13 +37,13 @@ pub fn body_text(text: &str, markup: bool) -> String {
 
 fn call_body(call: &CallView, markup: bool) -> String {
     let mut lines = vec![call.title().to_owned()];
-    if call.label.is_some() {
+    if call.name.is_some() || call.label.is_some() {
         if let Some(number) = call.number_display.as_deref().or(call.number.as_deref()) {
             lines.push(number.to_owned());
         }
     }
     if let Some(acd) = &call.acd {
-        lines.push(format!("via {acd}"));
+        lines.push(fill(words().via, &[acd]));
     }
     body_text(&lines.join("\n"), markup)
 }
@@ -63,7 +64,7 @@ pub fn incoming(call: &CallView) {
     show(
         Notification::new()
             .appname(APP_NAME)
-            .summary("Incoming call")
+            .summary(words().incoming_call)
             .body(&call_body(call, caps.markup))
             .icon("call-start")
             .timeout(Timeout::Milliseconds(15_000)),
@@ -75,9 +76,9 @@ pub fn incoming(call: &CallView) {
 pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
     let caps = capabilities();
     let mut notification = Notification::new();
-    notification.appname(APP_NAME).summary("Missed call").body(&call_body(call, caps.markup)).icon("call-missed");
+    notification.appname(APP_NAME).summary(words().missed_call).body(&call_body(call, caps.markup)).icon("call-missed");
     if caps.actions && call.callback_number().is_some() {
-        notification.action(CALL_BACK, "Call back");
+        notification.action(CALL_BACK, words().call_back);
     }
     let Some(handle) = show(&notification) else { return };
     if caps.actions {

@@ -82,7 +82,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
         None => {
             // The page pulls the calls when it loads: an event sent now would be lost.
             let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
-                .title("Incoming call")
+                .title(crate::i18n::words().incoming_call)
                 .inner_size(size.0, size.1)
                 .position(x, y)
                 .always_on_top(true)

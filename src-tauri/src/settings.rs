@@ -7,6 +7,7 @@ use mycrm::dial::DialRules;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::screenpop::ScreenPopTrigger;
 use crate::views::AppError;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -38,6 +39,11 @@ pub struct Settings {
     pub outside_line_prefix: Option<String>,
     pub start_at_login: bool,
     pub dnd: bool,
+    /// The CRM page to open for a call (see [`crate::screenpop`]); empty for none.
+    pub screen_pop_url: String,
+    pub screen_pop_on: ScreenPopTrigger,
+    /// istra-tray is the desktop's handler for tel:, callto: and sip: links.
+    pub handle_links: bool,
 }
 
 impl Default for Settings {
@@ -56,6 +62,9 @@ impl Default for Settings {
             outside_line_prefix: None,
             start_at_login: false,
             dnd: false,
+            screen_pop_url: String::new(),
+            screen_pop_on: ScreenPopTrigger::default(),
+            handle_links: true,
         }
     }
 }
@@ -101,6 +110,11 @@ impl Settings {
             crate::hotkey::parse(&self.hotkey).map_err(|e| invalid(format!("hotkey: {}", e.message)))?;
         }
         self.dial_rules()?;
+        self.screen_pop_url = self.screen_pop_url.trim().to_owned();
+        if !self.screen_pop_url.is_empty() {
+            crate::screenpop::validate(&self.screen_pop_url)
+                .map_err(|e| AppError::new(&e.code, format!("screen pop: {}", e.message)))?;
+        }
         Ok(self)
     }
 
@@ -198,5 +212,9 @@ mod tests {
         let no_hotkey =
             Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
         assert_eq!(no_hotkey.hotkey, "");
+        let pop = Settings { screen_pop_url: "javascript:alert({label})".into(), ..Settings::default() };
+        assert_eq!(pop.validated().expect_err("refused").code, "invalid_template");
+        let pop = Settings { screen_pop_url: " https://crm.example.com/?p={e164} ".into(), ..Settings::default() };
+        assert_eq!(pop.validated().expect("valid").screen_pop_url, "https://crm.example.com/?p={e164}");
     }
 }

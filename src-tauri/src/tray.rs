@@ -8,6 +8,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager as _, Wry};
 
 use crate::controller::Controller;
+use crate::i18n::{fill, words};
 use crate::selection::Source;
 use crate::views::{CallView, ConnectionState, StatusView};
 use crate::windows;
@@ -65,7 +66,7 @@ fn recent_line(call: &CallView) -> String {
         None => who.to_owned(),
     };
     if call.missed {
-        line.push_str(" (missed)");
+        line.push_str(words().missed_suffix);
     }
     menu_text(&line)
 }
@@ -84,18 +85,19 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     let status = &model.status;
     let mut summary = status.summary();
     if status.missed_count > 0 {
-        summary.push_str(&format!(" · {} missed", status.missed_count));
+        summary.push_str(&fill(words().missed_count, &[&status.missed_count.to_string()]));
     }
     let online = status.state == ConnectionState::Online;
     let state_line = MenuItem::with_id(app, "status", menu_text(&summary), false, None::<&str>)?;
+    let w = words();
     let dial_label = match status.hotkey.as_str() {
-        "" => "Dial selection".to_owned(),
-        key => format!("Dial selection ({key})"),
+        "" => w.dial_selection.to_owned(),
+        key => fill(w.dial_selection_with_key, &[key]),
     };
     let dial_selection = MenuItem::with_id(app, "dial-selection", dial_label, online, None::<&str>)?;
-    let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", "Dial clipboard", online, None::<&str>)?;
+    let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", w.dial_clipboard, online, None::<&str>)?;
     let recent_items: Vec<MenuItem<Wry>> = if model.recent.is_empty() {
-        vec![MenuItem::with_id(app, "recent-none", "No calls yet", false, None::<&str>)?]
+        vec![MenuItem::with_id(app, "recent-none", w.no_calls_yet, false, None::<&str>)?]
     } else {
         model
             .recent
@@ -104,10 +106,10 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             .collect::<tauri::Result<_>>()?
     };
     let recent_refs: Vec<&dyn IsMenuItem<Wry>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
-    let recent = Submenu::with_id_and_items(app, "recent", "Recent calls", true, &recent_refs)?;
+    let recent = Submenu::with_id_and_items(app, "recent", w.recent_calls, true, &recent_refs)?;
     let missed_label = match status.missed_count {
-        0 => "No missed calls".to_owned(),
-        n => format!("Mark {n} missed as seen"),
+        0 => w.no_missed_calls.to_owned(),
+        n => fill(w.mark_missed_seen, &[&n.to_string()]),
     };
     let mark_seen = MenuItem::with_id(app, "mark-seen", missed_label, status.missed_count > 0, None::<&str>)?;
     let selected = status.terminal.as_ref().map(|t| t.id.as_str());
@@ -121,17 +123,17 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
         .collect::<tauri::Result<_>>()?;
     let terminal_refs: Vec<&dyn IsMenuItem<Wry>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
     let terminals =
-        Submenu::with_id_and_items(app, "terminal", "Terminal", !terminal_items.is_empty(), &terminal_refs)?;
-    let dnd = CheckMenuItem::with_id(app, "dnd", "Do not disturb", true, status.dnd, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", "Open…", true, None::<&str>)?;
-    let settings = MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?;
+        Submenu::with_id_and_items(app, "terminal", w.terminal, !terminal_items.is_empty(), &terminal_refs)?;
+    let dnd = CheckMenuItem::with_id(app, "dnd", w.do_not_disturb, true, status.dnd, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", w.open, true, None::<&str>)?;
+    let settings = MenuItem::with_id(app, "settings", w.settings, true, None::<&str>)?;
     let signed_in = status.state != ConnectionState::SignedOut;
     let sign = if signed_in {
-        MenuItem::with_id(app, "sign-out", "Sign out", true, None::<&str>)?
+        MenuItem::with_id(app, "sign-out", w.sign_out, true, None::<&str>)?
     } else {
-        MenuItem::with_id(app, "sign-in", "Sign in…", true, None::<&str>)?
+        MenuItem::with_id(app, "sign-in", w.sign_in, true, None::<&str>)?
     };
-    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", w.quit, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     Menu::with_items(
         app,

@@ -9,6 +9,8 @@ use serde::Serialize;
 use tokio::time::Instant;
 use ts_rs::TS;
 
+use crate::i18n::fill;
+
 /// An error as the UI sees it: a stable code and a sentence for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[ts(export)]
@@ -154,21 +156,22 @@ impl StatusView {
 
     /// One line for the tray menu and tooltip.
     pub fn summary(&self) -> String {
+        let w = crate::i18n::words();
         let who = match (&self.login, &self.terminal) {
-            (Some(login), Some(t)) => format!("{login} on {}", t.name),
+            (Some(login), Some(t)) => fill(w.on_terminal, &[login, &t.name]),
             (Some(login), None) => login.clone(),
             _ => String::new(),
         };
         let state = match self.state {
-            ConnectionState::SignedOut => "Signed out".to_owned(),
-            ConnectionState::Connecting => "Connecting…".to_owned(),
-            ConnectionState::Online => "Online".to_owned(),
+            ConnectionState::SignedOut => w.signed_out.to_owned(),
+            ConnectionState::Connecting => w.connecting.to_owned(),
+            ConnectionState::Online => w.online.to_owned(),
             ConnectionState::Reconnecting => match self.retry_in_ms {
-                Some(ms) => format!("Reconnecting in {} s", ms.div_ceil(1000)),
-                None => "Reconnecting…".to_owned(),
+                Some(ms) => fill(w.reconnecting_in, &[&ms.div_ceil(1000).to_string()]),
+                None => w.reconnecting.to_owned(),
             },
-            ConnectionState::Failed => "Failed".to_owned(),
-            ConnectionState::Stopped => "Stopped".to_owned(),
+            ConnectionState::Failed => w.failed.to_owned(),
+            ConnectionState::Stopped => w.stopped.to_owned(),
         };
         if who.is_empty() { state } else { format!("{state} — {who}") }
     }
@@ -213,6 +216,9 @@ pub struct CallView {
     pub number_display: Option<String>,
     pub e164: Option<String>,
     pub label: Option<String>,
+    /// The caller's name from the user's contacts, given only when the platform's label is
+    /// empty or just a number.
+    pub name: Option<String>,
     pub acd: Option<String>,
     pub state: CallStateView,
     pub missed: bool,
@@ -227,6 +233,8 @@ pub struct CallView {
     #[ts(type = "number | null")]
     pub talk_ms: Option<u64>,
     pub end_cause: Option<String>,
+    /// A screen pop address is configured: the popup offers "Open in CRM".
+    pub screen_pop: bool,
 }
 
 /// Unix milliseconds of a tracker instant, as seen from `now`.
@@ -261,6 +269,7 @@ impl CallView {
             number_display: display_number(call.number.as_deref(), call.e164.as_deref()),
             e164: call.e164.clone(),
             label: call.label.clone(),
+            name: None,
             acd: call.acd.clone(),
             state: match call.state {
                 CallState::Ringing => CallStateView::Ringing,
@@ -275,6 +284,7 @@ impl CallView {
             ring_ms: call.ring_ms,
             talk_ms: call.talk_ms,
             end_cause: call.end_cause.as_ref().map(|c| c.wire_name().to_owned()),
+            screen_pop: false,
         }
     }
 
@@ -283,9 +293,14 @@ impl CallView {
         self.e164.as_deref().or(self.number.as_deref()).filter(|n| !n.trim().is_empty())
     }
 
-    /// Who this is, for a person: the label, else the number.
+    /// Who this is, for a person: the contact's name, else the label, else the number.
     pub fn title(&self) -> &str {
-        self.label.as_deref().or(self.number_display.as_deref()).or(self.number.as_deref()).unwrap_or("Unknown caller")
+        self.name
+            .as_deref()
+            .or(self.label.as_deref())
+            .or(self.number_display.as_deref())
+            .or(self.number.as_deref())
+            .unwrap_or(crate::i18n::words().unknown_caller)
     }
 }
 
@@ -295,13 +310,78 @@ impl CallView {
 pub struct DialOutcome {
     /// Exactly what was sent to PlaceCall.
     pub destination: String,
-    /// "Calling +33 1 23 45 67 89".
+    /// The number for people: "+33 1 23 45 67 89", or the extension.
     pub display: String,
 }
 
 impl From<&Destination> for DialOutcome {
     fn from(d: &Destination) -> Self {
-        Self { destination: d.dial.clone(), display: format!("Calling {}", d.display) }
+        Self { destination: d.dial.clone(), display: d.display.clone() }
+    }
+}
+
+/// Where a dial pad suggestion comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SuggestionSource {
+    Contact,
+    History,
+}
+
+/// A number the dial pad offers while the user types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Suggestion {
+    pub name: Option<String>,
+    pub number: String,
+    pub source: SuggestionSource,
+}
+
+impl From<journal::Suggestion> for Suggestion {
+    fn from(s: journal::Suggestion) -> Self {
+        let source = match s.source {
+            journal::SuggestionSource::Contact => SuggestionSource::Contact,
+            journal::SuggestionSource::History => SuggestionSource::History,
+        };
+        Self { name: s.name, number: s.number, source }
+    }
+}
+
+/// What an import of contacts did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ContactImport {
+    /// Contacts read with at least one valid number.
+    pub imported: u32,
+    /// Entries left out (no name, or no valid number).
+    pub skipped: u32,
+    /// Contacts stored now, all imports together.
+    pub total: u32,
+}
+
+/// A plausible external incoming call from ACME, for the tests of every module.
+#[cfg(test)]
+pub(crate) fn sample_call(id: &str, state: CallStateView) -> CallView {
+    CallView {
+        id: id.into(),
+        direction: DirectionView::Incoming,
+        call_type: Some(CallTypeView::External),
+        number: Some("+33123456789".into()),
+        number_display: Some("+33 1 23 45 67 89".into()),
+        e164: Some("+33123456789".into()),
+        label: Some("ACME".into()),
+        name: None,
+        acd: None,
+        state,
+        missed: false,
+        started_at_ms: 0,
+        answered_at_ms: None,
+        ended_at_ms: None,
+        ring_ms: None,
+        talk_ms: None,
+        end_cause: None,
+        screen_pop: false,
     }
 }
 

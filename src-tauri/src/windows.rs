@@ -5,7 +5,7 @@ use tauri::{AppHandle, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 /// Opens (or brings forward) the sign-in window.
 pub fn open_signin<R: Runtime>(app: &AppHandle<R>) {
-    open(app, "signin", "signin.html", "Sign in — istra-tray", (420.0, 520.0));
+    open(app, "signin", "signin.html", crate::i18n::words().sign_in_title, (420.0, 520.0));
 }
 
 /// Opens (or brings forward) the main window on a tab: `recent`, `dial` or `settings`.
@@ -13,7 +13,7 @@ pub fn open_main<R: Runtime>(app: &AppHandle<R>, tab: &str) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.eval(format!("location.hash = {}", serde_json::Value::from(tab)));
     }
-    open(app, "main", &format!("main.html#{tab}"), "istra-tray", (720.0, 520.0));
+    open(app, "main", &format!("main.html#{tab}"), crate::i18n::words().main_title, (720.0, 520.0));
 }
 
 fn open<R: Runtime>(app: &AppHandle<R>, label: &str, page: &str, title: &str, size: (f64, f64)) {

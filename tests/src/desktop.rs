@@ -17,6 +17,15 @@ pub struct App {
     pub folder: PathBuf,
 }
 
+/// HOME and the XDG folders under an app's folder.
+fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
+    [("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")]
+        .into_iter()
+        .chain([("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")])
+        .map(|(var, sub)| (var, folder.join(sub)))
+        .collect()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
 }
@@ -45,16 +54,28 @@ impl App {
         for sub in ["home", "config", "data", "state", "cache"] {
             std::fs::create_dir_all(folder.join(sub)).expect("app folders");
         }
+        Self::start_in(folder, args).await
+    }
+
+    /// Ends this app and starts it again with `args` on the same folders (settings, journal).
+    pub async fn restart(self, args: &[&str]) -> App {
+        let folder = self.folder.clone();
+        self.stop().await;
+        Self::start_in(folder, args).await
+    }
+
+    /// HOME and the XDG folders of this app, for other programs run "as the same user".
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        folder_env(&self.folder)
+    }
+
+    async fn start_in(folder: PathBuf, args: &[&str]) -> App {
         let port = free_port();
         let native_port = free_port();
         let driver_process = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .env("HOME", folder.join("home"))
-            .env("XDG_CONFIG_HOME", folder.join("config"))
-            .env("XDG_DATA_HOME", folder.join("data"))
-            .env("XDG_STATE_HOME", folder.join("state"))
-            .env("XDG_CACHE_HOME", folder.join("cache"))
+            .envs(folder_env(&folder))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

@@ -186,8 +186,7 @@ async fn a_second_start_with_dial_hands_the_number_to_the_running_app() {
     let app = signed_in("handover", &sim).await;
     let second = tokio::process::Command::new(istra_tray_e2e::app_binary())
         .args(["dial", "0033 1 23 45 67 89"])
-        .env("HOME", app.folder.join("home"))
-        .env("XDG_CONFIG_HOME", app.folder.join("config"))
+        .envs(app.env())
         .kill_on_drop(true)
         .status();
     let status = tokio::time::timeout(WAIT, second).await.expect("the second start exits").expect("it ran");
@@ -231,5 +230,97 @@ async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
         0,
         "opening History marked them seen"
     );
+    app.stop().await;
+}
+
+const VCARD: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alice Martin\r\nTEL;TYPE=work:01 23 45 67 89\r\nEND:VCARD\r\n";
+
+#[tokio::test]
+async fn contacts_name_callers_and_the_journal_survives_a_restart() {
+    let sim = sim().await;
+    let app = signed_in("restart", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let imported = d.invoke("import_contacts", json!({"fileName": "people.vcf", "content": VCARD})).await;
+    assert_eq!(imported.expect("imported")["imported"], 1);
+    // The platform gives no label, only the number in another form than the file's.
+    sim.control().send_items(DESK, vec![ringing("-7", "+33123456789", "")]);
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer"})]);
+    let note = wait_for_notification("Alice Martin", WAIT).await;
+    assert!(note.contains("Alice Martin"), "the missed-call notification names the contact: {note}");
+    assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1);
+
+    let app = app.restart(&["--show"]).await;
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window opened by --show");
+    assert_eq!(app.wait_online(WAIT).await["state"], "online", "signed in silently from the keyring");
+    let row = d.wait_for(".history-call[data-call-id=\"-7\"]", WAIT).await.expect("the call is still in History");
+    let text = d.text(&row).await.expect("row text");
+    assert!(text.contains("Alice Martin"), "{text}");
+    assert_eq!(d.invoke("contact_count", json!({})).await.expect("count"), 1, "contacts kept too");
+    app.stop().await;
+}
+
+/// Runs a desktop program as the app's user (same HOME and XDG folders); returns its stdout.
+async fn run_as_user(app: &App, program: &str, args: &[&str]) -> String {
+    let run = tokio::process::Command::new(program).args(args).envs(app.env()).kill_on_drop(true).output();
+    let output = tokio::time::timeout(WAIT, run).await.expect("it ends").expect("it runs");
+    assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_tel_link_opened_on_the_desktop_dials_once_through_the_running_app() {
+    let sim = sim().await;
+    let app = signed_in("links", &sim).await;
+    let handler = run_as_user(&app, "xdg-mime", &["query", "default", "x-scheme-handler/tel"]).await;
+    assert_eq!(handler.trim(), "istra-tray-links.desktop", "istra-tray registered itself for tel: links");
+    run_as_user(&app, "xdg-open", &["tel:+33-1-23-45-67-89"]).await;
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].destination, "+33123456789");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim.control().placed_calls().len(), 1, "dialed once");
+    assert_eq!(sim.control().login_count(), 2, "by the running app, not a second sign-in");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
+    let sim = sim().await;
+    let app = signed_in("screenpop", &sim).await;
+    // A stand-in browser that writes down the address it is asked to open.
+    let opened = app.folder.join("opened.txt");
+    let script = app.folder.join("browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display())).expect("script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("executable");
+    let desktop = format!(
+        "[Desktop Entry]\nType=Application\nName=Stand-in browser\nExec={} %u\n\
+         MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+        script.display()
+    );
+    std::fs::write(app.folder.join("data/applications/stand-in-browser.desktop"), desktop).expect("desktop file");
+    run_as_user(&app, "xdg-mime", &["default", "stand-in-browser.desktop", "x-scheme-handler/http"]).await;
+
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let mut settings = d.invoke("get_settings", json!({})).await.expect("settings");
+    settings["screenPopUrl"] = json!("http://crm.test/search?phone={e164}&who={label}");
+    settings["screenPopOn"] = json!("ringing");
+    d.invoke("save_settings", json!({"settings": settings, "password": null})).await.expect("saved");
+
+    sim.control().send_items(DESK, vec![ringing("-9", "+33123456789", "ACME & Sons <b>")]);
+    sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-9","talkCause":"answer"})]);
+    let start = Instant::now();
+    let mut text = String::new();
+    while start.elapsed() < WAIT && text.is_empty() {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        text = std::fs::read_to_string(&opened).unwrap_or_default();
+    }
+    assert_eq!(text, "http://crm.test/search?phone=%2B33123456789&who=ACME%20%26%20Sons%20%3Cb%3E\n");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().lines().count(), 1, "opened once per call");
     app.stop().await;
 }

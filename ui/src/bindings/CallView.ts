@@ -10,4 +10,13 @@ export type CallView = { id: string, direction: DirectionView, callType: CallTyp
 /**
  * The number formatted for people ("+33 1 23 45 67 89") when it is a valid E.164 one.
  */
-numberDisplay: string | null, e164: string | null, label: string | null, acd: string | null, state: CallStateView, missed: boolean, startedAtMs: number, answeredAtMs: number | null, endedAtMs: number | null, ringMs: number | null, talkMs: number | null, endCause: string | null, };
+numberDisplay: string | null, e164: string | null, label: string | null, 
+/**
+ * The caller's name from the user's contacts, given only when the platform's label is
+ * empty or just a number.
+ */
+name: string | null, acd: string | null, state: CallStateView, missed: boolean, startedAtMs: number, answeredAtMs: number | null, endedAtMs: number | null, ringMs: number | null, talkMs: number | null, endCause: string | null, 
+/**
+ * A screen pop address is configured: the popup offers "Open in CRM".
+ */
+screenPop: boolean, };

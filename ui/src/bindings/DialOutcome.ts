@@ -9,6 +9,6 @@ export type DialOutcome = {
  */
 destination: string, 
 /**
- * "Calling +33 1 23 45 67 89".
+ * The number for people: "+33 1 23 45 67 89", or the extension.
  */
 display: string, };
