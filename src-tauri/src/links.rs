@@ -23,9 +23,16 @@ pub fn is_link(arg: &str) -> bool {
     SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) && !rest.is_empty() && arg.chars().count() <= MAX_LINK_CHARS
 }
 
-/// Quotes a path for a desktop entry's `Exec` key (spec: double quotes, with `"`, `` ` ``,
-/// `$` and `\` escaped by a backslash; `%` doubled as it introduces field codes).
+/// Writes a path for a desktop entry's `Exec` key: `%` doubled (it introduces field codes),
+/// and, only when the path holds a character the spec reserves, double quotes with `"`,
+/// `` ` ``, `$` and `\` escaped by a backslash. A plain path stays unquoted because some
+/// launchers (xdg-open's generic mode) do not understand quotes.
 fn exec_quote(path: &str) -> String {
+    const RESERVED: &[char] =
+        &[' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(', ')', '`'];
+    if !path.contains(RESERVED) {
+        return path.replace('%', "%%");
+    }
     let mut out = String::from("\"");
     for c in path.chars() {
         match c {
@@ -157,6 +164,8 @@ mod tests {
     fn the_desktop_entry_quotes_the_binary_path() {
         let entry = desktop_entry("/opt/my \"apps\"/$HOME/100%/istra-tray");
         assert!(entry.contains("Exec=\"/opt/my \\\"apps\\\"/\\$HOME/100%%/istra-tray\" %u\n"), "{entry}");
+        assert!(desktop_entry("/usr/bin/istra-tray").contains("Exec=/usr/bin/istra-tray %u\n"));
+        assert!(desktop_entry("/opt/100%/istra-tray").contains("Exec=/opt/100%%/istra-tray %u\n"));
         assert!(entry.contains(
             "MimeType=x-scheme-handler/tel;x-scheme-handler/callto;x-scheme-handler/sip;x-scheme-handler/sips;\n"
         ));
