@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { el, isolated, isPlainHttp, notice, serverInput } from "./dom";
+import { callTitleElement, el, isolated, isPlainHttp, notice, serverInput } from "./dom";
+import { setLocale } from "./i18n";
 
 describe("el", () => {
   test("puts text in as characters, never as markup", () => {
@@ -15,6 +16,15 @@ describe("isolated", () => {
     expect(element.tagName).toBe("BDI");
     expect(element.getAttribute("dir")).toBe("auto");
     expect(isolated("+33 1", "number", "ltr").getAttribute("dir")).toBe("ltr");
+  });
+});
+
+describe("callTitleElement", () => {
+  test("a contact's name or a label reads in its own direction, a number left to right", () => {
+    expect(callTitleElement({ text: "أحمد", kind: "name" }).getAttribute("dir")).toBe("auto");
+    expect(callTitleElement({ text: "ACME", kind: "label" }).getAttribute("dir")).toBe("auto");
+    expect(callTitleElement({ text: "+33 1", kind: "number" }).getAttribute("dir")).toBe("ltr");
+    expect(callTitleElement({ text: "Alice", kind: "name" }).className).toBe("title name");
   });
 });
 
@@ -36,6 +46,11 @@ describe("serverInput", () => {
     input.value = "http://pbx";
     refresh();
     expect(warning.hidden).toBe(false);
+  });
+
+  test("warns in French when the locale is French", () => {
+    setLocale("fr");
+    expect(serverInput().warning.textContent).toBe("Le mot de passe circulera en clair");
   });
 });
 

@@ -3,6 +3,7 @@
  * so caller labels, numbers and server messages show exactly the characters they hold.
  */
 import type { CallTitle } from "./format";
+import { t } from "./i18n";
 
 type ElementOptions = {
   className?: string;
@@ -31,9 +32,10 @@ export function isolated(text: string, className: string, dir: "auto" | "ltr" = 
   return el("bdi", { className, text, attrs: { dir } });
 }
 
-/** A call's title line: a label reads in its own direction, a number always left to right. */
+/** A call's title line: a name or label reads in its own direction, a number always left to right. */
 export function callTitleElement(title: CallTitle): HTMLElement {
-  return isolated(title.text, `title ${title.kind}`, title.kind === "label" ? "auto" : "ltr");
+  const named = title.kind === "name" || title.kind === "label";
+  return isolated(title.text, `title ${title.kind}`, named ? "auto" : "ltr");
 }
 
 /** A labelled form row: caption, control, and a line for that field's validation message. */
@@ -98,7 +100,7 @@ export function serverInput(): { input: HTMLInputElement; warning: HTMLElement; 
   });
   const warning = el("p", {
     className: "warning plain-http",
-    text: "The password will travel unencrypted",
+    text: t().common.plainHttpWarning,
     attrs: { role: "status" },
   });
   const refresh = (): void => {

@@ -4,10 +4,13 @@ import {
   callStateText,
   callSubtitle,
   callTitle,
+  formatDateTime,
   formatDuration,
   formatRelativeTime,
+  secondaryLabel,
   statusText,
 } from "./format";
+import { setLocale } from "./i18n";
 import { sampleCall, sampleStatus } from "./testing";
 
 describe("formatDuration", () => {
@@ -114,5 +117,68 @@ describe("statusText", () => {
     [sampleStatus({ state: "stopped" }), "Stopped"],
   ])("%#: %s", (status, text) => {
     expect(statusText(status)).toBe(text);
+  });
+});
+
+describe("a contact's name", () => {
+  test("comes before the label and the number, with the number underneath", () => {
+    const call = sampleCall({ name: "Alice Martin", label: "0123456789" });
+    expect(callTitle(call)).toEqual({ text: "Alice Martin", kind: "name" });
+    expect(callSubtitle(call)).toEqual({ number: "01 23 45 67 89", e164: "+33123456789" });
+  });
+
+  test("a blank name falls back to the label", () => {
+    expect(callTitle(sampleCall({ name: " " }))).toEqual({ text: "ACME Corp", kind: "label" });
+  });
+
+  test("a label saying something else is kept as secondary text", () => {
+    expect(secondaryLabel(sampleCall({ name: "Alice Martin", label: "Reception" }))).toBe("Reception");
+  });
+
+  test("a label that is only the number, or the name again, is not repeated", () => {
+    expect(secondaryLabel(sampleCall({ name: "Alice Martin", label: "01 23 45 67 89" }))).toBeNull();
+    expect(secondaryLabel(sampleCall({ name: "Alice Martin", label: "+33 1 23 45 67 89" }))).toBeNull();
+    expect(secondaryLabel(sampleCall({ name: "Alice Martin", label: "Alice Martin " }))).toBeNull();
+    expect(secondaryLabel(sampleCall({ name: "Alice Martin", label: null }))).toBeNull();
+  });
+
+  test("without a name there is no secondary label", () => {
+    expect(secondaryLabel(sampleCall())).toBeNull();
+  });
+});
+
+describe("in French", () => {
+  test("call states, outcomes and times", () => {
+    setLocale("fr");
+    const start = 1_000_000;
+    expect(callStateText(sampleCall({ state: "ringing" }), start)).toBe("Appel entrant…");
+    expect(callStateText(sampleCall({ state: "talking", startedAtMs: start }), start + 83_000)).toBe(
+      "En communication 01:23",
+    );
+    expect(callStateText(sampleCall({ state: "ended", missed: true }), start)).toBe("Appel manqué");
+    expect(callOutcomeText(sampleCall({ state: "ended", direction: "outgoing" }))).toBe("Sans réponse");
+    expect(formatRelativeTime(start - 5 * 60_000, start)).toBe("il y a 5 min");
+    expect(formatRelativeTime(start, start)).toBe("à l'instant");
+    expect(callTitle(sampleCall({ label: null, number: null, numberDisplay: null, e164: null })).text).toBe(
+      "Numéro inconnu",
+    );
+  });
+
+  test("status lines", () => {
+    setLocale("fr");
+    expect(statusText(sampleStatus())).toBe("En ligne — alice sur Desk phone");
+    expect(statusText(sampleStatus({ state: "reconnecting", retryInMs: 3_200 }))).toBe(
+      "Reconnexion dans 4 s",
+    );
+    expect(
+      statusText(sampleStatus({ state: "failed", error: { code: "bad_credentials", message: "" } })),
+    ).toBe("Échec\u00a0: Identifiant ou mot de passe incorrect");
+  });
+
+  test("dates and times are written the French way", () => {
+    setLocale("fr");
+    expect(formatDateTime(Date.UTC(2025, 2, 15, 12))).toMatch(/^15 mars 2025/);
+    setLocale("en");
+    expect(formatDateTime(Date.UTC(2025, 2, 15, 12))).toMatch(/^Mar 15, 2025/);
   });
 });

@@ -1,13 +1,19 @@
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { setLocale } from "./i18n";
 import {
+  clearContacts,
+  contactCount,
   dialText,
   errorMessage,
   exportHistory,
   historyPage,
+  importContacts,
   saveSettings,
+  screenPop,
   selectTerminal,
+  suggestNumbers,
   toAppError,
   watchCallHistory,
   watchStatus,
@@ -59,9 +65,38 @@ describe("errorMessage", () => {
       "not_signed_in",
       "hotkey_taken",
       "journal",
+      "duplicate",
+      "invalid_template",
+      "contacts_file",
+      "browser",
+      "contacts",
       "internal",
     ];
     for (const code of codes) expect(errorMessage(code, "")).not.toMatch(/^Unknown error/);
+  });
+
+  test("explains the screen pop and contacts errors", () => {
+    expect(errorMessage("invalid_template", "")).toBe(
+      "This screen pop address is not valid — it must start with http:// or https://",
+    );
+    expect(errorMessage("contacts_file", "line 3: no number")).toBe(
+      "istra-tray cannot read contacts from this file (line 3: no number)",
+    );
+    expect(errorMessage("browser", "")).toBe("The web browser could not be opened");
+    expect(errorMessage("contacts", "")).toBe("Your contacts are not available");
+  });
+
+  test("speaks French when the locale is French", () => {
+    setLocale("fr");
+    expect(errorMessage("network", "")).toBe(
+      "Impossible de joindre le serveur — vérifiez l'adresse et votre réseau",
+    );
+    expect(errorMessage("browser", "no xdg-open")).toBe(
+      "Le navigateur web n'a pas pu être ouvert (no xdg-open)",
+    );
+    expect(errorMessage("brand_new_code", "Licence expired")).toBe("Erreur inconnue\u00a0: Licence expired");
+    expect(errorMessage("brand_new_code", "")).toBe("Erreur inconnue");
+    expect(errorMessage("constructor", "")).toBe("Erreur inconnue");
   });
 });
 
@@ -110,6 +145,32 @@ describe("command wrappers", () => {
       { filter: "all", search: "acme", cursor: null },
     ]);
     expect(backend.argsOf("export_history")).toEqual([{ filter: "outgoing", search: null }]);
+  });
+
+  test("send the suggestion, contacts and screen pop arguments", async () => {
+    const backend = fakeBackend({
+      suggest_numbers: () => [{ name: "Alice", number: "+33123456789", source: "contact" }],
+      import_contacts: () => ({ imported: 2, skipped: 1, total: 3 }),
+      clear_contacts: () => null,
+      contact_count: () => 42,
+      screen_pop: () => null,
+    });
+    await expect(suggestNumbers("01 2")).resolves.toEqual([
+      { name: "Alice", number: "+33123456789", source: "contact" },
+    ]);
+    await expect(importContacts("team.vcf", "BEGIN:VCARD")).resolves.toEqual({
+      imported: 2,
+      skipped: 1,
+      total: 3,
+    });
+    await clearContacts();
+    await expect(contactCount()).resolves.toBe(42);
+    await screenPop("call-7");
+    expect(backend.argsOf("suggest_numbers")).toEqual([{ text: "01 2" }]);
+    expect(backend.argsOf("import_contacts")).toEqual([{ fileName: "team.vcf", content: "BEGIN:VCARD" }]);
+    expect(backend.argsOf("clear_contacts")).toEqual([{}]);
+    expect(backend.argsOf("contact_count")).toEqual([{}]);
+    expect(backend.argsOf("screen_pop")).toEqual([{ callId: "call-7" }]);
   });
 
   test("reject with a {code, message} error", async () => {

@@ -2,45 +2,33 @@
  * The UI's only door to the Rust side: typed wrappers over the contract's commands and events.
  *
  * Every command wrapper rejects with an `AppError` (`{code, message}`), whatever the IPC layer
- * threw, and `errorMessage` turns such an error into the sentence a user reads.
+ * threw, and `errorMessage` turns such an error into the sentence a user reads, in the user's
+ * language.
  */
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppError,
   CallView,
+  ContactImport,
   DialOutcome,
   HistoryFilter,
   HistoryPage,
   Settings,
   StatusView,
+  Suggestion,
 } from "./bindings";
+import { t } from "./i18n";
 
 /** Code given to rejections that did not come as `{code, message}` (e.g. a missing command). */
 export const UNKNOWN_CODE = "unknown";
 
-// A Map, not an object literal: a code such as "constructor" must not find a prototype member.
-const SENTENCES = new Map<string, string>([
-  ["not_allowed", "Your account is not allowed to use myCRM — ask your administrator for the CRM right"],
-  ["bad_credentials", "Wrong login or password"],
-  ["session_lost", "The connection to the server was lost"],
-  ["bad_terminal", "This terminal is not available to your account"],
-  ["terminal_out_of_service", "This terminal is out of service"],
-  ["server_not_ready", "The server is not ready yet — try again in a moment"],
-  ["network", "Cannot reach the server — check the address and your network"],
-  ["protocol", "The server gave an answer istra-tray does not understand"],
-  ["no_number", "There is no number to use"],
-  ["invalid_number", "This is not a phone number"],
-  ["ambiguous_number", "This number is ambiguous — add the country code"],
-  ["too_long", "This text is too long to be a phone number"],
-  ["invalid_settings", "Some settings are not valid"],
-  ["keyring", "The password could not be stored in the system keyring"],
-  ["not_signed_in", "You are not signed in"],
-  ["hotkey_taken", "This shortcut is already used by another application"],
-  ["journal", "The call history is not available"],
-  ["duplicate", "This number is already being called"],
-  ["internal", "Something went wrong inside istra-tray"],
-]);
+/** The sentence for a known error code in the language in use, else `undefined`. */
+function sentenceFor(code: string): string | undefined {
+  const sentences = t().errors;
+  // `hasOwn`: a code such as "constructor" must not find a prototype member.
+  return Object.hasOwn(sentences, code) ? sentences[code as keyof typeof sentences] : undefined;
+}
 
 /**
  * The sentence shown for an error. Known codes get a plain sentence followed by the
@@ -48,9 +36,9 @@ const SENTENCES = new Map<string, string>([
  */
 export function errorMessage(code: string, message: string): string {
   const detail = message.trim();
-  const sentence = SENTENCES.get(code);
+  const sentence = sentenceFor(code);
   if (sentence === undefined) {
-    return detail === "" ? "Unknown error" : `Unknown error: ${detail}`;
+    return detail === "" ? t().unknownError : t().unknownErrorWith(detail);
   }
   return detail === "" || detail === sentence ? sentence : `${sentence} (${detail})`;
 }
@@ -105,6 +93,15 @@ export const getSettings = (): Promise<Settings> => call("get_settings");
 export const saveSettings = (settings: Settings, password: string | null): Promise<Settings> =>
   call("save_settings", { settings, password });
 export const closeWindow = (): Promise<void> => call("close_window");
+/** Numbers from the contacts and the call history that match what is typed in the Dial tab. */
+export const suggestNumbers = (text: string): Promise<Suggestion[]> => call("suggest_numbers", { text });
+/** Adds the contacts of a CSV or vCard file (`content` is its text) to the stored ones. */
+export const importContacts = (fileName: string, content: string): Promise<ContactImport> =>
+  call("import_contacts", { fileName, content });
+export const clearContacts = (): Promise<void> => call("clear_contacts");
+export const contactCount = (): Promise<number> => call("contact_count");
+/** Opens the CRM page of a call (the screen pop address) in the web browser. */
+export const screenPop = (callId: string): Promise<void> => call("screen_pop", { callId });
 
 export type Unsubscribe = () => void;
 

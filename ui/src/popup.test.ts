@@ -1,6 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test, vi } from "vitest";
 import type { CallView } from "./bindings";
+import { setLocale } from "./i18n";
 import { mount } from "./popup";
 import { deferred, sampleCall, settle, usePage, type Handlers } from "./testing";
 
@@ -164,5 +165,94 @@ describe("card buttons", () => {
     await showPopup([sampleCall({ label: null, number: null, numberDisplay: null, e164: null })]);
     expect(text(".title")).toBe("Unknown number");
     expect(card().querySelector<HTMLButtonElement>("button.copy")?.disabled).toBe(true);
+  });
+});
+
+describe("a caller from the contacts", () => {
+  test("shows the contact's name before the label and the number", async () => {
+    await showPopup([sampleCall({ name: "Alice Martin", label: "Reception" })]);
+    expect(text(".title")).toBe("Alice Martin");
+    expect(card().querySelector(".title")?.classList.contains("name")).toBe(true);
+    expect(card().querySelector(".title")?.getAttribute("dir")).toBe("auto");
+    expect(text(".subtitle .label")).toBe("Reception");
+    expect(text(".subtitle .number")).toBe("01 23 45 67 89");
+  });
+
+  test("a label that is only the number is not shown again", async () => {
+    await showPopup([sampleCall({ name: "Alice Martin", label: "0123456789" })]);
+    expect(text(".title")).toBe("Alice Martin");
+    expect(card().querySelector(".label")).toBeNull();
+  });
+
+  test("a name with markup is shown as text", async () => {
+    await showPopup([sampleCall({ name: "<img src=x onerror=alert(1)>" })]);
+    expect(text(".title")).toBe("<img src=x onerror=alert(1)>");
+    expect(document.querySelector("img")).toBeNull();
+  });
+});
+
+describe("Open in CRM", () => {
+  const crmButton = (id?: string): HTMLButtonElement =>
+    card(id).querySelector<HTMLButtonElement>("button.screen-pop")!;
+
+  test("is offered only when a screen pop address is configured", async () => {
+    await showPopup([sampleCall({ id: "a", screenPop: true }), sampleCall({ id: "b" })]);
+    expect(crmButton("a").hidden).toBe(false);
+    expect(crmButton("a").textContent).toBe("Open in CRM");
+    expect(crmButton("b").hidden).toBe(true);
+
+    await emit("popup-calls-changed", [sampleCall({ id: "a" }), sampleCall({ id: "b", screenPop: true })]);
+    expect(crmButton("a").hidden).toBe(true);
+    expect(crmButton("b").hidden).toBe(false);
+  });
+
+  test("opens this call's CRM page", async () => {
+    const backend = await showPopup([sampleCall({ id: "a", screenPop: true })], { screen_pop: () => null });
+    crmButton("a").click();
+    expect(crmButton("a").disabled).toBe(true);
+    await settle();
+    expect(backend.argsOf("screen_pop")).toEqual([{ callId: "a" }]);
+    expect(crmButton("a").disabled).toBe(false);
+  });
+
+  test("a page that cannot be opened shows why on the card", async () => {
+    await showPopup([sampleCall({ screenPop: true })], {
+      screen_pop: () => {
+        throw { code: "browser", message: "" };
+      },
+    });
+    crmButton().click();
+    await settle();
+    expect(text(".state")).toBe("The web browser could not be opened");
+    vi.advanceTimersByTime(4000);
+    expect(text(".state")).toBe("Incoming call…");
+  });
+});
+
+describe("in French", () => {
+  test("the card speaks French", async () => {
+    setLocale("fr");
+    await showPopup([sampleCall({ acd: "Ventes", screenPop: true })]);
+    expect(text(".state")).toBe("Appel entrant…");
+    expect(text(".call-type")).toBe("Externe");
+    expect(text(".acd")).toBe("via Ventes");
+    expect(text("button.copy")).toBe("Copier le numéro");
+    expect(text("button.dismiss")).toBe("Ignorer");
+    expect(text("button.screen-pop")).toBe("Ouvrir dans le CRM");
+    expect(document.documentElement.lang).toBe("fr");
+  });
+
+  test("states and errors are French too", async () => {
+    setLocale("fr");
+    await showPopup([sampleCall({ state: "ended", missed: true, callType: "internal" })], {
+      copy_number: () => {
+        throw { code: "no_number", message: "" };
+      },
+    });
+    expect(text(".state")).toBe("Appel manqué");
+    expect(text(".call-type")).toBe("Interne");
+    card().querySelector<HTMLButtonElement>("button.copy")?.click();
+    await settle();
+    expect(text(".state")).toBe("Il n'y a aucun numéro à utiliser");
   });
 });

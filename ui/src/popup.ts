@@ -1,14 +1,16 @@
 /**
  * The call popup: one card per call the Rust side wants shown, newest on top, each with a
- * live state line and "Copy number" / "Dismiss" buttons.
+ * live state line and "Copy number" / "Dismiss" buttons, plus "Open in CRM" when a screen pop
+ * address is configured.
  *
  * Cards are kept by call id across updates, so a button's "Copied" or pending state survives
  * a `popup-calls-changed` event. The host element carries `data-call-count`.
  */
 import type { CallView } from "./bindings";
 import { callTitleElement, el, isolated } from "./dom";
-import { callStateText, callSubtitle, callTitle, displayedNumber } from "./format";
-import { copyNumber, describeError, dismissCall, watchPopupCalls } from "./ipc";
+import { callStateText, callSubtitle, callTitle, displayedNumber, secondaryLabel } from "./format";
+import { t } from "./i18n";
+import { copyNumber, describeError, dismissCall, screenPop, watchPopupCalls } from "./ipc";
 
 const TICK_MS = 1000;
 const FEEDBACK_MS = 2000;
@@ -22,6 +24,7 @@ type CallCard = {
 };
 
 function createCard(first: CallView): CallCard {
+  const words = t().popup;
   let call = first;
   let error: string | null = null;
   let errorTimer: number | undefined;
@@ -29,13 +32,14 @@ function createCard(first: CallView): CallCard {
 
   const details = el("div", { className: "details" });
   const state = el("span", { className: "state" });
-  const copy = el("button", { className: "copy", text: "Copy number", attrs: { type: "button" } });
-  const dismiss = el("button", { className: "dismiss", text: "Dismiss", attrs: { type: "button" } });
+  const crm = el("button", { className: "screen-pop", text: words.openInCrm, attrs: { type: "button" } });
+  const copy = el("button", { className: "copy", text: words.copyNumber, attrs: { type: "button" } });
+  const dismiss = el("button", { className: "dismiss", text: words.dismiss, attrs: { type: "button" } });
   const element = el(
     "article",
     { attrs: { "data-call-id": call.id } },
     details,
-    el("div", { className: "actions" }, copy, dismiss),
+    el("div", { className: "actions" }, crm, copy, dismiss),
   );
 
   const showState = (nowMs: number): void => {
@@ -56,7 +60,9 @@ function createCard(first: CallView): CallCard {
   const render = (): void => {
     const title = callTitle(call);
     const { number, e164 } = callSubtitle(call);
+    const label = secondaryLabel(call);
     const subtitle = el("div", { className: "subtitle" });
+    if (label !== null) subtitle.append(isolated(label, "label"));
     if (number !== null) subtitle.append(isolated(number, "number", "ltr"));
     if (e164 !== null) subtitle.append(isolated(e164, "e164", "ltr"));
     const meta = el("div", { className: "meta" });
@@ -64,15 +70,16 @@ function createCard(first: CallView): CallCard {
       meta.append(
         el("span", {
           className: "badge call-type",
-          text: call.callType === "internal" ? "Internal" : "External",
+          text: call.callType === "internal" ? t().call.internal : t().call.external,
         }),
       );
     }
-    if (call.acd !== null && call.acd !== "") meta.append(isolated(`via ${call.acd}`, "badge acd"));
+    if (call.acd !== null && call.acd !== "") meta.append(isolated(t().call.via(call.acd), "badge acd"));
     meta.append(state);
     details.replaceChildren(callTitleElement(title), subtitle, meta);
     element.className = `call ${call.state} ${call.direction}${call.missed ? " missed" : ""}`;
     copy.disabled = displayedNumber(call) === null;
+    crm.hidden = !call.screenPop;
     showState(Date.now());
   };
 
@@ -80,14 +87,23 @@ function createCard(first: CallView): CallCard {
     copy.disabled = true;
     copyNumber(call.id)
       .then(() => {
-        copy.textContent = "Copied";
+        copy.textContent = words.copied;
         window.clearTimeout(copiedTimer);
         copiedTimer = window.setTimeout(() => {
-          copy.textContent = "Copy number";
+          copy.textContent = words.copyNumber;
         }, FEEDBACK_MS);
       }, showError)
       .finally(() => {
         copy.disabled = displayedNumber(call) === null;
+      });
+  });
+
+  crm.addEventListener("click", () => {
+    crm.disabled = true;
+    screenPop(call.id)
+      .catch(showError)
+      .finally(() => {
+        crm.disabled = false;
       });
   });
 

@@ -1,6 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test, vi } from "vitest";
 import type { StatusView } from "./bindings";
+import { setLocale } from "./i18n";
 import { mount, needsTerminalChoice, SLOW_SIGN_IN_MS } from "./signin";
 import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "./testing";
 
@@ -265,5 +266,36 @@ describe("needsTerminalChoice", () => {
   });
   test("does not ask with a single terminal", () => {
     expect(needsTerminalChoice(sampleStatus())).toBe(false);
+  });
+});
+
+describe("in French", () => {
+  test("the form speaks French", async () => {
+    setLocale("fr");
+    await openSignIn({
+      sign_in: () => {
+        throw { code: "bad_credentials", message: "" };
+      },
+    });
+    expect(document.querySelector("h1")?.textContent).toBe("Connexion");
+    const captions = [...document.querySelectorAll(".signin-form .caption")].map((c) => c.textContent);
+    expect(captions).toEqual(["Adresse du serveur", "Identifiant", "Mot de passe", "Se souvenir de moi"]);
+    expect(signInButton().textContent).toBe("Se connecter");
+    expect(document.querySelector(".plain-http")?.textContent).toBe("Le mot de passe circulera en clair");
+
+    await submit("");
+    expect(errorLine()).toBe("Saisissez l'adresse du serveur, votre identifiant et votre mot de passe.");
+    await submit();
+    expect(errorLine()).toBe("Identifiant ou mot de passe incorrect");
+  });
+
+  test("the terminal picker speaks French", async () => {
+    setLocale("fr");
+    await openSignIn({ sign_in: () => twoTerminals() });
+    await submit();
+    expect(document.querySelector(".terminal-picker h2")?.textContent).toBe(
+      "Quel poste utilisez-vous\u00a0?",
+    );
+    expect(document.querySelector("button.done")?.textContent).toBe("Terminer");
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { StatusView, TerminalView } from "./bindings";
 import { checkboxField, el, field, isolated, notice, serverInput, type Notice } from "./dom";
+import { t } from "./i18n";
 import {
   closeWindow,
   describeError,
@@ -30,6 +31,8 @@ const sameTerminals = (a: TerminalView[], b: TerminalView[]): boolean =>
   a.every((terminal, index) => terminal.id === b[index]?.id && terminal.name === b[index].name);
 
 export function mount(host: HTMLElement): () => void {
+  const words = t().signin;
+  const common = t().common;
   let active = true;
 
   const server = serverInput();
@@ -41,27 +44,27 @@ export function mount(host: HTMLElement): () => void {
   });
   const remember = el("input", { attrs: { type: "checkbox", name: "remember" } });
   remember.checked = true;
-  const submit = el("button", { className: "primary", text: "Sign in", attrs: { type: "submit" } });
+  const submit = el("button", { className: "primary", text: words.submit, attrs: { type: "submit" } });
   const formNotice = notice("signin-error", "alert");
   const form = el(
     "form",
     { className: "signin-form", attrs: { novalidate: "" } },
-    field("Server address", server.input),
+    field(common.serverAddress, server.input),
     server.warning,
-    field("Login", login),
-    field("Password", password),
-    checkboxField("Remember me", remember),
+    field(common.login, login),
+    field(words.password, password),
+    checkboxField(words.remember, remember),
     formNotice.element,
     el("div", { className: "buttons" }, submit),
   );
 
   const terminalList = el("div", { className: "terminal-list", attrs: { role: "radiogroup" } });
   const pickerNotice = notice("terminal-error", "alert");
-  const done = el("button", { className: "primary done", text: "Done", attrs: { type: "button" } });
+  const done = el("button", { className: "primary done", text: words.done, attrs: { type: "button" } });
   const picker = el(
     "section",
     { className: "terminal-picker" },
-    el("h2", { text: "Which phone do you use?" }),
+    el("h2", { text: words.whichPhone }),
     terminalList,
     pickerNotice.element,
     el("div", { className: "buttons" }, done),
@@ -71,8 +74,8 @@ export function mount(host: HTMLElement): () => void {
   const page = el(
     "main",
     { className: "signin" },
-    el("h1", { text: "Sign in" }),
-    el("p", { className: "lead", text: "Connect istra-tray to your myCRM server." }),
+    el("h1", { text: words.heading }),
+    el("p", { className: "lead", text: words.lead }),
     form,
     picker,
   );
@@ -100,7 +103,7 @@ export function mount(host: HTMLElement): () => void {
 
   const setBusy = (busy: boolean): void => {
     submit.disabled = busy;
-    submit.textContent = busy ? "Signing in…" : "Sign in";
+    submit.textContent = busy ? words.busy : words.submit;
     form.setAttribute("aria-busy", String(busy));
   };
 
@@ -193,7 +196,7 @@ export function mount(host: HTMLElement): () => void {
       remember: remember.checked,
     };
     if (request.server === "" || request.login === "" || request.password === "") {
-      formNotice.show("Enter the server address, your login and your password.", "error");
+      formNotice.show(words.missingFields, "error");
       return;
     }
     attempt += 1;
@@ -203,7 +206,7 @@ export function mount(host: HTMLElement): () => void {
     window.clearTimeout(slowTimer);
     slowTimer = window.setTimeout(() => {
       setBusy(false);
-      formNotice.show("The server has not answered yet. You can wait or try again.", "info");
+      formNotice.show(words.slow, "info");
     }, SLOW_SIGN_IN_MS);
 
     signIn(request).then(

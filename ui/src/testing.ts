@@ -108,6 +108,7 @@ export function sampleCall(overrides: Partial<CallView> = {}): CallView {
     numberDisplay: "01 23 45 67 89",
     e164: "+33123456789",
     label: "ACME Corp",
+    name: null,
     acd: null,
     state: "ringing",
     missed: false,
@@ -117,6 +118,7 @@ export function sampleCall(overrides: Partial<CallView> = {}): CallView {
     ringMs: null,
     talkMs: null,
     endCause: null,
+    screenPop: false,
     ...overrides,
   };
 }
@@ -154,6 +156,9 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     outsideLinePrefix: null,
     startAtLogin: false,
     dnd: false,
+    screenPopUrl: "",
+    screenPopOn: "ringing",
+    handleLinks: true,
     ...overrides,
   };
 }

@@ -1,5 +1,7 @@
 import "../styles/base.css";
 import "../styles/popup.css";
+import { t } from "../i18n";
 import { mount } from "../popup";
 
+document.title = t().popup.windowTitle;
 mount(document.body);

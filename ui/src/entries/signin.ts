@@ -1,5 +1,7 @@
 import "../styles/base.css";
 import "../styles/signin.css";
+import { t } from "../i18n";
 import { mount } from "../signin";
 
+document.title = t().signin.windowTitle;
 mount(document.body);

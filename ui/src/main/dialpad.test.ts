@@ -1,9 +1,10 @@
-import { expect, test } from "vitest";
-import type { DialOutcome } from "../bindings";
-import { deferred, settle, usePage } from "../testing";
-import { mount } from "./dialpad";
+import { describe, expect, test, vi } from "vitest";
+import type { DialOutcome, Suggestion } from "../bindings";
+import { setLocale } from "../i18n";
+import { deferred, settle, usePage, type Handlers } from "../testing";
+import { MAX_SUGGESTIONS, mount, SUGGEST_DELAY_MS } from "./dialpad";
 
-const { start: open } = usePage(mount);
+const { start: open } = usePage(mount, { fakeTime: true });
 
 const input = (): HTMLInputElement => document.querySelector<HTMLInputElement>(".dial-input")!;
 const button = (): HTMLButtonElement => document.querySelector<HTMLButtonElement>("button.dial")!;
@@ -58,4 +59,241 @@ test("an empty field asks for a number without calling", async () => {
   await dial("   ");
   expect(result()).toBe("Type a number to call.");
   expect(backend.argsOf("dial_text")).toHaveLength(0);
+});
+
+describe("suggestions", () => {
+  const alice: Suggestion = { name: "Alice Martin", number: "+33 1 23 45 67 89", source: "contact" };
+  const recent: Suggestion = { name: null, number: "0123456700", source: "history" };
+
+  const list = (): HTMLElement => document.querySelector<HTMLElement>('[role="listbox"]')!;
+  const options = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>('[role="option"]')];
+  const numbers = (): Array<string | null> =>
+    options().map((option) => option.querySelector(".number")?.textContent ?? null);
+
+  /** Types `text` into the field and lets the pause pass, with the answers settled. */
+  async function typeText(text: string, wait = SUGGEST_DELAY_MS): Promise<void> {
+    input().value = text;
+    input().dispatchEvent(new Event("input"));
+    vi.advanceTimersByTime(wait);
+    await settle();
+  }
+
+  const press = (key: string): KeyboardEvent => {
+    const event = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+    input().dispatchEvent(event);
+    return event;
+  };
+
+  const openWith = (found: Suggestion[], handlers: Handlers = {}) =>
+    open({
+      suggest_numbers: () => found,
+      dial_text: ({ text }) => ({ destination: String(text), display: String(text) }),
+      ...handlers,
+    });
+
+  test("are asked for once typing pauses, and listed with name, number and source", async () => {
+    const backend = openWith([alice, recent]);
+    input().value = "01";
+    input().dispatchEvent(new Event("input"));
+    vi.advanceTimersByTime(SUGGEST_DELAY_MS - 50);
+    input().value = "012";
+    input().dispatchEvent(new Event("input"));
+    vi.advanceTimersByTime(SUGGEST_DELAY_MS - 1);
+    await settle();
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(0);
+
+    vi.advanceTimersByTime(1);
+    await settle();
+    expect(backend.argsOf("suggest_numbers")).toEqual([{ text: "012" }]);
+    expect(list().hidden).toBe(false);
+    expect(input().getAttribute("aria-expanded")).toBe("true");
+    expect(input().getAttribute("aria-controls")).toBe(list().id);
+    const [first, second] = options();
+    expect(first?.querySelector(".name")?.textContent).toBe("Alice Martin");
+    expect(first?.querySelector(".number")?.textContent).toBe("+33 1 23 45 67 89");
+    expect(first?.querySelector(".source")?.textContent).toBe("Contact");
+    expect(second?.querySelector(".name")).toBeNull();
+    expect(second?.querySelector(".source")?.textContent).toBe("History");
+  });
+
+  test("are not asked for under two characters, and the list closes", async () => {
+    const backend = openWith([alice]);
+    await typeText("0");
+    await typeText("  1 ");
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(0);
+    await typeText("01");
+    expect(list().hidden).toBe(false);
+    await typeText("0");
+    expect(list().hidden).toBe(true);
+    expect(input().getAttribute("aria-expanded")).toBe("false");
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(1);
+  });
+
+  test("an answer to older text is dropped", async () => {
+    const slow = deferred<Suggestion[]>();
+    openWith([], {
+      suggest_numbers: ({ text }) => (text === "01" ? slow.promise : [recent]),
+    });
+    await typeText("01");
+    await typeText("0123");
+    slow.resolve([alice]);
+    await settle();
+    expect(numbers()).toEqual(["0123456700"]);
+  });
+
+  test("an answer arriving after more typing is dropped, even before the next request", async () => {
+    const slow = deferred<Suggestion[]>();
+    const backend = openWith([], { suggest_numbers: () => slow.promise });
+    await typeText("01");
+    input().value = "012";
+    input().dispatchEvent(new Event("input"));
+    slow.resolve([alice]);
+    await settle();
+    expect(options()).toHaveLength(0);
+    expect(list().hidden).toBe(true);
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(1);
+  });
+
+  test("never shows more than eight numbers", async () => {
+    const many = Array.from({ length: 20 }, (_, n) => ({ ...recent, number: `01000000${10 + n}` }));
+    openWith(many);
+    await typeText("0100");
+    expect(options()).toHaveLength(MAX_SUGGESTIONS);
+    expect(MAX_SUGGESTIONS).toBe(8);
+  });
+
+  test("no match closes the list", async () => {
+    openWith([]);
+    await typeText("zz");
+    expect(list().hidden).toBe(true);
+    expect(input().getAttribute("aria-expanded")).toBe("false");
+  });
+
+  test("a failed request closes the list and keeps the field usable", async () => {
+    const backend = openWith([], {
+      suggest_numbers: () => {
+        throw { code: "contacts", message: "" };
+      },
+    });
+    await typeText("01");
+    expect(list().hidden).toBe(true);
+    await dial("0123");
+    expect(backend.argsOf("dial_text")).toEqual([{ text: "0123" }]);
+  });
+
+  test("arrow keys move the highlight, which the field announces", async () => {
+    openWith([alice, recent]);
+    await typeText("01");
+    expect(input().hasAttribute("aria-activedescendant")).toBe(false);
+
+    expect(press("ArrowDown").defaultPrevented).toBe(true);
+    const [first, second] = options();
+    expect(input().getAttribute("aria-activedescendant")).toBe(first?.id);
+    expect(first?.getAttribute("aria-selected")).toBe("true");
+    expect(second?.getAttribute("aria-selected")).toBe("false");
+
+    press("ArrowDown");
+    expect(input().getAttribute("aria-activedescendant")).toBe(second?.id);
+    press("ArrowDown");
+    expect(input().getAttribute("aria-activedescendant")).toBe(first?.id);
+    press("ArrowUp");
+    expect(input().getAttribute("aria-activedescendant")).toBe(second?.id);
+    expect(first?.getAttribute("aria-selected")).toBe("false");
+  });
+
+  test("Enter on a highlighted number fills the field with it and dials it", async () => {
+    const backend = openWith([alice, recent]);
+    await typeText("01");
+    press("ArrowDown");
+    press("ArrowDown");
+    const enter = press("Enter");
+    await settle();
+    expect(enter.defaultPrevented).toBe(true);
+    expect(input().value).toBe("0123456700");
+    expect(backend.argsOf("dial_text")).toEqual([{ text: "0123456700" }]);
+    expect(result()).toBe("Calling 0123456700");
+    expect(list().hidden).toBe(true);
+    expect(input().hasAttribute("aria-activedescendant")).toBe(false);
+  });
+
+  test("Enter without a highlight leaves the form to dial the typed text", async () => {
+    const backend = openWith([alice]);
+    await typeText("01");
+    expect(press("Enter").defaultPrevented).toBe(false);
+    input().form?.requestSubmit();
+    await settle();
+    expect(backend.argsOf("dial_text")).toEqual([{ text: "01" }]);
+    expect(list().hidden).toBe(true);
+  });
+
+  test("Escape closes the list without dialling; ArrowDown asks again", async () => {
+    const backend = openWith([alice]);
+    await typeText("01");
+    press("ArrowDown");
+    expect(press("Escape").defaultPrevented).toBe(true);
+    expect(list().hidden).toBe(true);
+    expect(input().getAttribute("aria-expanded")).toBe("false");
+    expect(input().hasAttribute("aria-activedescendant")).toBe(false);
+    expect(backend.argsOf("dial_text")).toHaveLength(0);
+
+    press("ArrowDown");
+    await settle();
+    expect(list().hidden).toBe(false);
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(2);
+  });
+
+  test("clicking a number dials it", async () => {
+    const backend = openWith([alice, recent]);
+    await typeText("01");
+    options()[0]?.querySelector<HTMLElement>(".name")?.click();
+    await settle();
+    expect(input().value).toBe("+33 1 23 45 67 89");
+    expect(backend.argsOf("dial_text")).toEqual([{ text: "+33 1 23 45 67 89" }]);
+    expect(list().hidden).toBe(true);
+  });
+
+  test("names and numbers with markup are shown as text", async () => {
+    const label = "<img src=x onerror=alert(1)>";
+    openWith([{ name: label, number: "<b>12</b>", source: "contact" }]);
+    await typeText("12");
+    expect(options()[0]?.querySelector(".name")?.textContent).toBe(label);
+    expect(options()[0]?.querySelector(".number")?.textContent).toBe("<b>12</b>");
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector('[role="option"] b')).toBeNull();
+  });
+
+  test("leaving the field closes the list and forgets a pending request", async () => {
+    const backend = openWith([alice]);
+    await typeText("01");
+    input().dispatchEvent(new FocusEvent("blur"));
+    expect(list().hidden).toBe(true);
+    await typeText("012", SUGGEST_DELAY_MS - 10);
+    input().dispatchEvent(new FocusEvent("blur"));
+    vi.advanceTimersByTime(SUGGEST_DELAY_MS);
+    await settle();
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(1);
+  });
+});
+
+describe("in French", () => {
+  test("the Dial tab speaks French", async () => {
+    setLocale("fr");
+    open({
+      dial_text: () => ({ destination: "+33123456789", display: "+33 1 23 45 67 89" }),
+      suggest_numbers: () => [{ name: null, number: "0123456700", source: "history" }],
+    });
+    expect(input().placeholder).toBe("Numéro à appeler");
+    expect(input().getAttribute("aria-label")).toBe("Numéro à appeler");
+    expect(button().textContent).toBe("Appeler");
+    expect(document.querySelector('[role="listbox"]')?.getAttribute("aria-label")).toBe("Numéros suggérés");
+    input().value = "01";
+    input().dispatchEvent(new Event("input"));
+    vi.advanceTimersByTime(SUGGEST_DELAY_MS);
+    await settle();
+    expect(document.querySelector('[role="option"] .source')?.textContent).toBe("Historique");
+    await dial("   ");
+    expect(result()).toBe("Saisissez un numéro à appeler.");
+    await dial("0123456789");
+    expect(result()).toBe("Appel vers +33 1 23 45 67 89");
+  });
 });

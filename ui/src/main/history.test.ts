@@ -1,6 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { expect, test, vi } from "vitest";
 import type { CallView, HistoryPage } from "../bindings";
+import { setLocale } from "../i18n";
 import { deferred, sampleCall, settle, usePage, type Handlers } from "../testing";
 import { mount, SEARCH_DELAY_MS } from "./history";
 
@@ -408,4 +409,64 @@ test("after unmounting, nothing more is queried", async () => {
   await settle();
   expect(backend.argsOf("history_page")).toHaveLength(1);
   expect(document.querySelector(".history-toolbar")).toBeNull();
+});
+
+test("a caller from the contacts is listed by name, then label and number", async () => {
+  await open([
+    sampleCall({ name: "Alice Martin", label: "Reception" }),
+    sampleCall({ id: "b", name: "Bob" }),
+  ]);
+  const [first, second] = rows();
+  expect(first?.querySelector(".title")?.textContent).toBe("Alice Martin");
+  expect(first?.querySelector(".title")?.classList.contains("name")).toBe(true);
+  expect(first?.querySelector(".who .label")?.textContent).toBe("Reception");
+  expect(first?.querySelector(".who .number")?.textContent).toBe("01 23 45 67 89");
+  expect(second?.querySelector(".title")?.textContent).toBe("Bob");
+  expect(second?.querySelector(".who .label")?.textContent).toBe("ACME Corp");
+});
+
+test("the full date and time of a call is written in the language in use", async () => {
+  setLocale("fr");
+  await open([sampleCall({ state: "ended", startedAtMs: Date.UTC(2025, 2, 1, 10) })]);
+  expect(document.querySelector(".when")?.getAttribute("title")).toMatch(/^1 mars 2025/);
+});
+
+test("in French, the History tab speaks French", async () => {
+  setLocale("fr");
+  const backend = await open(fiveCalls(), {
+    call_back: () => ({ destination: "0123456789", display: "01 23 45 67 89" }),
+  });
+  const search = document.querySelector<HTMLInputElement>(".history-search")!;
+  expect(search.placeholder).toBe("Rechercher un numéro ou un nom");
+  expect(search.getAttribute("aria-label")).toBe("Rechercher dans les appels");
+  expect([...document.querySelectorAll(".filter")].map((filter) => filter.textContent)).toEqual([
+    "Tous",
+    "Manqués",
+    "Entrants",
+    "Sortants",
+  ]);
+  expect(button("button.mark-seen").textContent).toBe("Tout marquer comme vu");
+  expect(button("button.export").textContent).toBe("Exporter en CSV");
+  expect(loadMore().textContent).toBe("Afficher plus");
+  const [first, second] = rows();
+  expect(first?.querySelector(".when")?.textContent).toBe("il y a 1 min");
+  expect(first?.querySelector(".outcome")?.textContent).toBe("01:00");
+  expect(second?.querySelector(".outcome")?.textContent).toBe("Manqué");
+  expect(first?.querySelector(".direction")?.getAttribute("aria-label")).toBe("Entrant");
+  expect(first?.querySelector(".call-back")?.textContent).toBe("Rappeler");
+  expect(first?.querySelector(".copy")?.textContent).toBe("Copier");
+
+  await click("button.call-back");
+  expect(backend.argsOf("call_back")).toHaveLength(1);
+  expect(noticeText()).toBe("Appel vers 01 23 45 67 89");
+
+  await click('button[data-filter="missed"]');
+  await type("zzz");
+  expect(emptyText()).toBe("Aucun appel ne correspond.");
+});
+
+test("in French, an empty history says so in French", async () => {
+  setLocale("fr");
+  await open([]);
+  expect(emptyText()).toBe("Aucun appel pour l'instant.");
 });

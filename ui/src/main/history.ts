@@ -10,7 +10,16 @@
  */
 import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
 import { callTitleElement, el, isolated, notice } from "../dom";
-import { callOutcomeText, callSubtitle, callTitle, displayedNumber, formatRelativeTime } from "../format";
+import {
+  callOutcomeText,
+  callSubtitle,
+  callTitle,
+  displayedNumber,
+  formatDateTime,
+  formatRelativeTime,
+  secondaryLabel,
+} from "../format";
+import { t } from "../i18n";
 import {
   callBack,
   copyNumber,
@@ -32,14 +41,10 @@ const AT_TOP_PX = 16;
 /** The Rust side refuses longer searches. */
 const MAX_SEARCH_CHARS = 200;
 
-const FILTERS: ReadonlyArray<{ filter: HistoryFilter; caption: string; empty: string }> = [
-  { filter: "all", caption: "All", empty: "No calls yet." },
-  { filter: "missed", caption: "Missed", empty: "No missed calls." },
-  { filter: "incoming", caption: "Incoming", empty: "No incoming calls." },
-  { filter: "outgoing", caption: "Outgoing", empty: "No outgoing calls." },
-];
+const FILTERS: readonly HistoryFilter[] = ["all", "missed", "incoming", "outgoing"];
 
 export function mount(host: HTMLElement): () => void {
+  const words = t().history;
   const search = el("input", {
     className: "history-search",
     attrs: {
@@ -48,17 +53,17 @@ export function mount(host: HTMLElement): () => void {
       autocomplete: "off",
       spellcheck: "false",
       maxlength: String(MAX_SEARCH_CHARS),
-      placeholder: "Search number or name",
-      "aria-label": "Search calls",
+      placeholder: words.searchPlaceholder,
+      "aria-label": words.searchLabel,
     },
   });
   const searchForm = el("form", { className: "history-search-form", attrs: { role: "search" } }, search);
 
   let filter: HistoryFilter = "all";
-  const filterButtons = FILTERS.map(({ filter: value, caption }) => {
+  const filterButtons = FILTERS.map((value) => {
     const button = el("button", {
       className: "filter",
-      text: caption,
+      text: words.filters[value].caption,
       attrs: { type: "button", "data-filter": value, "aria-pressed": String(value === filter) },
     });
     button.addEventListener("click", () => {
@@ -72,19 +77,19 @@ export function mount(host: HTMLElement): () => void {
   });
   const filterGroup = el(
     "div",
-    { className: "history-filter", attrs: { role: "group", "aria-label": "Show" } },
+    { className: "history-filter", attrs: { role: "group", "aria-label": words.show } },
     ...filterButtons,
   );
 
   const markSeen = el("button", {
     className: "mark-seen",
-    text: "Mark all as seen",
+    text: words.markSeen,
     attrs: { type: "button" },
   });
-  const exportCsv = el("button", { className: "export", text: "Export CSV", attrs: { type: "button" } });
+  const exportCsv = el("button", { className: "export", text: words.exportCsv, attrs: { type: "button" } });
   const newCalls = el("button", {
     className: "new-calls",
-    text: "New calls — show",
+    text: words.newCalls,
     attrs: { type: "button" },
   });
   newCalls.hidden = true;
@@ -103,12 +108,12 @@ export function mount(host: HTMLElement): () => void {
     newCalls,
     panelNotice.element,
   );
-  const list = el("ol", { className: "history-list", attrs: { "aria-label": "Calls" } });
+  const list = el("ol", { className: "history-list", attrs: { "aria-label": words.calls } });
   const empty = el("p", { className: "empty" });
   empty.hidden = true;
   const loadMoreButton = el("button", {
     className: "load-more",
-    text: "Load more",
+    text: words.loadMore,
     attrs: { type: "button" },
   });
   loadMoreButton.hidden = true;
@@ -158,27 +163,29 @@ export function mount(host: HTMLElement): () => void {
   const row = (call: CallView): HTMLLIElement => {
     const title = callTitle(call);
     const { number } = callSubtitle(call);
+    const label = secondaryLabel(call);
     const who = el("div", { className: "who" }, callTitleElement(title));
+    if (label !== null) who.append(isolated(label, "label"));
     if (number !== null) who.append(isolated(number, "number", "ltr"));
 
     const when = el("time", {
       className: "when",
       attrs: {
         datetime: new Date(call.startedAtMs).toISOString(),
-        title: new Date(call.startedAtMs).toLocaleString(),
+        title: formatDateTime(call.startedAtMs),
       },
     });
     times.push({ element: when, atMs: call.startedAtMs });
 
     const reachable = displayedNumber(call) !== null;
-    const back = el("button", { className: "call-back", text: "Call back", attrs: { type: "button" } });
-    const copy = el("button", { className: "copy", text: "Copy", attrs: { type: "button" } });
+    const back = el("button", { className: "call-back", text: words.callBack, attrs: { type: "button" } });
+    const copy = el("button", { className: "copy", text: words.copy, attrs: { type: "button" } });
     back.disabled = !reachable;
     copy.disabled = !reachable;
-    act(back, () => callBack(call.id).then((outcome) => `Calling ${outcome.display}`));
-    act(copy, () => copyNumber(call.id).then(() => "Number copied"));
+    act(back, () => callBack(call.id).then((outcome) => t().common.calling(outcome.display)));
+    act(copy, () => copyNumber(call.id).then(() => words.copied));
 
-    const direction = call.direction === "incoming" ? "Incoming" : "Outgoing";
+    const direction = call.direction === "incoming" ? t().call.incoming : t().call.outgoing;
     return el(
       "li",
       {
@@ -203,8 +210,7 @@ export function mount(host: HTMLElement): () => void {
     loadMoreButton.disabled = loading;
     const none = list.childElementCount === 0;
     empty.hidden = !none || loading || showingLoadError;
-    if (query.search !== null) empty.textContent = "No calls match.";
-    else empty.textContent = FILTERS.find((entry) => entry.filter === query.filter)?.empty ?? "No calls.";
+    empty.textContent = query.search === null ? words.filters[query.filter].empty : words.noMatch;
   };
 
   const clearRows = (): void => {
@@ -308,10 +314,10 @@ export function mount(host: HTMLElement): () => void {
     applyQuery();
   });
 
-  act(markSeen, () => markAllSeen().then(() => "Missed calls marked as seen"));
+  act(markSeen, () => markAllSeen().then(() => words.markedSeen));
   act(exportCsv, () => {
     applyQuery();
-    return exportHistory(query).then((path) => `Exported to ${path}`);
+    return exportHistory(query).then((path) => words.exported(path));
   });
   loadMoreButton.addEventListener("click", loadMore);
   newCalls.addEventListener("click", () => {

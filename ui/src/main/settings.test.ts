@@ -1,7 +1,14 @@
-import { describe, expect, test } from "vitest";
-import type { Settings } from "../bindings";
-import { sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
-import { mount, normalizeHotkey, validateSettings, type SettingsDraft } from "./settings";
+import { describe, expect, test, vi } from "vitest";
+import type { ContactImport, Settings } from "../bindings";
+import { setLocale } from "../i18n";
+import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
+import {
+  MAX_CONTACTS_FILE_BYTES,
+  mount,
+  normalizeHotkey,
+  validateSettings,
+  type SettingsDraft,
+} from "./settings";
 
 const page = usePage(mount);
 
@@ -16,6 +23,7 @@ const open = (handlers: Handlers = {}) =>
         ],
       }),
     save_settings: ({ settings }) => settings,
+    contact_count: () => 3,
     ...handlers,
   });
 
@@ -29,6 +37,10 @@ const save = async (): Promise<void> => {
   await settle();
 };
 const noticeText = (): string | null => document.querySelector(".settings-notice")?.textContent ?? null;
+const click = async (selector: string): Promise<void> => {
+  document.querySelector<HTMLButtonElement>(selector)!.click();
+  await settle();
+};
 
 const draftOf = (settings: Settings, overrides: Partial<SettingsDraft> = {}): SettingsDraft => ({
   ...settings,
@@ -215,5 +227,319 @@ describe("the settings tab", () => {
     await settle();
     expect(backend.argsOf("sign_out")).toHaveLength(1);
     expect(noticeText()).toBe("Signed out");
+  });
+});
+
+describe("the screen pop settings", () => {
+  test("load into the form with the placeholders listed", async () => {
+    await open({
+      get_settings: () =>
+        sampleSettings({
+          screenPopUrl: "https://crm.example.com/?p={e164}",
+          screenPopOn: "answered",
+          handleLinks: false,
+        }),
+    });
+    expect(control("screenPopUrl").value).toBe("https://crm.example.com/?p={e164}");
+    expect(control("screenPopUrl").placeholder).toBe("https://crm.example.com/search?phone={e164}");
+    expect(control<HTMLSelectElement>("screenPopOn").value).toBe("answered");
+    expect(control("handleLinks").checked).toBe(false);
+    const hint = control("screenPopUrl").closest(".field")?.querySelector(".hint")?.textContent ?? "";
+    for (const name of ["{number}", "{e164}", "{label}", "{name}", "{acd}", "{callId}", "{direction}"]) {
+      expect(hint).toContain(name);
+    }
+    const select = control<HTMLSelectElement>("screenPopOn");
+    expect([...select.options].map((option) => [option.value, option.textContent])).toEqual([
+      ["ringing", "When an incoming call rings"],
+      ["answered", "When an incoming call is answered"],
+      ["button", "Only from the popup's “Open in CRM” button"],
+    ]);
+  });
+
+  test("are saved with the rest, the address trimmed", async () => {
+    const backend = await open();
+    type("screenPopUrl", "  https://crm.example.com/search?phone={e164}&who={name} ");
+    control<HTMLSelectElement>("screenPopOn").value = "button";
+    control("handleLinks").checked = false;
+    await save();
+    expect(backend.argsOf("save_settings")).toEqual([
+      {
+        settings: sampleSettings({
+          screenPopUrl: "https://crm.example.com/search?phone={e164}&who={name}",
+          screenPopOn: "button",
+          handleLinks: false,
+        }),
+        password: null,
+      },
+    ]);
+  });
+
+  test.each(["crm.example.com/?p={e164}", "javascript:alert(1)", "ftp://crm", "https://", "https:// x"])(
+    "refuse the address %j before sending it",
+    async (address) => {
+      const backend = await open();
+      type("screenPopUrl", address);
+      await save();
+      expect(backend.argsOf("save_settings")).toHaveLength(0);
+      expect(control("screenPopUrl").getAttribute("aria-invalid")).toBe("true");
+      expect(control("screenPopUrl").closest(".field")?.querySelector(".field-error")?.textContent).toBe(
+        "The address must start with http:// or https://.",
+      );
+    },
+  );
+
+  test("an empty address means no screen pop", () => {
+    const result = validateSettings(draftOf(sampleSettings(), { screenPopUrl: "   " }));
+    expect(result).toEqual({ settings: sampleSettings({ screenPopUrl: "" }) });
+  });
+
+  test("an unknown trigger is refused", () => {
+    const result = validateSettings(draftOf(sampleSettings(), { screenPopOn: "sometimes" }));
+    expect("errors" in result && result.errors.map((error) => error.field)).toEqual(["screenPopOn"]);
+  });
+
+  test("the Rust side's refusal of the address is shown", async () => {
+    await open({
+      save_settings: () => {
+        throw { code: "invalid_template", message: "screen pop: unknown placeholder {phone}" };
+      },
+    });
+    type("screenPopUrl", "https://crm.example.com/?p={phone}");
+    await save();
+    expect(noticeText()).toBe(
+      "This screen pop address is not valid — it must start with http:// or https:// (screen pop: unknown placeholder {phone})",
+    );
+  });
+});
+
+describe("the contacts section", () => {
+  const countText = (): string | null => document.querySelector(".contact-count")?.textContent ?? null;
+  const contactsNotice = (): string | null => {
+    const element = document.querySelector<HTMLElement>(".contacts-notice");
+    return element === null || element.hidden ? null : element.textContent;
+  };
+  const fileInput = (): HTMLInputElement => document.querySelector<HTMLInputElement>(".contacts-file")!;
+  const button = (selector: string): HTMLButtonElement =>
+    document.querySelector<HTMLButtonElement>(selector)!;
+  const choose = (file: File): void => {
+    Object.defineProperty(fileInput(), "files", { value: [file], configurable: true });
+    fileInput().dispatchEvent(new Event("change"));
+  };
+  const csv = (text = "name,number\nAlice,0123456789\n", name = "team.csv") =>
+    new File([text], name, { type: "text/csv" });
+
+  test("shows how many contacts are stored and which files it takes", async () => {
+    await open();
+    expect(countText()).toBe("3 contacts saved");
+    expect(fileInput().type).toBe("file");
+    expect(fileInput().accept).toBe(".csv,.vcf,.vcard,text/csv,text/vcard,text/x-vcard");
+  });
+
+  test("no contacts and one contact read naturally", async () => {
+    let count = 0;
+    await open({
+      contact_count: () => count,
+      import_contacts: () => ({ imported: 1, skipped: 0, total: 1 }),
+    });
+    expect(countText()).toBe("No contacts saved");
+    count = 1;
+    choose(csv());
+    await click("button.import-contacts");
+    expect(countText()).toBe("1 contact saved");
+    expect(contactsNotice()).toBe("Imported 1 contact (0 skipped)");
+  });
+
+  test("a contacts count that cannot be read says why", async () => {
+    await open({
+      contact_count: () => {
+        throw { code: "contacts", message: "" };
+      },
+    });
+    expect(countText()).toBe("Your contacts are not available");
+  });
+
+  test("Import reads the chosen file, sends it with its name, and says how it went", async () => {
+    let count = 3;
+    const backend = await open({
+      contact_count: () => count,
+      import_contacts: () => {
+        count = 15;
+        return { imported: 12, skipped: 2, total: 14 } satisfies ContactImport;
+      },
+    });
+    choose(csv("name,number\nAlice,0123456789\n", "Équipe.csv"));
+    await click("button.import-contacts");
+    expect(backend.argsOf("import_contacts")).toEqual([
+      { fileName: "Équipe.csv", content: "name,number\nAlice,0123456789\n" },
+    ]);
+    expect(contactsNotice()).toBe("Imported 12 contacts (2 skipped)");
+    expect(countText()).toBe("15 contacts saved");
+    expect(backend.argsOf("contact_count")).toHaveLength(2);
+  });
+
+  test("Import is busy while the file is imported", async () => {
+    const pending = deferred<ContactImport>();
+    await open({ import_contacts: () => pending.promise });
+    choose(csv());
+    await click("button.import-contacts");
+    expect(button("button.import-contacts").disabled).toBe(true);
+    expect(contactsNotice()).toBe("Importing…");
+    pending.resolve({ imported: 1, skipped: 0, total: 1 });
+    await settle();
+    expect(button("button.import-contacts").disabled).toBe(false);
+  });
+
+  test("Import without a file asks for one", async () => {
+    const backend = await open({ import_contacts: () => ({ imported: 0, skipped: 0, total: 0 }) });
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe("Choose a CSV or vCard file first.");
+    expect(backend.argsOf("import_contacts")).toHaveLength(0);
+  });
+
+  test("a file over 20 MiB is refused before it is read", async () => {
+    const backend = await open({ import_contacts: () => ({ imported: 0, skipped: 0, total: 0 }) });
+    const big = csv();
+    Object.defineProperty(big, "size", { value: MAX_CONTACTS_FILE_BYTES + 1 });
+    const read = vi.spyOn(big, "text");
+    choose(big);
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe("This file is too big: a contacts file can be up to 20 MB.");
+    expect(read).not.toHaveBeenCalled();
+    expect(backend.argsOf("import_contacts")).toHaveLength(0);
+    expect(MAX_CONTACTS_FILE_BYTES).toBe(20 * 1024 * 1024);
+  });
+
+  test("a file of exactly 20 MiB is still read", async () => {
+    const backend = await open({ import_contacts: () => ({ imported: 0, skipped: 0, total: 0 }) });
+    const file = csv();
+    Object.defineProperty(file, "size", { value: MAX_CONTACTS_FILE_BYTES });
+    choose(file);
+    await click("button.import-contacts");
+    expect(backend.argsOf("import_contacts")).toHaveLength(1);
+  });
+
+  test("a file the Rust side cannot read shows why, and the count stays", async () => {
+    const backend = await open({
+      import_contacts: () => {
+        throw { code: "contacts_file", message: "no name or number column" };
+      },
+    });
+    choose(csv());
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe(
+      "istra-tray cannot read contacts from this file (no name or number column)",
+    );
+    expect(backend.argsOf("contact_count")).toHaveLength(1);
+    expect(button("button.import-contacts").disabled).toBe(false);
+  });
+
+  test("a file the webview cannot read is reported without calling the Rust side", async () => {
+    const backend = await open({ import_contacts: () => ({ imported: 0, skipped: 0, total: 0 }) });
+    const file = csv();
+    vi.spyOn(file, "text").mockRejectedValue(new Error("NotReadableError"));
+    choose(file);
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe("istra-tray cannot read contacts from this file (NotReadableError)");
+    expect(backend.argsOf("import_contacts")).toHaveLength(0);
+  });
+
+  test("Remove all contacts asks for a second click on Confirm removal", async () => {
+    let count = 3;
+    const backend = await open({
+      contact_count: () => count,
+      clear_contacts: () => {
+        count = 0;
+        return null;
+      },
+    });
+    const remove = button("button.clear-contacts");
+    expect(remove.textContent).toBe("Remove all contacts");
+    expect(button("button.cancel-clear").hidden).toBe(true);
+
+    await click("button.clear-contacts");
+    expect(backend.argsOf("clear_contacts")).toHaveLength(0);
+    expect(remove.textContent).toBe("Confirm removal");
+    expect(button("button.cancel-clear").hidden).toBe(false);
+    expect(contactsNotice()).toBe("All contacts will be removed from istra-tray.");
+
+    await click("button.clear-contacts");
+    expect(backend.argsOf("clear_contacts")).toEqual([{}]);
+    expect(remove.textContent).toBe("Remove all contacts");
+    expect(contactsNotice()).toBe("All contacts removed");
+    expect(countText()).toBe("No contacts saved");
+  });
+
+  test("Cancel backs out of the removal", async () => {
+    const backend = await open({ clear_contacts: () => null });
+    await click("button.clear-contacts");
+    await click("button.cancel-clear");
+    expect(button("button.clear-contacts").textContent).toBe("Remove all contacts");
+    expect(button("button.cancel-clear").hidden).toBe(true);
+    expect(contactsNotice()).toBeNull();
+    await click("button.clear-contacts");
+    expect(backend.argsOf("clear_contacts")).toHaveLength(0);
+  });
+
+  test("the second click of a double click does not confirm", async () => {
+    const backend = await open({ clear_contacts: () => null });
+    const remove = button("button.clear-contacts");
+    remove.dispatchEvent(new MouseEvent("click", { detail: 1 }));
+    remove.dispatchEvent(new MouseEvent("click", { detail: 2 }));
+    await settle();
+    expect(backend.argsOf("clear_contacts")).toHaveLength(0);
+    expect(remove.textContent).toBe("Confirm removal");
+  });
+
+  test("a failed removal says why", async () => {
+    await open({
+      clear_contacts: () => {
+        throw { code: "contacts", message: "database is locked" };
+      },
+    });
+    await click("button.clear-contacts");
+    await click("button.clear-contacts");
+    expect(contactsNotice()).toBe("Your contacts are not available (database is locked)");
+    expect(button("button.clear-contacts").textContent).toBe("Remove all contacts");
+    expect(button("button.clear-contacts").disabled).toBe(false);
+  });
+});
+
+describe("in French", () => {
+  test("the settings tab speaks French", async () => {
+    setLocale("fr");
+    await open();
+    const legends = [...document.querySelectorAll("legend")].map((legend) => legend.textContent);
+    expect(legends).toEqual(["Compte", "Appels", "Numérotation", "Remontée de fiche", "Contacts"]);
+    expect(document.querySelector("button.save")?.textContent).toBe("Enregistrer");
+    expect(document.querySelector("button.sign-out")?.textContent).toBe("Se déconnecter");
+    expect(document.querySelector(".contact-count")?.textContent).toBe("3 contacts enregistrés");
+    expect(document.querySelector("button.import-contacts")?.textContent).toBe("Importer");
+    expect(document.querySelector("button.clear-contacts")?.textContent).toBe("Supprimer tous les contacts");
+    expect(control("password").placeholder).toBe("Laissez vide pour garder le mot de passe actuel");
+    expect(control("handleLinks").closest(".field")?.textContent).toBe(
+      "Ouvrir les liens tel:, callto: et sip: avec istra-tray",
+    );
+    expect(
+      [...control<HTMLSelectElement>("popupCorner").options].map((option) => option.textContent),
+    ).toEqual(["En haut à gauche", "En haut à droite", "En bas à gauche", "En bas à droite"]);
+    expect(control<HTMLSelectElement>("screenPopOn").options[1]?.textContent).toBe(
+      "Quand un appel entrant est décroché",
+    );
+    expect(control<HTMLSelectElement>("terminalId").options[0]?.textContent).toBe("Aucun");
+  });
+
+  test("checks and messages are French too", async () => {
+    setLocale("fr");
+    await open();
+    type("screenPopUrl", "crm.example.com");
+    type("hotkey", "Q");
+    await save();
+    expect(noticeText()).toBe("Certains paramètres sont à corriger.");
+    expect(control("screenPopUrl").closest(".field")?.querySelector(".field-error")?.textContent).toBe(
+      "L'adresse doit commencer par http:// ou https://.",
+    );
+    await click("button.clear-contacts");
+    expect(document.querySelector("button.clear-contacts")?.textContent).toBe("Confirmer la suppression");
+    expect(document.querySelector("button.cancel-clear")?.textContent).toBe("Annuler");
   });
 });

@@ -1,11 +1,23 @@
 /**
  * The Settings tab: a form over every `Settings` field plus an optional new password, checked
  * here first (so most mistakes are caught before the round trip) and then by the Rust side,
- * whose `invalid_settings` message names the field. Also holds the Sign out button.
+ * whose `invalid_settings` (or `invalid_template`) message names the field. Also holds the
+ * Sign out button, and the Contacts section: how many contacts are stored, importing a CSV or
+ * vCard file, and removing them all (after a confirmation click).
  */
-import type { PopupCorner, Settings, TerminalView } from "../bindings";
+import type { AppError, PopupCorner, ScreenPopTrigger, Settings, TerminalView } from "../bindings";
 import { checkboxField, el, field, notice, serverInput } from "../dom";
-import { describeError, getSettings, getStatus, saveSettings, signOut } from "../ipc";
+import { t } from "../i18n";
+import {
+  clearContacts,
+  contactCount,
+  describeError,
+  getSettings,
+  getStatus,
+  importContacts,
+  saveSettings,
+  signOut,
+} from "../ipc";
 
 const MODIFIERS = ["Ctrl", "Alt", "Shift", "Super"] as const;
 const NAMED_KEYS = [
@@ -25,12 +37,15 @@ const NAMED_KEYS = [
   "Left",
   "Right",
 ];
-const CORNERS: Record<PopupCorner, string> = {
-  "top-left": "Top left",
-  "top-right": "Top right",
-  "bottom-left": "Bottom left",
-  "bottom-right": "Bottom right",
-};
+const CORNERS: readonly PopupCorner[] = ["top-left", "top-right", "bottom-left", "bottom-right"];
+const TRIGGERS: readonly ScreenPopTrigger[] = ["ringing", "answered", "button"];
+/** The values a screen pop address may name, each written `{name}`. */
+export const SCREEN_POP_PLACEHOLDERS = ["number", "e164", "label", "name", "acd", "callId", "direction"];
+/** The Rust side refuses longer screen pop addresses. */
+const MAX_SCREEN_POP_CHARS = 2000;
+/** Contacts files larger than this are refused before being read. */
+export const MAX_CONTACTS_FILE_BYTES = 20 * 1024 * 1024;
+const CONTACTS_FILE_TYPES = ".csv,.vcf,.vcard,text/csv,text/vcard,text/x-vcard";
 
 function canonicalKey(part: string): string | null {
   if (/^[a-z0-9]$/i.test(part)) return part.toUpperCase();
@@ -61,52 +76,60 @@ export function normalizeHotkey(text: string): string | null {
 /** The form as typed: text fields are raw strings, checkboxes booleans. */
 export type SettingsDraft = Omit<
   Settings,
-  "terminalId" | "popupCorner" | "popupLingerSecs" | "outsideLinePrefix"
+  "terminalId" | "popupCorner" | "popupLingerSecs" | "outsideLinePrefix" | "screenPopOn"
 > & {
   terminalId: string;
   popupCorner: string;
   popupLingerSecs: string;
   outsideLinePrefix: string;
+  screenPopOn: string;
 };
 
 export type FieldError = { field: keyof Settings; message: string };
 
-const isCorner = (value: string): value is PopupCorner => Object.hasOwn(CORNERS, value);
+const isCorner = (value: string): value is PopupCorner => CORNERS.some((corner) => corner === value);
+const isTrigger = (value: string): value is ScreenPopTrigger => TRIGGERS.some((trigger) => trigger === value);
+
+/** Whether a screen pop address is acceptable here: empty (none), or http(s) with a host after. */
+export const isScreenPopUrl = (text: string): boolean => text === "" || /^https?:\/\/[^\s/]/i.test(text);
 
 /** Turns the form into `Settings`, or says which fields are wrong and why. */
 export function validateSettings(draft: SettingsDraft): { settings: Settings } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const fail = (field: keyof Settings, message: string): void => {
-    errors.push({ field, message });
+  const invalid = t().settings.invalid;
+  const fail = (field: keyof typeof invalid): void => {
+    errors.push({ field, message: invalid[field] });
   };
 
   const server = draft.server.trim();
-  if (!/^https?:\/\/[^\s/]+/i.test(server)) {
-    fail("server", "Enter the server address, like https://pbx.example.com.");
-  }
+  if (!/^https?:\/\/[^\s/]+/i.test(server)) fail("server");
   const login = draft.login.trim();
-  if (login === "") fail("login", "Enter your login.");
+  if (login === "") fail("login");
 
   const hotkeyText = draft.hotkey.trim();
   const hotkey = hotkeyText === "" ? "" : normalizeHotkey(hotkeyText);
-  if (hotkey === null) {
-    fail("hotkey", "Use modifiers (Ctrl, Alt, Shift, Super) and one key, like Ctrl+Alt+D.");
-  }
+  if (hotkey === null) fail("hotkey");
 
   const linger = Number(draft.popupLingerSecs.trim());
   const lingerOk =
     draft.popupLingerSecs.trim() !== "" && Number.isInteger(linger) && linger >= 1 && linger <= 120;
-  if (!lingerOk) fail("popupLingerSecs", "Enter a whole number of seconds from 1 to 120.");
+  if (!lingerOk) fail("popupLingerSecs");
 
   const country = draft.defaultCountry.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) fail("defaultCountry", "Enter a two-letter country code, like FR.");
+  if (!/^[A-Z]{2}$/.test(country)) fail("defaultCountry");
 
   const prefix = draft.outsideLinePrefix.trim();
-  if (!/^\d*$/.test(prefix)) fail("outsideLinePrefix", "The outside line prefix can only hold digits.");
+  if (!/^\d*$/.test(prefix)) fail("outsideLinePrefix");
 
-  if (!isCorner(draft.popupCorner)) fail("popupCorner", "Choose a corner of the screen.");
+  if (!isCorner(draft.popupCorner)) fail("popupCorner");
 
-  if (errors.length > 0 || hotkey === null || !isCorner(draft.popupCorner)) return { errors };
+  const screenPopUrl = draft.screenPopUrl.trim();
+  if (!isScreenPopUrl(screenPopUrl)) fail("screenPopUrl");
+  if (!isTrigger(draft.screenPopOn)) fail("screenPopOn");
+
+  if (errors.length > 0 || hotkey === null || !isCorner(draft.popupCorner) || !isTrigger(draft.screenPopOn)) {
+    return { errors };
+  }
   return {
     settings: {
       server,
@@ -122,6 +145,9 @@ export function validateSettings(draft: SettingsDraft): { settings: Settings } |
       outsideLinePrefix: prefix === "" ? null : prefix,
       startAtLogin: draft.startAtLogin,
       dnd: draft.dnd,
+      screenPopUrl,
+      screenPopOn: draft.screenPopOn,
+      handleLinks: draft.handleLinks,
     },
   };
 }
@@ -130,7 +156,149 @@ const textInput = (name: string, attrs: Record<string, string> = {}): HTMLInputE
   el("input", { attrs: { type: "text", name, spellcheck: "false", autocomplete: "off", ...attrs } });
 const checkbox = (name: string): HTMLInputElement => el("input", { attrs: { type: "checkbox", name } });
 
+/** Reads a chosen file's text; a file that cannot be read is a `contacts_file` error. */
+const readContactsFile = (file: File): Promise<string> =>
+  file.text().catch((reason: unknown) => {
+    const error: AppError = { code: "contacts_file", message: reason instanceof Error ? reason.message : "" };
+    throw error;
+  });
+
+/**
+ * The Contacts section: the number of stored contacts, a file to import, and "Remove all
+ * contacts", which asks for a second click on "Confirm removal" (or "Cancel") first.
+ */
+function contactsSection(): { element: HTMLElement; discard(): void } {
+  const words = t().settings;
+  let active = true;
+  const count = el("p", { className: "contact-count", attrs: { "aria-live": "polite" } });
+  const file = el("input", {
+    className: "contacts-file",
+    attrs: { type: "file", name: "contactsFile", accept: CONTACTS_FILE_TYPES },
+  });
+  const importButton = el("button", {
+    className: "import-contacts",
+    text: words.importContacts,
+    attrs: { type: "button" },
+  });
+  const remove = el("button", {
+    className: "clear-contacts",
+    text: words.removeAll,
+    attrs: { type: "button" },
+  });
+  const cancel = el("button", { className: "cancel-clear", text: words.cancel, attrs: { type: "button" } });
+  cancel.hidden = true;
+  const message = notice("contacts-notice");
+  const element = el(
+    "fieldset",
+    { className: "contacts" },
+    el("legend", { text: words.contacts }),
+    count,
+    field(words.contactsFile, file),
+    el("div", { className: "buttons" }, importButton),
+    message.element,
+    el("div", { className: "buttons" }, cancel, remove),
+  );
+
+  /** Bumped by each count request: an older answer does not overwrite a newer one. */
+  let countRequest = 0;
+  const refreshCount = (): void => {
+    countRequest += 1;
+    const mine = countRequest;
+    contactCount().then(
+      (n) => {
+        if (!active || mine !== countRequest) return;
+        count.textContent = words.contactCount(n);
+        count.dataset.count = String(n);
+      },
+      (reason: unknown) => {
+        if (!active || mine !== countRequest) return;
+        count.textContent = describeError(reason);
+        delete count.dataset.count;
+      },
+    );
+  };
+
+  importButton.addEventListener("click", () => {
+    const chosen = file.files?.[0];
+    if (chosen === undefined) {
+      message.show(words.chooseFile, "error");
+      return;
+    }
+    if (chosen.size > MAX_CONTACTS_FILE_BYTES) {
+      message.show(words.tooBig(MAX_CONTACTS_FILE_BYTES / (1024 * 1024)), "error");
+      return;
+    }
+    importButton.disabled = true;
+    message.show(words.importing);
+    readContactsFile(chosen)
+      .then((content) => importContacts(chosen.name, content))
+      .then(
+        (done) => {
+          if (!active) return;
+          message.show(words.imported(done.imported, done.skipped), "success");
+          file.value = "";
+          refreshCount();
+        },
+        (reason: unknown) => {
+          if (active) message.show(describeError(reason), "error");
+        },
+      )
+      .finally(() => {
+        importButton.disabled = false;
+      });
+  });
+
+  let confirming = false;
+  const setConfirming = (on: boolean): void => {
+    confirming = on;
+    remove.textContent = on ? words.confirmRemoval : words.removeAll;
+    remove.classList.toggle("confirming", on);
+    cancel.hidden = !on;
+    message.show(on ? words.confirmPrompt : null);
+  };
+
+  remove.addEventListener("click", (event) => {
+    // The second click of a double click is not a confirmation.
+    if (event.detail > 1) return;
+    if (!confirming) {
+      setConfirming(true);
+      return;
+    }
+    remove.disabled = true;
+    cancel.disabled = true;
+    message.show(words.removing);
+    clearContacts()
+      .then(
+        () => {
+          if (!active) return;
+          setConfirming(false);
+          message.show(words.removed, "success");
+          refreshCount();
+        },
+        (reason: unknown) => {
+          if (!active) return;
+          setConfirming(false);
+          message.show(describeError(reason), "error");
+        },
+      )
+      .finally(() => {
+        remove.disabled = false;
+        cancel.disabled = false;
+      });
+  });
+  cancel.addEventListener("click", () => setConfirming(false));
+
+  refreshCount();
+  return {
+    element,
+    discard() {
+      active = false;
+    },
+  };
+}
+
 export function mount(host: HTMLElement): () => void {
+  const words = t().settings;
   const server = serverInput();
   const controls = {
     server: server.input,
@@ -141,7 +309,7 @@ export function mount(host: HTMLElement): () => void {
     popupCorner: el(
       "select",
       { attrs: { name: "popupCorner" } },
-      ...Object.entries(CORNERS).map(([value, text]) => el("option", { text, attrs: { value } })),
+      ...CORNERS.map((value) => el("option", { text: words.corners[value], attrs: { value } })),
     ),
     popupLingerSecs: el("input", {
       attrs: { type: "number", name: "popupLingerSecs", min: "1", max: "120", step: "1" },
@@ -149,55 +317,81 @@ export function mount(host: HTMLElement): () => void {
     notifyIncoming: checkbox("notifyIncoming"),
     notifyMissed: checkbox("notifyMissed"),
     defaultCountry: textInput("defaultCountry", { maxlength: "2", placeholder: "FR" }),
-    outsideLinePrefix: textInput("outsideLinePrefix", { inputmode: "numeric", placeholder: "none" }),
+    outsideLinePrefix: textInput("outsideLinePrefix", { inputmode: "numeric", placeholder: words.noPrefix }),
     startAtLogin: checkbox("startAtLogin"),
     dnd: checkbox("dnd"),
+    screenPopUrl: textInput("screenPopUrl", {
+      inputmode: "url",
+      maxlength: String(MAX_SCREEN_POP_CHARS),
+      placeholder: "https://crm.example.com/search?phone={e164}",
+    }),
+    screenPopOn: el(
+      "select",
+      { attrs: { name: "screenPopOn" } },
+      ...TRIGGERS.map((value) => el("option", { text: words.triggers[value], attrs: { value } })),
+    ),
+    handleLinks: checkbox("handleLinks"),
   } satisfies Record<keyof Settings, HTMLInputElement | HTMLSelectElement>;
   const password = el("input", {
     attrs: {
       type: "password",
       name: "password",
       autocomplete: "new-password",
-      placeholder: "Leave empty to keep the current one",
+      placeholder: words.keepPassword,
     },
   });
 
-  const save = el("button", { className: "primary save", text: "Save", attrs: { type: "submit" } });
+  const save = el("button", { className: "primary save", text: words.save, attrs: { type: "submit" } });
   const saveNotice = notice("settings-notice");
-  const signOutButton = el("button", { className: "sign-out", text: "Sign out", attrs: { type: "button" } });
+  const signOutButton = el("button", {
+    className: "sign-out",
+    text: words.signOut,
+    attrs: { type: "button" },
+  });
+  const contacts = contactsSection();
+  const placeholders = SCREEN_POP_PLACEHOLDERS.map((name) => `{${name}}`).join(" ");
   const form = el(
     "form",
     { className: "settings-form", attrs: { novalidate: "" } },
     el(
       "fieldset",
       {},
-      el("legend", { text: "Account" }),
-      field("Server address", controls.server),
+      el("legend", { text: words.account }),
+      field(t().common.serverAddress, controls.server),
       server.warning,
-      field("Login", controls.login),
-      field("New password", password),
-      field("Terminal", controls.terminalId),
+      field(t().common.login, controls.login),
+      field(words.newPassword, password),
+      field(words.terminal, controls.terminalId),
     ),
     el(
       "fieldset",
       {},
-      el("legend", { text: "Calls" }),
-      checkboxField("Show a popup for calls", controls.popupEnabled),
-      field("Popup corner", controls.popupCorner),
-      field("Keep ended calls on screen (seconds)", controls.popupLingerSecs),
-      checkboxField("Notify incoming calls", controls.notifyIncoming),
-      checkboxField("Notify missed calls", controls.notifyMissed),
-      checkboxField("Do not disturb", controls.dnd),
+      el("legend", { text: words.calls }),
+      checkboxField(words.popupEnabled, controls.popupEnabled),
+      field(words.popupCorner, controls.popupCorner),
+      field(words.popupLinger, controls.popupLingerSecs),
+      checkboxField(words.notifyIncoming, controls.notifyIncoming),
+      checkboxField(words.notifyMissed, controls.notifyMissed),
+      checkboxField(words.dnd, controls.dnd),
     ),
     el(
       "fieldset",
       {},
-      el("legend", { text: "Dialling" }),
-      field("Dial shortcut", controls.hotkey, "Leave empty for no shortcut."),
-      field("Default country", controls.defaultCountry),
-      field("Outside line prefix", controls.outsideLinePrefix),
-      checkboxField("Start at login", controls.startAtLogin),
+      el("legend", { text: words.dialling }),
+      field(words.hotkey, controls.hotkey, words.hotkeyHint),
+      field(words.defaultCountry, controls.defaultCountry),
+      field(words.outsideLinePrefix, controls.outsideLinePrefix),
+      checkboxField(words.handleLinks, controls.handleLinks),
+      checkboxField(words.startAtLogin, controls.startAtLogin),
     ),
+    el(
+      "fieldset",
+      { className: "screen-pop" },
+      el("legend", { text: words.screenPop }),
+      field(words.screenPopUrl, controls.screenPopUrl, words.screenPopHint(placeholders)),
+      field(words.screenPopOn, controls.screenPopOn),
+    ),
+    contacts.element,
     el("div", { className: "buttons" }, saveNotice.element, signOutButton, save),
   );
   const loadNotice = notice("settings-load-error", "alert");
@@ -220,7 +414,7 @@ export function mount(host: HTMLElement): () => void {
   };
 
   const setTerminals = (terminals: TerminalView[], chosen: string | null): void => {
-    const options = [{ id: "", name: "None" }, ...terminals];
+    const options = [{ id: "", name: words.noTerminal }, ...terminals];
     if (chosen !== null && !terminals.some((terminal) => terminal.id === chosen)) {
       options.push({ id: chosen, name: chosen });
     }
@@ -246,6 +440,9 @@ export function mount(host: HTMLElement): () => void {
     controls.outsideLinePrefix.value = settings.outsideLinePrefix ?? "";
     controls.startAtLogin.checked = settings.startAtLogin;
     controls.dnd.checked = settings.dnd;
+    controls.screenPopUrl.value = settings.screenPopUrl;
+    controls.screenPopOn.value = settings.screenPopOn;
+    controls.handleLinks.checked = settings.handleLinks;
     password.value = "";
   };
 
@@ -263,6 +460,9 @@ export function mount(host: HTMLElement): () => void {
     outsideLinePrefix: controls.outsideLinePrefix.value,
     startAtLogin: controls.startAtLogin.checked,
     dnd: controls.dnd.checked,
+    screenPopUrl: controls.screenPopUrl.value,
+    screenPopOn: controls.screenPopOn.value,
+    handleLinks: controls.handleLinks.checked,
   });
 
   let active = true;
@@ -290,17 +490,17 @@ export function mount(host: HTMLElement): () => void {
     const checked = validateSettings(draft());
     if ("errors" in checked) {
       checked.errors.forEach(showFieldError);
-      saveNotice.show("Some settings need fixing.", "error");
+      saveNotice.show(words.needsFixing, "error");
       return;
     }
     save.disabled = true;
-    saveNotice.show("Saving…");
+    saveNotice.show(words.saving);
     saveSettings(checked.settings, password.value === "" ? null : password.value)
       .then(
         (saved) => {
           if (!active) return;
           fill(saved);
-          saveNotice.show("Saved", "success");
+          saveNotice.show(words.saved, "success");
         },
         (reason: unknown) => saveNotice.show(describeError(reason), "error"),
       )
@@ -313,7 +513,7 @@ export function mount(host: HTMLElement): () => void {
     signOutButton.disabled = true;
     signOut()
       .then(
-        () => saveNotice.show("Signed out", "success"),
+        () => saveNotice.show(words.signedOut, "success"),
         (reason: unknown) => saveNotice.show(describeError(reason), "error"),
       )
       .finally(() => {
@@ -323,6 +523,7 @@ export function mount(host: HTMLElement): () => void {
 
   return () => {
     active = false;
+    contacts.discard();
     loadNotice.element.remove();
     form.remove();
   };

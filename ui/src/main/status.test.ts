@@ -1,5 +1,6 @@
 import { emit } from "@tauri-apps/api/event";
 import { expect, test, vi } from "vitest";
+import { setLocale } from "../i18n";
 import { sampleStatus, usePage } from "../testing";
 import { mount } from "./status";
 
@@ -52,6 +53,21 @@ test("shows Do not disturb and the missed call count only when they apply", asyn
   expect(dnd.hidden).toBe(false);
   expect(missed.hidden).toBe(false);
   expect(missed.textContent).toBe("3 missed");
+  expect(missed.title).toBe("3 missed calls");
+  await emit("status-changed", sampleStatus({ missedCount: 1 }));
+  expect(missed.title).toBe("1 missed call");
+});
+
+test("in French, the status line speaks French", async () => {
+  setLocale("fr");
+  await open(sampleStatus({ dnd: true, missedCount: 2 }));
+  expect(statusText()).toBe("En ligne — alice sur Desk phone");
+  expect(document.querySelector(".dnd")?.textContent).toBe("Ne pas déranger");
+  expect(document.querySelector(".missed-count")?.textContent).toBe("2 manqués");
+  expect(document.querySelector<HTMLElement>(".missed-count")?.title).toBe("2 appels manqués");
+  await emit("status-changed", sampleStatus({ state: "signed_out", login: null, missedCount: 1 }));
+  expect(statusText()).toBe("Déconnecté");
+  expect(document.querySelector(".missed-count")?.textContent).toBe("1 manqué");
 });
 
 test("a terminal name with markup is shown as text", async () => {

@@ -5,14 +5,16 @@
 import type { StatusView } from "../bindings";
 import { el } from "../dom";
 import { statusText } from "../format";
+import { t } from "../i18n";
 import { describeError, watchStatus } from "../ipc";
 
 const COUNTDOWN_MS = 1000;
 
 export function mount(host: HTMLElement): () => void {
+  const words = t().status;
   const dot = el("span", { className: "status-dot", attrs: { "aria-hidden": "true" } });
-  const text = el("span", { className: "status-text", text: "Loading…" });
-  const dnd = el("span", { className: "badge dnd", text: "Do not disturb" });
+  const text = el("span", { className: "status-text", text: words.loading });
+  const dnd = el("span", { className: "badge dnd", text: words.dnd });
   const missed = el("span", { className: "badge missed-count" });
   const line = el("div", { className: "status-line", attrs: { role: "status" } }, dot, text, dnd, missed);
   dnd.hidden = true;
@@ -28,7 +30,8 @@ export function mount(host: HTMLElement): () => void {
     text.textContent = statusText(status);
     dnd.hidden = !status.dnd;
     missed.hidden = status.missedCount === 0;
-    missed.textContent = `${status.missedCount} missed`;
+    missed.textContent = words.missedBadge(status.missedCount);
+    missed.title = words.missedCalls(status.missedCount);
 
     if (status.state === "reconnecting" && status.retryInMs !== null) {
       // retryInMs was measured when the status was sent; count down from there.

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { setLocale } from "../i18n";
 import { sampleSettings, sampleStatus, usePage } from "../testing";
 import { mount, tabFromHash } from "./tabs";
 
@@ -14,6 +15,7 @@ async function open(hash: string): Promise<void> {
     get_status: () => sampleStatus(),
     get_settings: () => sampleSettings(),
     history_page: () => ({ calls: [], nextCursor: null }),
+    contact_count: () => 0,
   });
 }
 
@@ -69,5 +71,21 @@ describe("the main window", () => {
     tabs.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowLeft", bubbles: true }));
     window.dispatchEvent(new HashChangeEvent("hashchange"));
     expect(shownPanels()).toEqual(["panel-settings"]);
+  });
+});
+
+describe("in French", () => {
+  test("the tabs and the status line speak French", async () => {
+    setLocale("fr");
+    await open("#recent");
+    expect(document.documentElement.lang).toBe("fr");
+    expect(document.querySelector(".tabs")?.getAttribute("aria-label")).toBe("Vues");
+    expect([...document.querySelectorAll(".tab")].map((tab) => tab.textContent)).toEqual([
+      "Historique",
+      "Composer",
+      "Paramètres",
+    ]);
+    expect(document.querySelector(".status-text")?.textContent).toBe("En ligne — alice sur Desk phone");
+    expect(document.querySelector(".empty")?.textContent).toBe("Aucun appel pour l'instant.");
   });
 });

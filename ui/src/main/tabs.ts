@@ -4,6 +4,7 @@
  * the right tab, also when it is already open.
  */
 import { el } from "../dom";
+import { t } from "../i18n";
 import { mount as mountDialpad } from "./dialpad";
 import { mount as mountHistory } from "./history";
 import { mount as mountSettings } from "./settings";
@@ -12,7 +13,6 @@ import { mount as mountStatus } from "./status";
 export const TABS = ["recent", "dial", "settings"] as const;
 export type Tab = (typeof TABS)[number];
 
-const TAB_NAMES: Record<Tab, string> = { recent: "History", dial: "Dial", settings: "Settings" };
 const MOUNTS: Record<Tab, (host: HTMLElement) => () => void> = {
   recent: mountHistory,
   dial: mountDialpad,
@@ -28,13 +28,14 @@ export function tabFromHash(hash: string): Tab {
 export function mount(root: HTMLElement): () => void {
   const header = el("header", { className: "main-header" });
   const unmountStatus = mountStatus(header);
-  const tabList = el("nav", { className: "tabs", attrs: { role: "tablist", "aria-label": "Views" } });
+  const words = t().tabs;
+  const tabList = el("nav", { className: "tabs", attrs: { role: "tablist", "aria-label": words.views } });
   header.append(tabList);
 
   const panes = TABS.map((tab) => {
     const button = el("button", {
       className: "tab",
-      text: TAB_NAMES[tab],
+      text: words[tab],
       attrs: { type: "button", role: "tab", id: `tab-${tab}`, "aria-controls": `panel-${tab}` },
     });
     const panel = el("section", {
