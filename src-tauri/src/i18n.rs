@@ -160,7 +160,7 @@ pub static FR: Words = Words {
     call_back: "Rappeler",
     via: "via {}",
     unknown_caller: "Appelant inconnu",
-    calling: "Appel de {}",
+    calling: "Appel vers {}",
     phone_rings_first: "Votre téléphone sonne d'abord, puis le numéro est appelé.",
     nothing_dialed: "Aucun appel passé",
     history_unavailable: "Historique des appels indisponible",

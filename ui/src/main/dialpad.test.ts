@@ -129,6 +129,14 @@ describe("suggestions", () => {
     expect(backend.argsOf("suggest_numbers")).toHaveLength(1);
   });
 
+  test("are not asked for text longer than a search may be", async () => {
+    const backend = openWith([alice]);
+    await typeText("1".repeat(201));
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(0);
+    await typeText("1".repeat(200));
+    expect(backend.argsOf("suggest_numbers")).toHaveLength(1);
+  });
+
   test("an answer to older text is dropped", async () => {
     const slow = deferred<Suggestion[]>();
     openWith([], {

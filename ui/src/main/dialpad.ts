@@ -16,6 +16,8 @@ import { describeError, dialText, suggestNumbers } from "../ipc";
 export const SUGGEST_DELAY_MS = 150;
 /** Shorter text asks for no suggestions. */
 export const MIN_SUGGEST_CHARS = 2;
+/** The Rust side refuses longer text (a search, not a number); it asks for no suggestions. */
+const MAX_SUGGEST_CHARS = 200;
 /** The list never shows more numbers than this. */
 export const MAX_SUGGESTIONS = 8;
 
@@ -135,6 +137,8 @@ export function mount(host: HTMLElement): () => void {
   };
 
   const typed = (): string => input.value.trim();
+  const worthSuggesting = (text: string): boolean =>
+    text.length >= MIN_SUGGEST_CHARS && text.length <= MAX_SUGGEST_CHARS;
 
   let pending = false;
   const dial = (text: string): void => {
@@ -171,7 +175,7 @@ export function mount(host: HTMLElement): () => void {
     // The list shown is for older text: nothing in it stays chosen.
     highlight(-1);
     const text = typed();
-    if (text.length < MIN_SUGGEST_CHARS) {
+    if (!worthSuggesting(text)) {
       close();
       return;
     }
@@ -181,10 +185,13 @@ export function mount(host: HTMLElement): () => void {
   input.addEventListener("keydown", (event) => {
     if (event.isComposing) return;
     const count = suggestions.length;
-    if (event.key === "ArrowDown") {
+    if (event.key === "ArrowDown" && isOpen()) {
       event.preventDefault();
-      if (isOpen()) highlight((highlighted + 1) % count);
-      else if (typed().length >= MIN_SUGGEST_CHARS) suggest(typed());
+      highlight((highlighted + 1) % count);
+    } else if (event.key === "ArrowDown" && worthSuggesting(typed())) {
+      // A closed list opens again at once.
+      event.preventDefault();
+      suggest(typed());
     } else if (event.key === "ArrowUp" && isOpen()) {
       event.preventDefault();
       highlight(highlighted <= 0 ? count - 1 : highlighted - 1);
