@@ -7,7 +7,7 @@
 //! - [`stream`]: the event websocket in both socket modes, with keep-alive.
 //! - [`wire`]: the JSON as it arrives, parsed tolerantly; [`event`]: the typed events.
 //! - [`supervisor`]: the task that owns the connection and rebuilds it after failures.
-//! - [`backoff`]: reconnect delays.
+//! - [`backoff`]: reconnect delays; [`surroundings`]: sleeps, network changes, the server's return.
 //! - [`tracker`]: the life of each call from its events (pure, time passed in).
 //! - [`dial`]: the phone number in text a user selected, normalised for PlaceCall.
 //! - [`error`]: errors typed by what the caller should do.
@@ -22,6 +22,7 @@ pub mod secret;
 pub mod session;
 pub mod stream;
 pub mod supervisor;
+pub mod surroundings;
 pub mod tracker;
 pub mod wire;
 

@@ -219,6 +219,21 @@ impl EventStream {
         }
     }
 
+    /// Tests the socket at once (after a sleep or a network change, when it may be dead
+    /// without knowing it): a Ping now, and the next [`EventStream::next_events`] fails unless
+    /// something arrives within `within`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Network`] when the Ping cannot be sent.
+    pub async fn probe_now(&mut self, within: Duration) -> Result<(), Error> {
+        self.send(Message::Ping(Vec::new().into())).await?;
+        let now = Instant::now();
+        // next_events gives up at probe_sent + probe_timeout: make that `now + within`.
+        self.probe_sent = Some((now + within).checked_sub(self.config.probe_timeout).unwrap_or(now));
+        Ok(())
+    }
+
     async fn send(&mut self, message: Message) -> Result<(), Error> {
         match timeout(self.config.probe_timeout, self.ws.send(message)).await {
             Ok(result) => result.map_err(Error::network),

@@ -14,6 +14,7 @@ use crate::event::Event;
 use crate::secret::Credentials;
 use crate::session::{Client, ListenerBody, Server, Session};
 use crate::stream::{EventStream, StreamConfig, WsMode};
+use crate::surroundings::{Reachability, Surroundings, Watch};
 use crate::wire::Terminal;
 
 /// Everything the supervisor needs to run a connection.
@@ -32,7 +33,15 @@ pub struct SupervisorConfig {
     pub call_wait: Duration,
     /// A connection that lasted this long counts as healthy: the next failure retries quickly.
     pub healthy_after: Duration,
+    /// Sleeps, network changes and the server's return, looked at every `watch.tick`.
+    pub watch: Watch,
 }
+
+/// After a sleep or a network change the socket must answer a Ping within this time.
+const QUICK_PROBE: Duration = Duration::from_millis(750);
+/// A server that says it is not ready yet (IPTC down) is asked again at least this often:
+/// its refusal is cheap, and users expect to be back as soon as it is.
+const NOT_READY_RETRY: Duration = Duration::from_millis(1_500);
 
 impl SupervisorConfig {
     pub fn new(server: Server, credentials: Credentials) -> Self {
@@ -47,6 +56,7 @@ impl SupervisorConfig {
             stream: StreamConfig::default(),
             call_wait: Duration::from_secs(10),
             healthy_after: Duration::from_secs(10),
+            watch: Watch::default(),
         }
     }
 }
@@ -277,7 +287,13 @@ impl Runner {
                             attempt = 0;
                             continue;
                         }
-                        Served::Lost(error) => {
+                        Served::Lost { error, fresh: true } => {
+                            // Nothing wrong with the server: connect again at once.
+                            tracing::info!(%error, "event socket dead after a sleep or network change");
+                            attempt = 0;
+                            continue;
+                        }
+                        Served::Lost { error, fresh: false } => {
                             if online_since.elapsed() >= self.config.healthy_after {
                                 attempt = 0;
                             }
@@ -311,11 +327,18 @@ impl Runner {
                 continue;
             }
             attempt = attempt.saturating_add(1);
-            let delay = self.config.backoff.delay(attempt, rand::random::<f64>());
+            let mut delay = self.config.backoff.delay(attempt, rand::random::<f64>());
+            if failure.kind == ErrorKind::ServerNotReady {
+                delay = delay.min(NOT_READY_RETRY);
+            }
             tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %failure, "connection lost; retrying");
             self.fail_waiting_calls(&failure);
             self.state.send_replace(ConnectionState::Reconnecting { attempt, delay, reason: failure });
             let wake = Instant::now() + delay;
+            let mut surroundings = Surroundings::new(self.config.watch);
+            let mut reachability = Reachability::new(self.config.server.base());
+            // The first look is at once: a server found down then is seen coming back.
+            let mut look = tokio::time::interval(self.config.watch.tick);
             loop {
                 tokio::select! {
                     () = sleep_until(wake) => break,
@@ -324,6 +347,16 @@ impl Runner {
                         Next::Restart => { attempt = 0; break }
                         Next::Stop(done) => return self.stop(None, done).await,
                     },
+                    _ = look.tick() => {
+                        if let Some(change) = surroundings.check() {
+                            tracing::info!(%change, "retrying at once");
+                            break;
+                        }
+                        if reachability.came_back(self.config.watch.tick.min(Duration::from_secs(1))).await {
+                            tracing::info!("the server answers again; retrying at once");
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -340,8 +373,22 @@ impl Runner {
         for call in std::mem::take(&mut self.waiting_calls) {
             self.spawn_call(session.clone(), call.destination, call.reply);
         }
+        let mut surroundings = Surroundings::new(self.config.watch);
+        let mut look = tokio::time::interval_at(Instant::now() + self.config.watch.tick, self.config.watch.tick);
+        look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // When the last sleep or network change was seen: a loss right after it is its doing.
+        let mut changed_at: Option<Instant> = None;
         loop {
             tokio::select! {
+                _ = look.tick() => {
+                    if let Some(change) = surroundings.check() {
+                        tracing::info!(%change, "checking the event socket");
+                        changed_at = Some(Instant::now());
+                        if let Err(error) = stream.probe_now(QUICK_PROBE).await {
+                            return Served::Lost { error, fresh: true };
+                        }
+                    }
+                },
                 events = stream.next_events() => match events {
                     Ok(events) => {
                         for event in events {
@@ -351,7 +398,8 @@ impl Runner {
                     }
                     Err(error) => {
                         tracing::warn!(%error, "event stream lost");
-                        return Served::Lost(error);
+                        let fresh = changed_at.is_some_and(|at| at.elapsed() <= 2 * QUICK_PROBE);
+                        return Served::Lost { error, fresh };
                     }
                 },
                 command = commands.recv() => match self.handle(command, true) {
@@ -481,7 +529,12 @@ impl Runner {
 }
 
 enum Served {
-    Lost(Error),
+    /// The connection failed; `fresh` when it was found dead after a sleep or a network
+    /// change, which says nothing about the server: the next attempt comes at once.
+    Lost {
+        error: Error,
+        fresh: bool,
+    },
     Restart,
     Stopped,
 }
