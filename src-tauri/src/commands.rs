@@ -27,8 +27,9 @@ pub async fn sign_in(
     login: String,
     password: String,
     remember: bool,
+    ca_file: Option<String>,
 ) -> Result<StatusView, AppError> {
-    controller.sign_in(&server, &login, password, remember).await
+    controller.sign_in(&server, &login, password, remember, ca_file).await
 }
 
 #[tauri::command]

@@ -152,15 +152,17 @@ impl Controller {
         login: &str,
         password: String,
         remember: bool,
+        ca_file: Option<String>,
     ) -> Result<StatusView, AppError> {
-        let settings = Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ..self.settings() }
-            .validated()?;
+        let settings =
+            Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ca_file, ..self.settings() }
+                .validated()?;
         if settings.login.is_empty() || password.is_empty() {
             return Err(AppError::new("bad_credentials", "enter your login and password"));
         }
         let credentials = Credentials { login: settings.login.clone(), password: Password::new(password) };
         let parsed = Server::parse(&settings.server)?;
-        let probe = Client::new(parsed)?.login(&credentials).await?;
+        let probe = Client::with_tls(parsed, &settings.tls()?)?.login(&credentials).await?;
         let terminals = probe.terminals().await;
         let _ = probe.logout().await;
         let terminals = terminals?;
@@ -200,8 +202,10 @@ impl Controller {
         if server.is_plain_http() {
             tracing::warn!("plain http server: the password travels unencrypted");
         }
+        let plain_http = server.is_plain_http();
         let mut config = SupervisorConfig::new(server, credentials);
         config.terminal = settings.terminal_id.clone();
+        config.tls = settings.tls()?;
         let (handle, events) = supervisor::spawn(config)?;
         let (old, generation) = {
             let mut inner = self.lock();
@@ -211,6 +215,7 @@ impl Controller {
                 server: Some(settings.server.clone()),
                 login: Some(settings.login.clone()),
                 missed_count: inner.board.missed_count(),
+                plain_http,
                 ..StatusView::signed_out(&settings.hotkey, settings.dnd)
             };
             (inner.connection.replace(handle.clone()), inner.generation)
@@ -421,6 +426,51 @@ impl Controller {
         self.contacts()?.count()
     }
 
+    /// Copies a redacted diagnostics report (state, settings without secrets, last log
+    /// lines) to the clipboard, with a toast.
+    pub async fn copy_diagnostics(&self) {
+        let (status, settings) = {
+            let inner = self.lock();
+            (inner.status.clone(), inner.settings.clone())
+        };
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+        let state = [
+            ("state", status.summary()),
+            ("error", status.error.as_ref().map(|e| format!("{}: {}", e.code, e.message)).unwrap_or_default()),
+            ("server", settings.server.clone()),
+            ("plain http", yes_no(settings.server.starts_with("http:"))),
+            ("login", settings.login.clone()),
+            ("terminal", settings.terminal_id.clone().unwrap_or_default()),
+            ("terminals", status.terminals.len().to_string()),
+            ("hotkey", settings.hotkey.clone()),
+            ("do not disturb", yes_no(settings.dnd)),
+            (
+                "popups",
+                format!(
+                    "{} ({:?}, {} s)",
+                    yes_no(settings.popup_enabled),
+                    settings.popup_corner,
+                    settings.popup_linger_secs
+                ),
+            ),
+            (
+                "country / prefix",
+                format!("{} / {}", settings.default_country, settings.outside_line_prefix.unwrap_or_default()),
+            ),
+            ("screen pop", format!("{} ({:?})", yes_no(!settings.screen_pop_url.is_empty()), settings.screen_pop_on)),
+            ("phone links", yes_no(settings.handle_links)),
+            ("call journal", yes_no(self.calllog.is_some())),
+            ("missed unseen", status.missed_count.to_string()),
+            ("settings stored", yes_no(matches!(self.persistence, Persistence::Stored(_)))),
+        ];
+        let report = crate::logs::report(&state);
+        let copied = selection::copy(report).await;
+        tauri::async_runtime::spawn_blocking(move || match copied {
+            Ok(()) => notifier::toast(words().diagnostics_copied, words().diagnostics_paste),
+            Err(e) => notifier::toast(words().copy_diagnostics, &e.message),
+        });
+    }
+
     /// Makes istra-tray the handler of phone links (or not), when its settings are stored: a
     /// demo or a scripted start without --remember leaves the desktop alone.
     pub fn apply_link_handler(&self) {
@@ -516,7 +566,7 @@ impl Controller {
             autostart::set(&self.app, new.start_at_login)?;
         }
         let links_changed = new.handle_links != old.handle_links;
-        let account_changed = new.server != old.server || new.login != old.login;
+        let account_changed = new.server != old.server || new.login != old.login || new.ca_file != old.ca_file;
         let password = password.filter(|p| !p.is_empty()).map(Password::new);
         if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
             secrets::store(&new.server, &new.login, password).await?;

@@ -41,6 +41,9 @@ pub struct Words {
     pub do_not_disturb: &'static str,
     pub open: &'static str,
     pub settings: &'static str,
+    pub copy_diagnostics: &'static str,
+    pub diagnostics_copied: &'static str,
+    pub diagnostics_paste: &'static str,
     pub sign_out: &'static str,
     pub sign_in: &'static str,
     pub quit: &'static str,
@@ -90,6 +93,9 @@ pub static EN: Words = Words {
     do_not_disturb: "Do not disturb",
     open: "Open…",
     settings: "Settings…",
+    copy_diagnostics: "Copy diagnostics",
+    diagnostics_copied: "Diagnostics copied",
+    diagnostics_paste: "Paste them into your message to support. They hold no password.",
     sign_out: "Sign out",
     sign_in: "Sign in…",
     quit: "Quit",
@@ -127,6 +133,7 @@ pub static EN: Words = Words {
         ("network", "Cannot reach the server"),
         ("server_not_ready", "The server is not ready yet"),
         ("not_allowed", "Your account may not place calls"),
+        ("tls", "The server's certificate is not trusted"),
     ],
 };
 
@@ -144,6 +151,9 @@ pub static FR: Words = Words {
     do_not_disturb: "Ne pas déranger",
     open: "Ouvrir…",
     settings: "Paramètres…",
+    copy_diagnostics: "Copier le diagnostic",
+    diagnostics_copied: "Diagnostic copié",
+    diagnostics_paste: "Collez-le dans votre message au support. Il ne contient aucun mot de passe.",
     sign_out: "Se déconnecter",
     sign_in: "Se connecter…",
     quit: "Quitter",
@@ -181,6 +191,7 @@ pub static FR: Words = Words {
         ("network", "Le serveur est injoignable"),
         ("server_not_ready", "Le serveur n'est pas encore prêt"),
         ("not_allowed", "Votre compte ne peut pas passer d'appels"),
+        ("tls", "Le certificat du serveur n'est pas reconnu"),
     ],
 };
 

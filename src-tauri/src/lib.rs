@@ -8,7 +8,7 @@
 //! - [`calllog`]: every call written to the journal (crate `journal`), in order.
 //! - [`contacts`]: imported contacts naming callers and feeding the dial pad's suggestions.
 //! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
-//! - [`i18n`]: the Rust side's words in English and French.
+//! - [`i18n`]: the Rust side's words in English and French; [`logs`]: redacted logs, diagnostics.
 //! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
 //! - [`commands`]: the UI's commands, thin over the controller.
 //! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
@@ -23,6 +23,7 @@ pub mod controller;
 pub mod hotkey;
 pub mod i18n;
 pub mod links;
+pub mod logs;
 pub mod notifier;
 pub mod popup;
 pub mod screenpop;
@@ -110,13 +111,8 @@ pub fn run() {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,istra_tray=info,mycrm=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Flushes the log file when the app ends.
+    let _log_file = logs::init();
     let start = match start_from(&cli) {
         Ok(start) => start,
         Err(message) => {

@@ -44,6 +44,9 @@ pub struct Settings {
     pub screen_pop_on: ScreenPopTrigger,
     /// istra-tray is the desktop's handler for tel:, callto: and sip: links.
     pub handle_links: bool,
+    /// A PEM file with an extra certificate authority to trust, for on-premises servers;
+    /// `None` for the system's trust store only.
+    pub ca_file: Option<String>,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             screen_pop_url: String::new(),
             screen_pop_on: ScreenPopTrigger::default(),
             handle_links: true,
+            ca_file: None,
         }
     }
 }
@@ -83,6 +87,18 @@ impl Settings {
         DialRules::new(&self.default_country)
             .and_then(|rules| rules.with_outside_line_prefix(self.outside_line_prefix.as_deref()))
             .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// The TLS options: the system's trust store, plus the extra CA file when one is set.
+    ///
+    /// # Errors
+    ///
+    /// `ca_file` when the file cannot be read or holds no usable certificate.
+    pub fn tls(&self) -> Result<mycrm::TlsOptions, AppError> {
+        match &self.ca_file {
+            None => Ok(mycrm::TlsOptions::default()),
+            Some(path) => mycrm::TlsOptions::from_ca_file(path).map_err(|e| AppError::new("ca_file", e.message)),
+        }
     }
 
     /// Checks every field; returns the settings trimmed.
@@ -110,6 +126,8 @@ impl Settings {
             crate::hotkey::parse(&self.hotkey).map_err(|e| invalid(format!("hotkey: {}", e.message)))?;
         }
         self.dial_rules()?;
+        self.ca_file = self.ca_file.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+        self.tls()?;
         self.screen_pop_url = self.screen_pop_url.trim().to_owned();
         if !self.screen_pop_url.is_empty() {
             crate::screenpop::validate(&self.screen_pop_url)
@@ -212,6 +230,10 @@ mod tests {
         let no_hotkey =
             Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
         assert_eq!(no_hotkey.hotkey, "");
+        let ca = Settings { ca_file: Some("/nonexistent/ca.pem".into()), ..Settings::default() };
+        assert_eq!(ca.validated().expect_err("refused").code, "ca_file");
+        let no_ca = Settings { ca_file: Some("  ".into()), ..Settings::default() }.validated().expect("blank is none");
+        assert_eq!(no_ca.ca_file, None);
         let pop = Settings { screen_pop_url: "javascript:alert({label})".into(), ..Settings::default() };
         assert_eq!(pop.validated().expect_err("refused").code, "invalid_template");
         let pop = Settings { screen_pop_url: " https://crm.example.com/?p={e164} ".into(), ..Settings::default() };

@@ -127,6 +127,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     let dnd = CheckMenuItem::with_id(app, "dnd", w.do_not_disturb, true, status.dnd, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", w.open, true, None::<&str>)?;
     let settings = MenuItem::with_id(app, "settings", w.settings, true, None::<&str>)?;
+    let diagnostics = MenuItem::with_id(app, "diagnostics", w.copy_diagnostics, true, None::<&str>)?;
     let signed_in = status.state != ConnectionState::SignedOut;
     let sign = if signed_in {
         MenuItem::with_id(app, "sign-out", w.sign_out, true, None::<&str>)?
@@ -150,6 +151,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             &separator()?,
             &open,
             &settings,
+            &diagnostics,
             &sign,
             &quit,
         ],
@@ -213,6 +215,7 @@ fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
             windows::open_main(app, "recent");
         }
         "settings" => windows::open_main(app, "settings"),
+        "diagnostics" => spawn(async move { controller.copy_diagnostics().await }),
         "sign-in" => windows::open_signin(app),
         "sign-out" => spawn(async move { controller.sign_out().await }),
         "quit" => {

@@ -106,6 +106,8 @@ pub struct StatusView {
     pub dnd: bool,
     pub missed_count: u32,
     pub hotkey: String,
+    /// The server address is plain http: the password travels unencrypted.
+    pub plain_http: bool,
 }
 
 impl StatusView {
@@ -122,6 +124,7 @@ impl StatusView {
             dnd,
             missed_count: 0,
             hotkey: hotkey.to_owned(),
+            plain_http: false,
         }
     }
 

@@ -324,3 +324,33 @@ async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
     assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().lines().count(), 1, "opened once per call");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn after_a_whole_session_the_password_is_only_in_the_keyring_and_diagnostics_are_redacted() {
+    let sim = sim().await;
+    let app = signed_in("secrets", &sim).await;
+    sim.control().send_items(DESK, vec![ringing("-21", "+33123456789", "ACME")]);
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-21","dropCause":"noAnswer"})]);
+    assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1);
+    app.click_tray_item("Open…").await.expect("clicked through dbusmenu");
+    app.driver.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    app.driver.invoke("dial_text", json!({"text": "+33 4 56 78 90 12"})).await.expect("dialed");
+    sim.control().drop_sockets();
+    assert_eq!(app.wait_online(WAIT).await["state"], "online", "reconnected");
+
+    app.click_tray_item("Copy diagnostics").await.expect("clicked through dbusmenu");
+    wait_for_notification("Diagnostics copied", WAIT).await;
+    let report = run_as_user(&app, "xclip", &["-o", "-selection", "clipboard"]).await;
+    assert!(report.starts_with("istra-tray: "), "{report}");
+    assert!(report.contains(&sim.base_url()) && report.contains("login: alice"), "{report}");
+    assert!(report.contains("--- last log lines"), "{report}");
+    assert!(!report.contains(PASSWORD), "the report holds no password");
+
+    let logs = app.folder.join("state/istra-tray/logs");
+    let log_files: Vec<_> = std::fs::read_dir(&logs).expect("a log folder").flatten().collect();
+    assert!(!log_files.is_empty(), "logs are written to {}", logs.display());
+    assert!(app.folder.join("data/istra-tray/journal.sqlite3").exists(), "the journal is on disk");
+    assert_eq!(app.files_containing(PASSWORD), Vec::<std::path::PathBuf>::new(), "settings, journal, logs: none");
+    assert!(keyring_items().await.contains(PASSWORD), "the keyring has it");
+    app.stop().await;
+}

@@ -1,4 +1,5 @@
-//! What a simulated platform is made of: its users, their terminals and the socket mode.
+//! What a simulated platform is made of: its users, their terminals, the socket mode, and the
+//! TLS identity it serves HTTPS and WSS with, if any.
 
 use std::{fmt, str::FromStr, time::Duration};
 
@@ -20,6 +21,8 @@ pub struct SimConfig {
     pub callline_204: bool,
     /// When true, every placed call is followed by the events of an outgoing call.
     pub simulate_outgoing: bool,
+    /// When set, the simulator speaks HTTPS and WSS only, with this identity.
+    pub tls: Option<SimTls>,
 }
 
 impl Default for SimConfig {
@@ -40,6 +43,7 @@ impl Default for SimConfig {
             logout_requires_get: false,
             callline_204: false,
             simulate_outgoing: false,
+            tls: None,
         }
     }
 }
@@ -48,6 +52,24 @@ impl SimConfig {
     /// The terminal scenarios use when none is named: the first terminal of the first user.
     pub fn default_terminal(&self) -> Option<&str> {
         self.users.iter().flat_map(|user| user.terminals.iter()).map(|terminal| terminal.id.as_str()).next()
+    }
+}
+
+/// The certificate a TLS simulator presents, and its private key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SimTls {
+    /// PEM: the server certificate first, then any intermediates.
+    pub cert_chain_pem: Vec<u8>,
+    /// PEM: the private key of the server certificate (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: Vec<u8>,
+}
+
+impl fmt::Debug for SimTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimTls")
+            .field("cert_chain_pem", &format_args!("<{} bytes>", self.cert_chain_pem.len()))
+            .field("key_pem", &"<redacted>")
+            .finish()
     }
 }
 
@@ -143,6 +165,13 @@ mod tests {
     #[test]
     fn default_terminal_is_the_first_users_first_terminal() {
         assert_eq!(SimConfig::default().default_terminal(), Some("5985841581756135023"));
+    }
+
+    #[test]
+    fn tls_debug_hides_the_key() {
+        let tls = SimTls { cert_chain_pem: b"CERT".to_vec(), key_pem: b"PRIVATE KEY".to_vec() };
+        let shown = format!("{tls:?}");
+        assert!(!shown.contains("PRIVATE") && shown.contains("<4 bytes>"), "{shown}");
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! expired sessions, IPTC down, terminals out of service, slow answers, malformed frames) and
 //! scripted calls are driven through [`SimControl`] or the `/_sim` HTTP control API.
 //!
+//! Given a TLS identity ([`SimConfig::tls`]) it speaks HTTPS and WSS instead, for tests of
+//! certificate handling with a private CA.
+//!
 //! # Examples
 //!
 //! ```no_run
@@ -34,6 +37,7 @@
 //! - `ws`: the task behind each open websocket.
 //! - `events` and `scenario`: event items and the scripted calls made of them.
 //! - `control`: [`SimControl`], the handle tests hold.
+//! - `tls`: the HTTPS listener, when the simulator has a TLS identity.
 
 mod config;
 mod control;
@@ -42,6 +46,7 @@ mod events;
 mod routes;
 mod scenario;
 mod state;
+mod tls;
 mod ws;
 
 use std::{
@@ -55,7 +60,7 @@ use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::state::SimState;
 pub use crate::{
-    config::{SimConfig, SimTerminal, SimUser, UnknownWsMode, WsMode},
+    config::{SimConfig, SimTerminal, SimTls, SimUser, UnknownWsMode, WsMode},
     control::SimControl,
     scenario::{Scenario, UnknownScenario},
     state::PlacedCall,
@@ -64,13 +69,14 @@ pub use crate::{
 /// A running simulator. Dropping it, or awaiting [`Sim::shutdown`], stops it.
 pub struct Sim {
     addr: SocketAddr,
+    tls: bool,
     control: SimControl,
     server: Option<JoinHandle<()>>,
 }
 
 impl fmt::Debug for Sim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sim").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("Sim").field("addr", &self.addr).field("tls", &self.tls).finish_non_exhaustive()
     }
 }
 
@@ -88,32 +94,51 @@ impl Sim {
     ///
     /// # Errors
     ///
-    /// When the address cannot be bound.
+    /// When the address cannot be bound, or ([`io::ErrorKind::InvalidInput`]) when the TLS
+    /// identity of `config` cannot be used.
     pub async fn start_on(addr: SocketAddr, config: SimConfig) -> io::Result<Sim> {
+        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(SimState::new(config));
         let app = routes::router(state.clone());
         let server_state = state.clone();
-        let server = tokio::spawn(async move {
-            let serving =
-                axum::serve(listener, app).with_graceful_shutdown(async move { server_state.shutting_down().await });
-            if let Err(err) = serving.await {
-                tracing::error!(%err, "simulator stopped serving");
+        let stop = async move { server_state.shutting_down().await };
+        let server = match tls.clone() {
+            None => tokio::spawn(async move {
+                if let Err(err) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+                    tracing::error!(%err, "simulator stopped serving");
+                }
+            }),
+            Some(tls) => {
+                let (listener, accepting) = tls::TlsListener::new(listener, tls)?;
+                tokio::spawn(async move {
+                    let serving = axum::serve(listener, app).with_graceful_shutdown(stop);
+                    let (served, ()) = tokio::join!(serving.into_future(), accepting);
+                    if let Err(err) = served {
+                        tracing::error!(%err, "simulator stopped serving");
+                    }
+                })
             }
-        });
+        };
         tokio::spawn(sweep_idle_sessions(state.clone()));
-        tracing::info!(%addr, "simulator started");
-        Ok(Sim { addr, control: SimControl::new(state), server: Some(server) })
+        tracing::info!(%addr, tls = tls.is_some(), "simulator started");
+        Ok(Sim { addr, tls: tls.is_some(), control: SimControl::new(state), server: Some(server) })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// `http://<ip>:<port>`, without a trailing slash.
+    /// `http://<ip>:<port>`, or with a TLS identity `https://localhost:<port>` (the name a test
+    /// certificate is issued for), without a trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls { format!("https://localhost:{}", self.addr.port()) } else { format!("http://{}", self.addr) }
+    }
+
+    /// `true` when the simulator speaks HTTPS and WSS.
+    pub fn is_tls(&self) -> bool {
+        self.tls
     }
 
     pub fn control(&self) -> SimControl {

@@ -3,11 +3,12 @@
 use std::{
     io::{self, Write},
     net::{IpAddr, SocketAddr},
+    path::{Path, PathBuf},
     time::Duration,
 };
 
 use clap::Parser;
-use mycrm_sim::{Scenario, Sim, SimConfig, SimTerminal, SimUser, WsMode};
+use mycrm_sim::{Scenario, Sim, SimConfig, SimTerminal, SimTls, SimUser, WsMode};
 use tracing_subscriber::EnvFilter;
 
 /// Simulates the Centile Istra myCrm API on one port.
@@ -49,6 +50,13 @@ struct Args {
     /// Follow each PlaceCall with outgoing-call events (always on with --scenario demo).
     #[arg(long)]
     simulate_outgoing: bool,
+    /// Serve HTTPS and WSS with this certificate chain (PEM, server certificate first);
+    /// the printed URL then names `localhost`.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 fn parse_user(value: &str) -> Result<(String, String), String> {
@@ -59,7 +67,11 @@ fn parse_user(value: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected LOGIN:PASSWORD, got {value:?}"))
 }
 
-fn config(args: &Args) -> SimConfig {
+fn read(path: &Path, what: &str) -> io::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("cannot read the {what} {}: {e}", path.display())))
+}
+
+fn config(args: &Args) -> io::Result<SimConfig> {
     let defaults = SimConfig::default();
     let terminals = if args.terminals.is_empty() {
         defaults.users[0].terminals.clone()
@@ -83,7 +95,13 @@ fn config(args: &Args) -> SimConfig {
             })
             .collect()
     };
-    SimConfig {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(SimTls { cert_chain_pem: read(cert, "TLS certificate")?, key_pem: read(key, "TLS key")? })
+        }
+        _ => None,
+    };
+    Ok(SimConfig {
         users,
         ws_mode: args.ws_mode,
         session_idle_timeout: Duration::from_secs(args.idle_timeout_secs),
@@ -91,7 +109,8 @@ fn config(args: &Args) -> SimConfig {
         logout_requires_get: args.logout_requires_get,
         callline_204: args.callline_204,
         simulate_outgoing: args.simulate_outgoing || args.scenario == Some(Scenario::Demo),
-    }
+        tls,
+    })
 }
 
 #[tokio::main]
@@ -101,7 +120,7 @@ async fn main() -> io::Result<()> {
         .with_writer(io::stderr)
         .init();
     let args = Args::parse();
-    let sim = Sim::start_on(SocketAddr::new(args.host, args.port), config(&args)).await?;
+    let sim = Sim::start_on(SocketAddr::new(args.host, args.port), config(&args)?).await?;
     let control = sim.control();
     control.set_step_delay(Duration::from_millis(args.step_delay_ms));
     {

@@ -28,6 +28,11 @@ pub enum ErrorKind {
     ServerNotReady,
     /// The server could not be reached, or the connection broke.
     Network,
+    /// The secure connection could not be set up: the server's certificate is not trusted
+    /// (unknown authority, expired, issued for another name), the TLS handshake failed, or the
+    /// extra CA file is unusable. Retried like a network failure (a renewed certificate fixes
+    /// itself), but the user must be told it is a certificate matter.
+    Tls,
     /// The server answered something this client cannot use.
     Protocol,
 }
@@ -43,6 +48,7 @@ impl ErrorKind {
             Self::TerminalOutOfService => "terminal_out_of_service",
             Self::ServerNotReady => "server_not_ready",
             Self::Network => "network",
+            Self::Tls => "tls",
             Self::Protocol => "protocol",
         }
     }
@@ -77,6 +83,7 @@ impl fmt::Display for Error {
             ErrorKind::TerminalOutOfService => "terminal out of service",
             ErrorKind::ServerNotReady => "server not ready",
             ErrorKind::Network => "network error",
+            ErrorKind::Tls => "secure connection failed",
             ErrorKind::Protocol => "unexpected answer from the server",
         };
         write!(f, "{what}")?;
@@ -144,7 +151,7 @@ fn classify(request: Request, status: u16, code: Option<&str>) -> ErrorKind {
 impl From<reqwest::Error> for Error {
     fn from(err: reqwest::Error) -> Self {
         // reqwest's message names the URL, which holds no secret (credentials travel in a header).
-        Self::network(err)
+        crate::tls::tls_failure(&err).unwrap_or_else(|| Self::network(err))
     }
 }
 

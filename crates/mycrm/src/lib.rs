@@ -10,6 +10,7 @@
 //! - [`backoff`]: reconnect delays; [`surroundings`]: sleeps, network changes, the server's return.
 //! - [`tracker`]: the life of each call from its events (pure, time passed in).
 //! - [`dial`]: the phone number in text a user selected, normalised for PlaceCall.
+//! - [`tls`]: which authorities the secure connections trust, and TLS failures told apart.
 //! - [`error`]: errors typed by what the caller should do.
 //!
 //! Nothing here knows about the desktop: the app and the `mycrm` command both build on it.
@@ -23,6 +24,7 @@ pub mod session;
 pub mod stream;
 pub mod supervisor;
 pub mod surroundings;
+pub mod tls;
 pub mod tracker;
 pub mod wire;
 
@@ -32,5 +34,6 @@ pub use secret::{Credentials, Password};
 pub use session::{Client, ListenerBody, Server, Session};
 pub use stream::{EventStream, StreamConfig, WsMode};
 pub use supervisor::{ConnectionState, Online, SupervisorConfig, SupervisorHandle};
+pub use tls::TlsOptions;
 pub use tracker::{Call, CallState, CallTracker, CallUpdate, Direction, EndCause, TrackerConfig};
 pub use wire::Terminal;

@@ -2,13 +2,14 @@
 //! Its options, output and exit codes are a contract: see `mycrm --help` and the README.
 
 use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use mycrm::dial::{DialError, DialRules};
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig};
-use mycrm::{Client, Credentials, Error, ErrorKind, Server, Session, Terminal, WsMode};
+use mycrm::{Client, Credentials, Error, ErrorKind, Server, Session, Terminal, TlsOptions, WsMode};
 
 /// Talk to a Centile Istra myCrm server as an end user.
 #[derive(Debug, Parser)]
@@ -17,6 +18,9 @@ struct Cli {
     /// Server URL, e.g. https://pbx.example.com
     #[arg(long, env = "MYCRM_SERVER")]
     server: String,
+    /// PEM file of certificate authorities to trust besides the system's (on-premises servers).
+    #[arg(long, env = "MYCRM_CA_FILE")]
+    ca_file: Option<PathBuf>,
     /// The end user's login.
     #[arg(long, env = "MYCRM_LOGIN")]
     login: String,
@@ -116,6 +120,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if server.is_plain_http() {
         tracing::warn!("the server address is plain http: the password travels unencrypted");
     }
+    let tls = match &cli.ca_file {
+        Some(path) => TlsOptions::from_ca_file(path).map_err(|e| Failure::Usage(e.to_string()))?,
+        None => TlsOptions::default(),
+    };
     // Refuse text with no number before asking for anything on the network.
     let destination = match &cli.command {
         Command::Dial { text } => {
@@ -127,7 +135,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let credentials = Credentials::new(cli.login.clone(), read_password(cli.password_stdin)?);
     match cli.command {
         Command::Terminals => {
-            let session = login(&server, &credentials).await?;
+            let session = login(&server, &tls, &credentials).await?;
             let terminals = retry_once_on_session_loss(&session, |s| async move { s.terminals().await }).await;
             let _ = session.logout().await;
             let json = serde_json::to_string(&terminals?).map_err(|e| Failure::Api(Error::protocol(e.to_string())))?;
@@ -136,7 +144,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Dial { .. } => {
             let Some(destination) = destination else { return Ok(()) };
-            let session = login(&server, &credentials).await?;
+            let session = login(&server, &tls, &credentials).await?;
             let result = dial(&session, cli.terminal.as_deref(), &destination.dial).await;
             let _ = session.logout().await;
             result?;
@@ -145,6 +153,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Listen { listener, ws_mode } => {
             let mut config = SupervisorConfig::new(server, credentials);
+            config.tls = tls;
             config.terminal = cli.terminal;
             config.listener_name = listener;
             config.ws_mode = ws_mode;
@@ -167,8 +176,8 @@ fn read_password(from_stdin: bool) -> Result<String, Failure> {
 }
 
 /// Signs in, trying a few times while the server is unreachable or not ready.
-async fn login(server: &Server, credentials: &Credentials) -> Result<Session, Error> {
-    let client = Client::new(server.clone())?;
+async fn login(server: &Server, tls: &TlsOptions, credentials: &Credentials) -> Result<Session, Error> {
+    let client = Client::with_tls(server.clone(), tls)?;
     let mut delay = Duration::from_millis(500);
     let mut tries = 1;
     loop {

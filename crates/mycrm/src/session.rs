@@ -3,7 +3,11 @@
 //! The session cookie and the `X-Application` token come from the login answer and travel
 //! together on every request, including websocket handshakes (which do not share reqwest's
 //! cookie jar). Both are kept as opaque strings.
+//!
+//! HTTP requests and websocket handshakes trust the same authorities: the OS trust store and
+//! the extra CA of [`TlsOptions`], if any (see [`crate::tls`]).
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,11 +15,12 @@ use base64::Engine as _;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Request};
 use crate::secret::Credentials;
+use crate::tls::{self, TlsOptions};
 use crate::wire::{ListenerInfo, Terminal};
 
 /// A websocket to the server.
@@ -69,7 +74,7 @@ impl Server {
         Ok(Self { base: url })
     }
 
-    /// `true` when the password would travel unencrypted.
+    /// `true` when the password would travel unencrypted: callers should warn the user.
     pub fn is_plain_http(&self) -> bool {
         self.base.scheme() == "http"
     }
@@ -95,24 +100,51 @@ impl Server {
 }
 
 /// An HTTP client bound to one server, able to sign in.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     server: Server,
     http: reqwest::Client,
+    /// The TLS settings of websocket handshakes, trusting what `http` trusts.
+    websocket_tls: Arc<rustls::ClientConfig>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The TLS settings would list every trusted authority.
+        f.debug_struct("Client").field("server", &self.server).finish_non_exhaustive()
+    }
 }
 
 impl Client {
+    /// A client that trusts the OS trust store alone.
+    ///
     /// # Errors
     ///
-    /// [`ErrorKind::Network`] when the TLS stack cannot start.
+    /// [`ErrorKind::Tls`] or [`ErrorKind::Network`] when the TLS stack cannot start.
     pub fn new(server: Server) -> Result<Self, Error> {
+        Self::with_tls(server, &TlsOptions::default())
+    }
+
+    /// A client that trusts the OS trust store and the extra CA of `tls`, for HTTP and
+    /// websockets alike.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Tls`] when the extra CA is unusable or the trusted certificates cannot be
+    /// loaded, [`ErrorKind::Network`] when the HTTP client cannot start.
+    pub fn with_tls(server: Server, tls: &TlsOptions) -> Result<Self, Error> {
+        let extra_roots = tls.extra_roots()?;
+        let extra_certs =
+            extra_roots.iter().map(|der| reqwest::Certificate::from_der(der)).collect::<Result<Vec<_>, _>>()?;
+        let websocket_tls = tls::websocket_config(extra_roots)?;
+        // `tls_certs_merge` keeps reqwest's platform verifier (the OS store) and adds the roots.
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("istra-tray-mycrm/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(Error::network)?;
-        Ok(Self { server, http })
+            .tls_certs_merge(extra_certs)
+            .build()?;
+        Ok(Self { server, http, websocket_tls })
     }
 
     pub fn server(&self) -> &Server {
@@ -330,7 +362,8 @@ impl Session {
             url.as_str().into_client_request().map_err(|e| Error::protocol(format!("bad websocket address: {e}")))?;
         request.headers_mut().insert(COOKIE, self.auth.cookie.clone());
         request.headers_mut().insert(X_APPLICATION, self.auth.token.clone());
-        let connect = tokio_tungstenite::connect_async(request);
+        let connector = Connector::Rustls(self.client.websocket_tls.clone());
+        let connect = tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector));
         match tokio::time::timeout(REQUEST_TIMEOUT, connect).await {
             Err(_) => Err(Error::network("websocket handshake timed out")),
             Ok(Ok((stream, _))) => Ok(stream),
@@ -338,7 +371,7 @@ impl Session {
                 let body = answer.body().as_deref().map(String::from_utf8_lossy).unwrap_or_default();
                 Err(Error::from_answer(kind, answer.status().as_u16(), &body))
             }
-            Ok(Err(e)) => Err(Error::network(e)),
+            Ok(Err(e)) => Err(tls::tls_failure(&e).unwrap_or_else(|| Error::network(e))),
         }
     }
 
@@ -402,9 +435,18 @@ mod tests {
     fn websocket_urls_follow_the_http_scheme() {
         let s = Server::parse("https://pbx.example.com").expect("valid");
         assert_eq!(s.ws_url("ws-service/myCrm").as_str(), "wss://pbx.example.com/restletrouter/ws-service/myCrm");
+        assert!(!s.is_plain_http());
         let p = Server::parse("http://127.0.0.1:9").expect("valid");
         assert!(p.is_plain_http());
         assert_eq!(p.ws_url("ws-service/myCrm").as_str(), "ws://127.0.0.1:9/restletrouter/ws-service/myCrm");
+    }
+
+    #[test]
+    fn only_an_http_address_is_plain_http() {
+        assert!(Server::parse("http://pbx.example.com").expect("valid").is_plain_http());
+        assert!(Server::parse("HTTP://pbx.example.com:8080/restletrouter").expect("valid").is_plain_http());
+        assert!(!Server::parse("https://pbx.example.com").expect("valid").is_plain_http());
+        assert!(!Server::parse("pbx.example.com").expect("valid").is_plain_http(), "a bare host is https");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::secret::Credentials;
 use crate::session::{Client, ListenerBody, Server, Session};
 use crate::stream::{EventStream, StreamConfig, WsMode};
 use crate::surroundings::{Reachability, Surroundings, Watch};
+use crate::tls::TlsOptions;
 use crate::wire::Terminal;
 
 /// Everything the supervisor needs to run a connection.
@@ -22,6 +23,8 @@ use crate::wire::Terminal;
 pub struct SupervisorConfig {
     pub server: Server,
     pub credentials: Credentials,
+    /// The authorities trusted besides the OS trust store.
+    pub tls: TlsOptions,
     /// The terminal to watch; `None` takes the user's first terminal.
     pub terminal: Option<String>,
     pub listener_name: String,
@@ -48,6 +51,7 @@ impl SupervisorConfig {
         Self {
             server,
             credentials,
+            tls: TlsOptions::default(),
             terminal: None,
             listener_name: "CallLines".to_owned(),
             ws_mode: WsMode::Auto,
@@ -183,8 +187,12 @@ impl SupervisorHandle {
 
 /// Starts the supervisor task on the current tokio runtime. Events arrive on the returned
 /// receiver in the order the server sent them.
+///
+/// # Errors
+///
+/// [`ErrorKind::Tls`] when the extra CA of `config.tls` is unusable; nothing is spawned then.
 pub fn spawn(config: SupervisorConfig) -> Result<(SupervisorHandle, mpsc::Receiver<Event>), Error> {
-    let client = Client::new(config.server.clone())?;
+    let client = Client::with_tls(config.server.clone(), &config.tls)?;
     let (commands_tx, commands) = mpsc::channel(64);
     let (state_tx, state) = watch::channel(ConnectionState::Connecting);
     let (events, events_rx) = mpsc::channel(4096);
@@ -539,6 +547,8 @@ enum Served {
     Stopped,
 }
 
+/// A TLS failure is not among these: a certificate renewed or fixed on the server brings the
+/// connection back with nobody acting, so it is retried on the normal backoff, never faster.
 fn error_needs_a_person(error: &Error) -> bool {
     error.kind.is_fatal() || error.kind == ErrorKind::BadTerminal
 }

@@ -5,3 +5,4 @@ mod control;
 mod events;
 mod place_call;
 mod session;
+mod tls;
