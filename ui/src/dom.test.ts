@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { callTitleElement, el, isolated, isPlainHttp, notice, serverInput } from "./dom";
+import {
+  caFileInput,
+  caFileValue,
+  callTitleElement,
+  el,
+  isolated,
+  isPlainHttp,
+  notice,
+  serverInput,
+} from "./dom";
 import { setLocale } from "./i18n";
 
 describe("el", () => {
@@ -16,6 +25,14 @@ describe("isolated", () => {
     expect(element.tagName).toBe("BDI");
     expect(element.getAttribute("dir")).toBe("auto");
     expect(isolated("+33 1", "number", "ltr").getAttribute("dir")).toBe("ltr");
+  });
+
+  test("cuts overlong text at 120 characters and keeps all of it in the title", () => {
+    const text = "A".repeat(500);
+    const element = isolated(text, "label");
+    expect(element.textContent).toBe(`${"A".repeat(119)}…`);
+    expect(element.title).toBe(text);
+    expect(isolated("ACME Corp", "label").title).toBe("ACME Corp");
   });
 });
 
@@ -48,9 +65,49 @@ describe("serverInput", () => {
     expect(warning.hidden).toBe(false);
   });
 
+  test("follows what is typed, and ties the warning to the input while shown", () => {
+    const { input, warning } = serverInput();
+    const typed = (value: string): void => {
+      input.value = value;
+      input.dispatchEvent(new Event("input"));
+    };
+    expect(warning.getAttribute("role")).toBe("status");
+    expect(warning.classList.contains("plain-http-warning")).toBe(true);
+    typed(" HTTP://pbx");
+    expect(warning.hidden).toBe(false);
+    expect(input.getAttribute("aria-describedby")).toBe(warning.id);
+    typed("https://pbx");
+    expect(warning.hidden).toBe(true);
+    expect(input.hasAttribute("aria-describedby")).toBe(false);
+  });
+
+  test("two inputs have warnings of their own", () => {
+    expect(serverInput().warning.id).not.toBe(serverInput().warning.id);
+  });
+
   test("warns in French when the locale is French", () => {
     setLocale("fr");
-    expect(serverInput().warning.textContent).toBe("Le mot de passe circulera en clair");
+    expect(serverInput().warning.textContent).toBe(
+      "Cette adresse n'est pas chiffrée\u00a0: votre mot de passe circulerait en clair sur le réseau. Utilisez https:// sauf avis contraire de votre administrateur.",
+    );
+  });
+});
+
+describe("the CA file", () => {
+  test("has a text input named caFile with an example path", () => {
+    const input = caFileInput();
+    expect(input.name).toBe("caFile");
+    expect(input.type).toBe("text");
+    expect(input.placeholder).toBe("/etc/ssl/certs/company-ca.pem");
+  });
+
+  test.each([
+    ["", null],
+    ["   ", null],
+    [" /etc/ssl/ca.pem ", "/etc/ssl/ca.pem"],
+    ["C:\\Certs\\Company CA.pem", "C:\\Certs\\Company CA.pem"],
+  ])("%j is sent as %j", (typed, sent) => {
+    expect(caFileValue(typed)).toBe(sent);
   });
 });
 

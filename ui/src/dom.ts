@@ -2,7 +2,7 @@
  * Element building for the pages. Text always goes in through `textContent`, never as markup,
  * so caller labels, numbers and server messages show exactly the characters they hold.
  */
-import type { CallTitle } from "./format";
+import { clipText, type CallTitle } from "./format";
 import { t } from "./i18n";
 
 type ElementOptions = {
@@ -26,10 +26,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 
 /**
  * Text from outside (a caller's label, an ACD name) in an isolated run: `<bdi dir="auto">`
- * keeps right-to-left text from reordering what is around it. Numbers use `dir="ltr"`.
+ * keeps right-to-left text, and any direction override characters it holds, from reordering
+ * what is around it. Numbers use `dir="ltr"`. Overlong text is cut (see `clipText`); the
+ * `title` holds the whole of it, also for text the CSS cuts shorter with an ellipsis.
  */
 export function isolated(text: string, className: string, dir: "auto" | "ltr" = "auto"): HTMLElement {
-  return el("bdi", { className, text, attrs: { dir } });
+  return el("bdi", { className, text: clipText(text), attrs: { dir, title: text } });
 }
 
 /** A call's title line: a name or label reads in its own direction, a number always left to right. */
@@ -82,11 +84,17 @@ export function notice(className: string, role: "status" | "alert" = "status"): 
 /** Whether a server address would send the password in clear. */
 export const isPlainHttp = (url: string): boolean => url.trim().toLowerCase().startsWith("http://");
 
+/** Tells apart the warning lines of server inputs, for `aria-describedby`. */
+let serverInputs = 0;
+
 /**
  * The server address input, with its "unencrypted" warning line kept in step as the user
- * types; call `refresh` after setting the value from code.
+ * types (and tied to the input with `aria-describedby` while shown); call `refresh` after
+ * setting the value from code.
  */
 export function serverInput(): { input: HTMLInputElement; warning: HTMLElement; refresh(): void } {
+  serverInputs += 1;
+  const warningId = `plain-http-warning-${serverInputs}`;
   const input = el("input", {
     attrs: {
       type: "text",
@@ -99,14 +107,42 @@ export function serverInput(): { input: HTMLInputElement; warning: HTMLElement; 
     },
   });
   const warning = el("p", {
-    className: "warning plain-http",
+    className: "warning plain-http-warning",
     text: t().common.plainHttpWarning,
-    attrs: { role: "status" },
+    attrs: { id: warningId, role: "status" },
   });
   const refresh = (): void => {
-    warning.hidden = !isPlainHttp(input.value);
+    const plain = isPlainHttp(input.value);
+    warning.hidden = !plain;
+    if (plain) {
+      input.setAttribute("aria-describedby", warningId);
+    } else {
+      input.removeAttribute("aria-describedby");
+    }
   };
   input.addEventListener("input", refresh);
   refresh();
   return { input, warning, refresh };
+}
+
+/** An example path for the CA file input's placeholder. */
+export const CA_FILE_PLACEHOLDER = "/etc/ssl/certs/company-ca.pem";
+
+/** The input for the path of an extra certificate authority file (`caFile`). */
+export function caFileInput(): HTMLInputElement {
+  return el("input", {
+    attrs: {
+      type: "text",
+      name: "caFile",
+      autocomplete: "off",
+      spellcheck: "false",
+      placeholder: CA_FILE_PLACEHOLDER,
+    },
+  });
+}
+
+/** A typed CA file path as `Settings.caFile` holds it: trimmed, `null` when empty. */
+export function caFileValue(text: string): string | null {
+  const path = text.trim();
+  return path === "" ? null : path;
 }

@@ -4,14 +4,45 @@ import {
   callStateText,
   callSubtitle,
   callTitle,
+  clipText,
   formatDateTime,
   formatDuration,
   formatRelativeTime,
+  MAX_SHOWN_CHARS,
   secondaryLabel,
   statusText,
 } from "./format";
 import { setLocale } from "./i18n";
 import { sampleCall, sampleStatus } from "./testing";
+
+describe("clipText", () => {
+  test("leaves text of up to 120 characters as it is", () => {
+    expect(MAX_SHOWN_CHARS).toBe(120);
+    expect(clipText("")).toBe("");
+    expect(clipText("x".repeat(120))).toBe("x".repeat(120));
+  });
+
+  test("cuts longer text to 120 characters, the last one …", () => {
+    expect(clipText("x".repeat(121))).toBe(`${"x".repeat(119)}…`);
+    expect(Array.from(clipText("x".repeat(10_000)))).toHaveLength(120);
+  });
+
+  test("counts characters, not UTF-16 units, and never splits a pair", () => {
+    const emoji = "😀".repeat(120);
+    expect(emoji.length).toBe(240);
+    expect(clipText(emoji)).toBe(emoji);
+    expect(clipText(`${emoji}😀`)).toBe(`${"😀".repeat(119)}…`);
+  });
+
+  test("does not leave a space before the …", () => {
+    expect(clipText(`${"x".repeat(118)} yz`)).toBe(`${"x".repeat(118)}…`);
+  });
+
+  test("counts each combining mark, so a pile of them is cut", () => {
+    const zalgo = `Z${"\u0301".repeat(5_000)}`;
+    expect(Array.from(clipText(zalgo))).toHaveLength(120);
+  });
+});
 
 describe("formatDuration", () => {
   test.each([

@@ -8,6 +8,25 @@ import { errorMessage } from "./ipc";
 
 const twoDigits = (n: number): string => String(n).padStart(2, "0");
 
+/** The most characters outside text (a caller's label, a contact's name) shows. */
+export const MAX_SHOWN_CHARS = 120;
+
+/**
+ * `text` cut to at most `MAX_SHOWN_CHARS` characters, the last of them "…" when it was cut.
+ * Characters are code points: a cut never splits a surrogate pair, and each combining mark
+ * counts, so a pile of them is cut too.
+ */
+export function clipText(text: string): string {
+  // A string's length counts UTF-16 units, never fewer than its code points.
+  if (text.length <= MAX_SHOWN_CHARS) return text;
+  const kept: string[] = [];
+  for (const char of text) {
+    if (kept.length === MAX_SHOWN_CHARS) return `${kept.slice(0, -1).join("").trimEnd()}…`;
+    kept.push(char);
+  }
+  return text;
+}
+
 /** `mm:ss` under an hour, `h:mm:ss` from an hour on; negative spans read `00:00`. */
 export function formatDuration(ms: number): string {
   const totalSecs = Math.max(0, Math.floor(ms / 1000));

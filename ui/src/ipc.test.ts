@@ -55,6 +55,8 @@ describe("errorMessage", () => {
       "terminal_out_of_service",
       "server_not_ready",
       "network",
+      "tls",
+      "ca_file",
       "protocol",
       "no_number",
       "invalid_number",
@@ -84,6 +86,23 @@ describe("errorMessage", () => {
     );
     expect(errorMessage("browser", "")).toBe("The web browser could not be opened");
     expect(errorMessage("contacts", "")).toBe("Your contacts are not available");
+  });
+
+  test("explains an untrusted certificate and an unusable CA file", () => {
+    expect(errorMessage("tls", "invalid peer certificate: UnknownIssuer")).toBe(
+      "The server's certificate is not trusted — ask your administrator for its certificate authority (CA) file and add it under Advanced (invalid peer certificate: UnknownIssuer)",
+    );
+    expect(errorMessage("ca_file", "")).toBe("The CA file cannot be used");
+  });
+
+  test("explains the certificate errors in French", () => {
+    setLocale("fr");
+    expect(errorMessage("tls", "")).toBe(
+      "Le certificat du serveur n'est pas reconnu — demandez à votre administrateur le fichier de son autorité de certification (CA) et ajoutez-le dans «\u00a0Options avancées\u00a0»",
+    );
+    expect(errorMessage("ca_file", "no certificate in the file")).toBe(
+      "Le fichier CA ne peut pas être utilisé (no certificate in the file)",
+    );
   });
 
   test("speaks French when the locale is French", () => {

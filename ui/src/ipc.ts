@@ -67,7 +67,14 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
-export type SignInRequest = { server: string; login: string; password: string; remember: boolean };
+/** `caFile` is the path of an extra certificate authority file to trust, `null` for none. */
+export type SignInRequest = {
+  server: string;
+  login: string;
+  password: string;
+  remember: boolean;
+  caFile: string | null;
+};
 
 export const getStatus = (): Promise<StatusView> => call("get_status");
 export const signIn = (request: SignInRequest): Promise<StatusView> => call("sign_in", request);

@@ -3,7 +3,16 @@ import { describe, expect, test, vi } from "vitest";
 import type { CallView } from "./bindings";
 import { setLocale } from "./i18n";
 import { mount } from "./popup";
-import { deferred, sampleCall, settle, usePage, type Handlers } from "./testing";
+import {
+  BIDI_CONTROLS,
+  deferred,
+  HOSTILE_LABELS,
+  sampleCall,
+  settle,
+  textNodesUnder,
+  usePage,
+  type Handlers,
+} from "./testing";
 
 const page = usePage(mount, { fakeTime: true });
 
@@ -48,19 +57,63 @@ describe("an incoming call card", () => {
     expect(document.querySelector(".acd b")).toBeNull();
   });
 
-  test("a 10,000-character label stays on one isolated line", async () => {
-    const label = "ש".repeat(10_000);
-    await showPopup([sampleCall({ label })]);
-    const element = card().querySelector(".label");
-    expect(element?.textContent).toBe(label);
-    expect(element?.tagName).toBe("BDI");
-    expect(element?.getAttribute("dir")).toBe("auto");
-  });
-
   test("an outgoing call that rings says Calling…", async () => {
     await showPopup([sampleCall({ direction: "outgoing" })]);
     expect(text(".state")).toBe("Calling…");
     expect(card().classList.contains("outgoing")).toBe(true);
+  });
+});
+
+describe("a hostile caller label", () => {
+  const titleOf = (): HTMLElement => card().querySelector<HTMLElement>(".title")!;
+
+  test("10,000 characters are cut to 120 with …, the title holding them all", async () => {
+    await showPopup([sampleCall({ label: HOSTILE_LABELS.long })]);
+    const title = titleOf();
+    expect(title.textContent).toBe(`${"ש".repeat(119)}…`);
+    expect(title.getAttribute("title")).toBe(HOSTILE_LABELS.long);
+    expect(title.tagName).toBe("BDI");
+    expect(title.getAttribute("dir")).toBe("auto");
+    expect(title.classList.contains("label")).toBe(true);
+    // The rest of the card is still there, and short.
+    expect(text(".number")).toBe("01 23 45 67 89");
+    expect(card().textContent?.length).toBeLessThan(400);
+  });
+
+  test("as secondary text under a contact's name it is cut too", async () => {
+    await showPopup([sampleCall({ name: "Alice Martin", label: HOSTILE_LABELS.long })]);
+    const label = card().querySelector<HTMLElement>(".subtitle .label")!;
+    expect(label.textContent).toBe(`${"ש".repeat(119)}…`);
+    expect(label.title).toBe(HOSTILE_LABELS.long);
+    expect(text(".title")).toBe("Alice Martin");
+  });
+
+  test("direction overrides and isolates stay inside the label's own bdi", async () => {
+    await showPopup([sampleCall({ label: HOSTILE_LABELS.overrides, acd: "\u202ESales" })]);
+    const title = titleOf();
+    expect(title.tagName).toBe("BDI");
+    expect(title.getAttribute("dir")).toBe("auto");
+    expect(title.textContent).toBe(HOSTILE_LABELS.overrides);
+    expect(title.title).toBe(HOSTILE_LABELS.overrides);
+    const acd = card().querySelector<HTMLElement>(".acd")!;
+    expect(acd.tagName).toBe("BDI");
+    const carriers = textNodesUnder(card()).filter((node) => BIDI_CONTROLS.test(node.data));
+    expect(carriers).toHaveLength(2);
+    for (const node of carriers) expect([title, acd]).toContain(node.parentElement);
+    // The number, the state and the buttons hold none of them.
+    for (const selector of [".number", ".e164", ".state", ".actions"]) {
+      expect(text(selector)).not.toMatch(BIDI_CONTROLS);
+    }
+    expect(card().querySelector(".number")?.getAttribute("dir")).toBe("ltr");
+  });
+
+  test("markup is shown as its characters and creates no element", async () => {
+    await showPopup([sampleCall({ label: HOSTILE_LABELS.markup })]);
+    const title = titleOf();
+    expect(title.textContent).toBe(HOSTILE_LABELS.markup);
+    expect(title.title).toBe(HOSTILE_LABELS.markup);
+    expect(title.children).toHaveLength(0);
+    for (const tag of ["img", "b", "script", "bdo"]) expect(document.querySelector(tag)).toBeNull();
   });
 });
 

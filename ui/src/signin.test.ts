@@ -15,6 +15,11 @@ const input = (name: string): HTMLInputElement => {
 const signInButton = (): HTMLButtonElement =>
   document.querySelector<HTMLButtonElement>(".signin-form button")!;
 const errorLine = (): string | null => document.querySelector(".signin-error")?.textContent ?? null;
+const plainHttpWarning = (): HTMLElement => document.querySelector<HTMLElement>(".plain-http-warning")!;
+const typeServer = (value: string): void => {
+  input("server").value = value;
+  input("server").dispatchEvent(new Event("input"));
+};
 
 const openSignIn = (handlers: Handlers) =>
   page.open({
@@ -47,14 +52,29 @@ describe("the sign-in form", () => {
     expect(input("password").type).toBe("password");
   });
 
-  test("warns that the password travels unencrypted over http://", async () => {
+  test("warns under the server field, as it is typed, that http:// sends the password in clear", async () => {
     await openSignIn({});
-    const warning = document.querySelector<HTMLElement>(".plain-http")!;
+    const warning = plainHttpWarning();
+    expect(warning.getAttribute("role")).toBe("status");
     expect(warning.hidden).toBe(true);
-    input("server").value = "http://pbx.example.com";
-    input("server").dispatchEvent(new Event("input"));
+    expect(warning.previousElementSibling?.contains(input("server"))).toBe(true);
+
+    typeServer("http://pbx.example.com");
     expect(warning.hidden).toBe(false);
-    expect(warning.textContent).toBe("The password will travel unencrypted");
+    expect(warning.textContent).toBe(
+      "This address is not encrypted: your password would cross the network in clear text. Use https:// unless your administrator says otherwise.",
+    );
+    typeServer("https://pbx.example.com");
+    expect(warning.hidden).toBe(true);
+    typeServer("  HTTP://PBX.example.com ");
+    expect(warning.hidden).toBe(false);
+    typeServer("pbx.example.com/http://");
+    expect(warning.hidden).toBe(true);
+  });
+
+  test("warns at once when the last server used was plain http", async () => {
+    await openSignIn({ get_settings: () => sampleSettings({ server: "http://10.0.0.5:8080" }) });
+    expect(plainHttpWarning().hidden).toBe(false);
   });
 
   test("signing in with one terminal sends the form and closes the window", async () => {
@@ -62,7 +82,7 @@ describe("the sign-in form", () => {
     input("login").value = " bob ";
     await submit("pa ss");
     expect(backend.argsOf("sign_in")).toEqual([
-      { server: "https://pbx.example.com", login: "bob", password: "pa ss", remember: true },
+      { server: "https://pbx.example.com", login: "bob", password: "pa ss", remember: true, caFile: null },
     ]);
     expect(backend.argsOf("close_window")).toHaveLength(1);
   });
@@ -119,6 +139,77 @@ describe("the sign-in form", () => {
     first.reject({ code: "network", message: "timeout" });
     await settle();
     expect(errorLine()).toBe("");
+  });
+});
+
+describe("the Advanced disclosure", () => {
+  const advanced = (): HTMLDetailsElement => document.querySelector<HTMLDetailsElement>("details.advanced")!;
+
+  test("is closed at first and holds the CA file field with its hint", async () => {
+    await openSignIn({});
+    expect(advanced().open).toBe(false);
+    expect(advanced().querySelector("summary")?.textContent).toBe("Advanced");
+    expect(advanced().contains(input("caFile"))).toBe(true);
+    expect(input("caFile").value).toBe("");
+    expect(input("caFile").placeholder).toBe("/etc/ssl/certs/company-ca.pem");
+    const row = input("caFile").closest(".field");
+    expect(row?.querySelector(".caption")?.textContent).toBe("Certificate authority (CA) file");
+    expect(row?.querySelector(".hint")?.textContent).toBe(
+      "Only for servers using a company certificate authority.",
+    );
+  });
+
+  test("a CA file typed there is sent with the sign-in, trimmed", async () => {
+    const backend = await openSignIn({ sign_in: () => sampleStatus() });
+    advanced().open = true;
+    input("caFile").value = "  /etc/ssl/certs/company-ca.pem ";
+    await submit();
+    expect(backend.argsOf("sign_in")[0]?.caFile).toBe("/etc/ssl/certs/company-ca.pem");
+  });
+
+  test("a blank CA file is sent as none", async () => {
+    const backend = await openSignIn({ sign_in: () => sampleStatus() });
+    input("caFile").value = "   ";
+    await submit();
+    expect(backend.argsOf("sign_in")[0]?.caFile).toBeNull();
+  });
+
+  test("opens with the CA file used last time", async () => {
+    const backend = await openSignIn({
+      get_settings: () => sampleSettings({ caFile: "/opt/pbx/ca.pem" }),
+      sign_in: () => sampleStatus(),
+    });
+    expect(advanced().open).toBe(true);
+    expect(input("caFile").value).toBe("/opt/pbx/ca.pem");
+    await submit();
+    expect(backend.argsOf("sign_in")[0]?.caFile).toBe("/opt/pbx/ca.pem");
+  });
+
+  test.each([
+    [
+      "tls",
+      "The server's certificate is not trusted — ask your administrator for its certificate authority (CA) file and add it under Advanced",
+    ],
+    ["ca_file", "The CA file cannot be used"],
+  ])("opens when the sign-in fails with %s, and says why", async (code, sentence) => {
+    await openSignIn({
+      sign_in: () => {
+        throw { code, message: "" };
+      },
+    });
+    await submit();
+    expect(errorLine()).toBe(sentence);
+    expect(advanced().open).toBe(true);
+  });
+
+  test("stays closed when the sign-in fails for another reason", async () => {
+    await openSignIn({
+      sign_in: () => {
+        throw { code: "bad_credentials", message: "" };
+      },
+    });
+    await submit();
+    expect(advanced().open).toBe(false);
   });
 });
 
@@ -279,14 +370,48 @@ describe("in French", () => {
     });
     expect(document.querySelector("h1")?.textContent).toBe("Connexion");
     const captions = [...document.querySelectorAll(".signin-form .caption")].map((c) => c.textContent);
-    expect(captions).toEqual(["Adresse du serveur", "Identifiant", "Mot de passe", "Se souvenir de moi"]);
+    expect(captions).toEqual([
+      "Adresse du serveur",
+      "Identifiant",
+      "Mot de passe",
+      "Se souvenir de moi",
+      "Fichier de l'autorité de certification (CA)",
+    ]);
     expect(signInButton().textContent).toBe("Se connecter");
-    expect(document.querySelector(".plain-http")?.textContent).toBe("Le mot de passe circulera en clair");
 
     await submit("");
     expect(errorLine()).toBe("Saisissez l'adresse du serveur, votre identifiant et votre mot de passe.");
     await submit();
     expect(errorLine()).toBe("Identifiant ou mot de passe incorrect");
+  });
+
+  test("the unencrypted address warning speaks French", async () => {
+    setLocale("fr");
+    await openSignIn({});
+    expect(plainHttpWarning().hidden).toBe(true);
+    typeServer("http://pbx.example.com");
+    expect(plainHttpWarning().hidden).toBe(false);
+    expect(plainHttpWarning().textContent).toBe(
+      "Cette adresse n'est pas chiffrée\u00a0: votre mot de passe circulerait en clair sur le réseau. Utilisez https:// sauf avis contraire de votre administrateur.",
+    );
+  });
+
+  test("the Advanced disclosure and the certificate errors speak French", async () => {
+    setLocale("fr");
+    await openSignIn({
+      sign_in: () => {
+        throw { code: "tls", message: "" };
+      },
+    });
+    expect(document.querySelector("details.advanced summary")?.textContent).toBe("Options avancées");
+    expect(input("caFile").closest(".field")?.querySelector(".hint")?.textContent).toBe(
+      "Seulement pour les serveurs qui utilisent une autorité de certification d'entreprise.",
+    );
+    await submit();
+    expect(errorLine()).toBe(
+      "Le certificat du serveur n'est pas reconnu — demandez à votre administrateur le fichier de son autorité de certification (CA) et ajoutez-le dans «\u00a0Options avancées\u00a0»",
+    );
+    expect(document.querySelector<HTMLDetailsElement>("details.advanced")?.open).toBe(true);
   });
 
   test("the terminal picker speaks French", async () => {

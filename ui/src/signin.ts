@@ -1,13 +1,25 @@
 /**
- * The sign-in window: server, login, password and "Remember me", then, for accounts with
+ * The sign-in window: server, login, password and "Remember me", with an "Advanced" disclosure
+ * for the file of an extra certificate authority (on-premises servers), then, for accounts with
  * several terminals, a choice of terminal. It closes itself when there is nothing to choose.
+ * A plain http:// address gets a warning as it is typed: the password would travel in clear.
  *
  * Signing in can take seconds; the form shows it is busy but never locks the user in: after
  * `SLOW_SIGN_IN_MS` the button comes back so the user can try again, and the answer of an
  * attempt that a newer one replaced is ignored.
  */
 import type { StatusView, TerminalView } from "./bindings";
-import { checkboxField, el, field, isolated, notice, serverInput, type Notice } from "./dom";
+import {
+  caFileInput,
+  caFileValue,
+  checkboxField,
+  el,
+  field,
+  isolated,
+  notice,
+  serverInput,
+  type Notice,
+} from "./dom";
 import { t } from "./i18n";
 import {
   closeWindow,
@@ -15,11 +27,15 @@ import {
   getSettings,
   selectTerminal,
   signIn,
+  toAppError,
   watchStatus,
   type Unsubscribe,
 } from "./ipc";
 
 export const SLOW_SIGN_IN_MS = 15_000;
+
+/** Error codes the CA file can fix: the "Advanced" disclosure opens on them. */
+const CERTIFICATE_CODES = new Set(["tls", "ca_file"]);
 
 /** Whether the user must (or may) pick a terminal after signing in. */
 export function needsTerminalChoice(status: StatusView): boolean {
@@ -44,6 +60,13 @@ export function mount(host: HTMLElement): () => void {
   });
   const remember = el("input", { attrs: { type: "checkbox", name: "remember" } });
   remember.checked = true;
+  const caFile = caFileInput();
+  const advanced = el(
+    "details",
+    { className: "advanced" },
+    el("summary", { text: common.advanced }),
+    field(common.caFile, caFile, common.caFileHint),
+  );
   const submit = el("button", { className: "primary", text: words.submit, attrs: { type: "submit" } });
   const formNotice = notice("signin-error", "alert");
   const form = el(
@@ -54,6 +77,7 @@ export function mount(host: HTMLElement): () => void {
     field(common.login, login),
     field(words.password, password),
     checkboxField(words.remember, remember),
+    advanced,
     formNotice.element,
     el("div", { className: "buttons" }, submit),
   );
@@ -91,6 +115,10 @@ export function mount(host: HTMLElement): () => void {
       if (!active) return;
       if (server.input.value === "") server.input.value = settings.server;
       if (login.value === "") login.value = settings.login;
+      if (caFile.value === "" && settings.caFile !== null) {
+        caFile.value = settings.caFile;
+        advanced.open = true;
+      }
       server.refresh();
     },
     () => {
@@ -194,6 +222,7 @@ export function mount(host: HTMLElement): () => void {
       login: login.value.trim(),
       password: password.value,
       remember: remember.checked,
+      caFile: caFileValue(caFile.value),
     };
     if (request.server === "" || request.login === "" || request.password === "") {
       formNotice.show(words.missingFields, "error");
@@ -221,6 +250,8 @@ export function mount(host: HTMLElement): () => void {
         window.clearTimeout(slowTimer);
         setBusy(false);
         formNotice.show(describeError(reason), "error");
+        // The sentence for these codes points to "Advanced": show what it points to.
+        if (CERTIFICATE_CODES.has(toAppError(reason).code)) advanced.open = true;
       },
     );
   });

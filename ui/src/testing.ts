@@ -99,6 +99,26 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 50; i += 1) await Promise.resolve();
 }
 
+/**
+ * Caller labels as hostile as the outside can send: very long, full of direction overrides and
+ * isolates (U+202A–U+202E, U+2066–U+2069), or holding markup.
+ */
+export const HOSTILE_LABELS = {
+  long: "ש".repeat(10_000),
+  overrides: "\u202Efdp.exe\u202C \u2066Payroll\u2067 \u202Dlrt\u202Bltr\u202Aend\u2068",
+  markup: '<img src=x onerror=alert(1)><b>Boss</b><script>alert(2)</script><bdo dir="rtl">x</bdo>',
+};
+
+/** The direction control characters: embeddings, overrides and isolates with their ends. */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** The text nodes under `root`, in document order. */
+export function textNodesUnder(root: Node): Text[] {
+  return [...root.childNodes].flatMap((child) =>
+    child.nodeType === Node.TEXT_NODE ? [child as Text] : textNodesUnder(child),
+  );
+}
+
 export function sampleCall(overrides: Partial<CallView> = {}): CallView {
   return {
     id: "call-1",
@@ -137,6 +157,7 @@ export function sampleStatus(overrides: Partial<StatusView> = {}): StatusView {
     dnd: false,
     missedCount: 0,
     hotkey: "Ctrl+Alt+D",
+    plainHttp: false,
     ...overrides,
   };
 }
@@ -159,6 +180,7 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     screenPopUrl: "",
     screenPopOn: "ringing",
     handleLinks: true,
+    caFile: null,
     ...overrides,
   };
 }

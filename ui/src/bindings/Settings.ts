@@ -13,4 +13,9 @@ screenPopUrl: string, screenPopOn: ScreenPopTrigger,
 /**
  * istra-tray is the desktop's handler for tel:, callto: and sip: links.
  */
-handleLinks: boolean, };
+handleLinks: boolean, 
+/**
+ * A PEM file with an extra certificate authority to trust, for on-premises servers;
+ * `None` for the system's trust store only.
+ */
+caFile: string | null, };

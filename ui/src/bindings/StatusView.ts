@@ -6,4 +6,8 @@ import type { TerminalView } from "./TerminalView";
 /**
  * The connection as the tray, the status line and the sign-in window show it.
  */
-export type StatusView = { state: ConnectionState, login: string | null, server: string | null, terminal: TerminalView | null, terminals: Array<TerminalView>, detail: string | null, error: AppError | null, retryInMs: number | null, dnd: boolean, missedCount: number, hotkey: string, };
+export type StatusView = { state: ConnectionState, login: string | null, server: string | null, terminal: TerminalView | null, terminals: Array<TerminalView>, detail: string | null, error: AppError | null, retryInMs: number | null, dnd: boolean, missedCount: number, hotkey: string, 
+/**
+ * The server address is plain http: the password travels unencrypted.
+ */
+plainHttp: boolean, };

@@ -11,7 +11,11 @@ export const en = {
   common: {
     serverAddress: "Server address",
     login: "Login",
-    plainHttpWarning: "The password will travel unencrypted",
+    plainHttpWarning:
+      "This address is not encrypted: your password would cross the network in clear text. Use https:// unless your administrator says otherwise.",
+    advanced: "Advanced",
+    caFile: "Certificate authority (CA) file",
+    caFileHint: "Only for servers using a company certificate authority.",
     calling: (display: string) => `Calling ${display}`,
   },
 
@@ -24,6 +28,8 @@ export const en = {
     terminal_out_of_service: "This terminal is out of service",
     server_not_ready: "The server is not ready yet — try again in a moment",
     network: "Cannot reach the server — check the address and your network",
+    tls: "The server's certificate is not trusted — ask your administrator for its certificate authority (CA) file and add it under Advanced",
+    ca_file: "The CA file cannot be used",
     protocol: "The server gave an answer istra-tray does not understand",
     no_number: "There is no number to use",
     invalid_number: "This is not a phone number",
@@ -86,6 +92,9 @@ export const en = {
     dnd: "Do not disturb",
     missedBadge: (count: number) => `${count} missed`,
     missedCalls: (count: number) => plural(count, "1 missed call", `${count} missed calls`),
+    plainHttp: "Unencrypted connection",
+    plainHttpDetail:
+      "This connection is not encrypted: your password crosses the network in clear text. Use an https:// server address unless your administrator says otherwise.",
   },
 
   signin: {

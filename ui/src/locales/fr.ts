@@ -12,7 +12,11 @@ export const fr: Catalog = {
   common: {
     serverAddress: "Adresse du serveur",
     login: "Identifiant",
-    plainHttpWarning: "Le mot de passe circulera en clair",
+    plainHttpWarning:
+      "Cette adresse n'est pas chiffrée\u00a0: votre mot de passe circulerait en clair sur le réseau. Utilisez https:// sauf avis contraire de votre administrateur.",
+    advanced: "Options avancées",
+    caFile: "Fichier de l'autorité de certification (CA)",
+    caFileHint: "Seulement pour les serveurs qui utilisent une autorité de certification d'entreprise.",
     calling: (display) => `Appel vers ${display}`,
   },
 
@@ -24,6 +28,8 @@ export const fr: Catalog = {
     terminal_out_of_service: "Ce poste est hors service",
     server_not_ready: "Le serveur n'est pas encore prêt — réessayez dans un instant",
     network: "Impossible de joindre le serveur — vérifiez l'adresse et votre réseau",
+    tls: "Le certificat du serveur n'est pas reconnu — demandez à votre administrateur le fichier de son autorité de certification (CA) et ajoutez-le dans «\u00a0Options avancées\u00a0»",
+    ca_file: "Le fichier CA ne peut pas être utilisé",
     protocol: "Le serveur a donné une réponse qu'istra-tray ne comprend pas",
     no_number: "Il n'y a aucun numéro à utiliser",
     invalid_number: "Ce n'est pas un numéro de téléphone",
@@ -87,6 +93,9 @@ export const fr: Catalog = {
     dnd: "Ne pas déranger",
     missedBadge: (count) => plural(count, `${count} manqué`, `${count} manqués`),
     missedCalls: (count) => plural(count, `${count} appel manqué`, `${count} appels manqués`),
+    plainHttp: "Connexion non chiffrée",
+    plainHttpDetail:
+      "Cette connexion n'est pas chiffrée\u00a0: votre mot de passe circule en clair sur le réseau. Utilisez une adresse de serveur en https:// sauf avis contraire de votre administrateur.",
   },
 
   signin: {

@@ -1,8 +1,17 @@
 import { emit } from "@tauri-apps/api/event";
-import { expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import type { CallView, HistoryPage } from "../bindings";
 import { setLocale } from "../i18n";
-import { deferred, sampleCall, settle, usePage, type Handlers } from "../testing";
+import {
+  BIDI_CONTROLS,
+  deferred,
+  HOSTILE_LABELS,
+  sampleCall,
+  settle,
+  textNodesUnder,
+  usePage,
+  type Handlers,
+} from "../testing";
 import { mount, SEARCH_DELAY_MS } from "./history";
 
 const page = usePage(mount, { fakeTime: true });
@@ -391,6 +400,57 @@ test("a label with markup is shown as text", async () => {
   await open([sampleCall({ label: "<img src=x onerror=alert(1)>" })]);
   expect(document.querySelector(".label")?.textContent).toBe("<img src=x onerror=alert(1)>");
   expect(document.querySelector("img")).toBeNull();
+});
+
+describe("a hostile caller label", () => {
+  const firstRow = (): HTMLElement => rows()[0]!;
+  const titleOf = (): HTMLElement => firstRow().querySelector<HTMLElement>(".title")!;
+
+  test("10,000 characters are cut to 120 with …, the title holding them all", async () => {
+    await open([sampleCall({ label: HOSTILE_LABELS.long, state: "ended", talkMs: 60_000 })]);
+    const title = titleOf();
+    expect(title.textContent).toBe(`${"ש".repeat(119)}…`);
+    expect(title.getAttribute("title")).toBe(HOSTILE_LABELS.long);
+    expect(title.tagName).toBe("BDI");
+    expect(title.getAttribute("dir")).toBe("auto");
+    // The rest of the row is still there, and short.
+    expect(firstRow().querySelector(".number")?.textContent).toBe("01 23 45 67 89");
+    expect(firstRow().querySelector(".outcome")?.textContent).toBe("01:00");
+    expect(firstRow().textContent?.length).toBeLessThan(400);
+  });
+
+  test("as secondary text under a contact's name it is cut too", async () => {
+    await open([sampleCall({ name: "Alice Martin", label: HOSTILE_LABELS.long })]);
+    const label = firstRow().querySelector<HTMLElement>(".who .label")!;
+    expect(label.textContent).toBe(`${"ש".repeat(119)}…`);
+    expect(label.title).toBe(HOSTILE_LABELS.long);
+    expect(titleOf().textContent).toBe("Alice Martin");
+  });
+
+  test("direction overrides and isolates stay inside the label's own bdi", async () => {
+    await open([sampleCall({ label: HOSTILE_LABELS.overrides, state: "ended", talkMs: 60_000 })]);
+    const title = titleOf();
+    expect(title.tagName).toBe("BDI");
+    expect(title.getAttribute("dir")).toBe("auto");
+    expect(title.textContent).toBe(HOSTILE_LABELS.overrides);
+    expect(title.title).toBe(HOSTILE_LABELS.overrides);
+    const carriers = textNodesUnder(firstRow()).filter((node) => BIDI_CONTROLS.test(node.data));
+    expect(carriers.map((node) => node.parentElement)).toEqual([title]);
+    // The number, the time, the outcome and the buttons hold none of them.
+    for (const selector of [".number", ".when", ".outcome", ".row-actions"]) {
+      expect(firstRow().querySelector(selector)?.textContent).not.toMatch(BIDI_CONTROLS);
+    }
+    expect(firstRow().querySelector(".number")?.getAttribute("dir")).toBe("ltr");
+  });
+
+  test("markup is shown as its characters and creates no element", async () => {
+    await open([sampleCall({ label: HOSTILE_LABELS.markup })]);
+    const title = titleOf();
+    expect(title.textContent).toBe(HOSTILE_LABELS.markup);
+    expect(title.title).toBe(HOSTILE_LABELS.markup);
+    expect(title.children).toHaveLength(0);
+    for (const tag of ["img", "b", "script", "bdo"]) expect(document.querySelector(tag)).toBeNull();
+  });
 });
 
 test("a call without a number cannot be called back", async () => {

@@ -47,6 +47,7 @@ const draftOf = (settings: Settings, overrides: Partial<SettingsDraft> = {}): Se
   terminalId: settings.terminalId ?? "",
   popupLingerSecs: String(settings.popupLingerSecs),
   outsideLinePrefix: settings.outsideLinePrefix ?? "",
+  caFile: settings.caFile ?? "",
   ...overrides,
 });
 
@@ -312,6 +313,88 @@ describe("the screen pop settings", () => {
   });
 });
 
+describe("the server address", () => {
+  const warning = (): HTMLElement => document.querySelector<HTMLElement>(".plain-http-warning")!;
+  const typeServer = (value: string): void => {
+    control("server").value = value;
+    control("server").dispatchEvent(new Event("input"));
+  };
+
+  test("warns under the field, as it is typed, that http:// sends the password in clear", async () => {
+    await open();
+    expect(warning().getAttribute("role")).toBe("status");
+    expect(warning().hidden).toBe(true);
+    expect(warning().previousElementSibling?.contains(control("server"))).toBe(true);
+    typeServer("http://pbx.example.com");
+    expect(warning().hidden).toBe(false);
+    expect(warning().textContent).toBe(
+      "This address is not encrypted: your password would cross the network in clear text. Use https:// unless your administrator says otherwise.",
+    );
+    typeServer("https://pbx.example.com");
+    expect(warning().hidden).toBe(true);
+  });
+
+  test("warns at once when the saved address is plain http", async () => {
+    await open({ get_settings: () => sampleSettings({ server: " HTTP://10.0.0.5:8080" }) });
+    expect(warning().hidden).toBe(false);
+  });
+
+  test("a plain http address can still be saved", async () => {
+    const backend = await open();
+    typeServer("http://10.0.0.5:8080");
+    await save();
+    expect(backend.argsOf("save_settings")[0]?.settings).toEqual(
+      sampleSettings({ server: "http://10.0.0.5:8080" }),
+    );
+  });
+});
+
+describe("the CA file", () => {
+  const advanced = (): HTMLElement => document.querySelector<HTMLElement>("fieldset.advanced")!;
+
+  test("is under Advanced, empty when none is set, with its hint", async () => {
+    await open();
+    expect(advanced().querySelector("legend")?.textContent).toBe("Advanced");
+    expect(advanced().contains(control("caFile"))).toBe(true);
+    expect(control("caFile").value).toBe("");
+    expect(control("caFile").placeholder).toBe("/etc/ssl/certs/company-ca.pem");
+    const row = control("caFile").closest(".field");
+    expect(row?.querySelector(".caption")?.textContent).toBe("Certificate authority (CA) file");
+    expect(row?.querySelector(".hint")?.textContent).toBe(
+      "Only for servers using a company certificate authority.",
+    );
+  });
+
+  test("loads the saved path and saves the one typed, trimmed", async () => {
+    const backend = await open({ get_settings: () => sampleSettings({ caFile: "/opt/pbx/ca.pem" }) });
+    expect(control("caFile").value).toBe("/opt/pbx/ca.pem");
+    type("caFile", " /etc/ssl/certs/company-ca.pem  ");
+    await save();
+    expect(backend.argsOf("save_settings")).toEqual([
+      { settings: sampleSettings({ caFile: "/etc/ssl/certs/company-ca.pem" }), password: null },
+    ]);
+    expect(control("caFile").value).toBe("/etc/ssl/certs/company-ca.pem");
+  });
+
+  test("an emptied field is saved as none", async () => {
+    const backend = await open({ get_settings: () => sampleSettings({ caFile: "/opt/pbx/ca.pem" }) });
+    type("caFile", "  ");
+    await save();
+    expect(backend.argsOf("save_settings")[0]?.settings).toEqual(sampleSettings({ caFile: null }));
+  });
+
+  test("a CA file the Rust side cannot use is reported", async () => {
+    await open({
+      save_settings: () => {
+        throw { code: "ca_file", message: "no certificate in /tmp/x.pem" };
+      },
+    });
+    type("caFile", "/tmp/x.pem");
+    await save();
+    expect(noticeText()).toBe("The CA file cannot be used (no certificate in /tmp/x.pem)");
+  });
+});
+
 describe("the contacts section", () => {
   const countText = (): string | null => document.querySelector(".contact-count")?.textContent ?? null;
   const contactsNotice = (): string | null => {
@@ -509,7 +592,14 @@ describe("in French", () => {
     setLocale("fr");
     await open();
     const legends = [...document.querySelectorAll("legend")].map((legend) => legend.textContent);
-    expect(legends).toEqual(["Compte", "Appels", "Numérotation", "Remontée de fiche", "Contacts"]);
+    expect(legends).toEqual([
+      "Compte",
+      "Appels",
+      "Numérotation",
+      "Remontée de fiche",
+      "Contacts",
+      "Options avancées",
+    ]);
     expect(document.querySelector("button.save")?.textContent).toBe("Enregistrer");
     expect(document.querySelector("button.sign-out")?.textContent).toBe("Se déconnecter");
     expect(document.querySelector(".contact-count")?.textContent).toBe("3 contacts enregistrés");
@@ -526,6 +616,30 @@ describe("in French", () => {
       "Quand un appel entrant est décroché",
     );
     expect(control<HTMLSelectElement>("terminalId").options[0]?.textContent).toBe("Aucun");
+    const caRow = control("caFile").closest(".field");
+    expect(caRow?.querySelector(".caption")?.textContent).toBe("Fichier de l'autorité de certification (CA)");
+    expect(caRow?.querySelector(".hint")?.textContent).toBe(
+      "Seulement pour les serveurs qui utilisent une autorité de certification d'entreprise.",
+    );
+  });
+
+  test("the unencrypted address warning and the CA file error are French", async () => {
+    setLocale("fr");
+    await open({
+      save_settings: () => {
+        throw { code: "ca_file", message: "" };
+      },
+    });
+    const warning = document.querySelector<HTMLElement>(".plain-http-warning")!;
+    expect(warning.hidden).toBe(true);
+    control("server").value = "http://pbx.example.com";
+    control("server").dispatchEvent(new Event("input"));
+    expect(warning.hidden).toBe(false);
+    expect(warning.textContent).toBe(
+      "Cette adresse n'est pas chiffrée\u00a0: votre mot de passe circulerait en clair sur le réseau. Utilisez https:// sauf avis contraire de votre administrateur.",
+    );
+    await save();
+    expect(noticeText()).toBe("Le fichier CA ne peut pas être utilisé");
   });
 
   test("checks and messages are French too", async () => {

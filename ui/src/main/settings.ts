@@ -1,12 +1,14 @@
 /**
  * The Settings tab: a form over every `Settings` field plus an optional new password, checked
  * here first (so most mistakes are caught before the round trip) and then by the Rust side,
- * whose `invalid_settings` (or `invalid_template`) message names the field. Also holds the
- * Sign out button, and the Contacts section: how many contacts are stored, importing a CSV or
- * vCard file, and removing them all (after a confirmation click).
+ * whose `invalid_settings` (or `invalid_template`, `ca_file`) message names the field. A plain
+ * http:// server address gets a warning as it is typed; the file of an extra certificate
+ * authority is under "Advanced". Also holds the Sign out button, and the Contacts section: how
+ * many contacts are stored, importing a CSV or vCard file, and removing them all (after a
+ * confirmation click).
  */
 import type { AppError, PopupCorner, ScreenPopTrigger, Settings, TerminalView } from "../bindings";
-import { checkboxField, el, field, notice, serverInput } from "../dom";
+import { caFileInput, caFileValue, checkboxField, el, field, notice, serverInput } from "../dom";
 import { t } from "../i18n";
 import {
   clearContacts,
@@ -76,13 +78,14 @@ export function normalizeHotkey(text: string): string | null {
 /** The form as typed: text fields are raw strings, checkboxes booleans. */
 export type SettingsDraft = Omit<
   Settings,
-  "terminalId" | "popupCorner" | "popupLingerSecs" | "outsideLinePrefix" | "screenPopOn"
+  "terminalId" | "popupCorner" | "popupLingerSecs" | "outsideLinePrefix" | "screenPopOn" | "caFile"
 > & {
   terminalId: string;
   popupCorner: string;
   popupLingerSecs: string;
   outsideLinePrefix: string;
   screenPopOn: string;
+  caFile: string;
 };
 
 export type FieldError = { field: keyof Settings; message: string };
@@ -148,6 +151,7 @@ export function validateSettings(draft: SettingsDraft): { settings: Settings } |
       screenPopUrl,
       screenPopOn: draft.screenPopOn,
       handleLinks: draft.handleLinks,
+      caFile: caFileValue(draft.caFile),
     },
   };
 }
@@ -331,6 +335,7 @@ export function mount(host: HTMLElement): () => void {
       ...TRIGGERS.map((value) => el("option", { text: words.triggers[value], attrs: { value } })),
     ),
     handleLinks: checkbox("handleLinks"),
+    caFile: caFileInput(),
   } satisfies Record<keyof Settings, HTMLInputElement | HTMLSelectElement>;
   const password = el("input", {
     attrs: {
@@ -392,6 +397,12 @@ export function mount(host: HTMLElement): () => void {
       field(words.screenPopOn, controls.screenPopOn),
     ),
     contacts.element,
+    el(
+      "fieldset",
+      { className: "advanced" },
+      el("legend", { text: t().common.advanced }),
+      field(t().common.caFile, controls.caFile, t().common.caFileHint),
+    ),
     el("div", { className: "buttons" }, saveNotice.element, signOutButton, save),
   );
   const loadNotice = notice("settings-load-error", "alert");
@@ -443,6 +454,7 @@ export function mount(host: HTMLElement): () => void {
     controls.screenPopUrl.value = settings.screenPopUrl;
     controls.screenPopOn.value = settings.screenPopOn;
     controls.handleLinks.checked = settings.handleLinks;
+    controls.caFile.value = settings.caFile ?? "";
     password.value = "";
   };
 
@@ -463,6 +475,7 @@ export function mount(host: HTMLElement): () => void {
     screenPopUrl: controls.screenPopUrl.value,
     screenPopOn: controls.screenPopOn.value,
     handleLinks: controls.handleLinks.checked,
+    caFile: controls.caFile.value,
   });
 
   let active = true;

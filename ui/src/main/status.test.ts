@@ -58,6 +58,39 @@ test("shows Do not disturb and the missed call count only when they apply", asyn
   expect(missed.title).toBe("1 missed call");
 });
 
+test("warns of an unencrypted connection while the server address is plain http", async () => {
+  await open();
+  const badge = document.querySelector<HTMLElement>(".status-line .plain-http")!;
+  expect(badge.hidden).toBe(true);
+  await emit("status-changed", sampleStatus({ server: "http://pbx.example.com", plainHttp: true }));
+  expect(badge.hidden).toBe(false);
+  expect(badge.classList.contains("badge")).toBe(true);
+  expect(badge.textContent).toBe("Unencrypted connection");
+  expect(badge.title).toBe(
+    "This connection is not encrypted: your password crosses the network in clear text. Use an https:// server address unless your administrator says otherwise.",
+  );
+  await emit("status-changed", sampleStatus({ plainHttp: false }));
+  expect(badge.hidden).toBe(true);
+});
+
+test("the whole status sentence is in the title, for when the width cuts it", async () => {
+  await open(sampleStatus({ state: "reconnecting", retryInMs: null, detail: "x".repeat(300) }));
+  const text = document.querySelector<HTMLElement>(".status-text")!;
+  expect(text.title).toBe(`Reconnecting… — ${"x".repeat(300)}`);
+  expect(text.title).toBe(text.textContent);
+});
+
+test("in French, the unencrypted connection badge speaks French", async () => {
+  setLocale("fr");
+  await open(sampleStatus({ server: "http://pbx.example.com", plainHttp: true }));
+  const badge = document.querySelector<HTMLElement>(".plain-http")!;
+  expect(badge.hidden).toBe(false);
+  expect(badge.textContent).toBe("Connexion non chiffrée");
+  expect(badge.title).toBe(
+    "Cette connexion n'est pas chiffrée\u00a0: votre mot de passe circule en clair sur le réseau. Utilisez une adresse de serveur en https:// sauf avis contraire de votre administrateur.",
+  );
+});
+
 test("in French, the status line speaks French", async () => {
   setLocale("fr");
   await open(sampleStatus({ dnd: true, missedCount: 2 }));

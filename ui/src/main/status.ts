@@ -1,6 +1,7 @@
 /**
- * The main window's status line: connection state in words, a "Do not disturb" marker and the
- * number of missed calls. While reconnecting it counts down to the next try.
+ * The main window's status line: connection state in words, a "Do not disturb" marker, the
+ * number of missed calls, and an "Unencrypted connection" warning when the server address is
+ * plain http (the password travels in clear). While reconnecting it counts down to the next try.
  */
 import type { StatusView } from "../bindings";
 import { el } from "../dom";
@@ -16,18 +17,39 @@ export function mount(host: HTMLElement): () => void {
   const text = el("span", { className: "status-text", text: words.loading });
   const dnd = el("span", { className: "badge dnd", text: words.dnd });
   const missed = el("span", { className: "badge missed-count" });
-  const line = el("div", { className: "status-line", attrs: { role: "status" } }, dot, text, dnd, missed);
+  const plainHttp = el("span", {
+    className: "badge plain-http",
+    text: words.plainHttp,
+    attrs: { title: words.plainHttpDetail },
+  });
+  const line = el(
+    "div",
+    { className: "status-line", attrs: { role: "status" } },
+    dot,
+    text,
+    plainHttp,
+    dnd,
+    missed,
+  );
   dnd.hidden = true;
   missed.hidden = true;
+  plainHttp.hidden = true;
   host.append(line);
 
   let countdown: number | undefined;
+
+  /** The line can be cut by its width (a long terminal name or detail): the title has it all. */
+  const say = (sentence: string): void => {
+    text.textContent = sentence;
+    text.title = sentence;
+  };
 
   const show = (status: StatusView): void => {
     window.clearInterval(countdown);
     countdown = undefined;
     line.dataset.state = status.state;
-    text.textContent = statusText(status);
+    say(statusText(status));
+    plainHttp.hidden = !status.plainHttp;
     dnd.hidden = !status.dnd;
     missed.hidden = status.missedCount === 0;
     missed.textContent = words.missedBadge(status.missedCount);
@@ -38,7 +60,7 @@ export function mount(host: HTMLElement): () => void {
       const retryAt = Date.now() + status.retryInMs;
       countdown = window.setInterval(() => {
         const retryInMs = Math.max(0, retryAt - Date.now());
-        text.textContent = statusText({ ...status, retryInMs });
+        say(statusText({ ...status, retryInMs }));
         if (retryInMs === 0) window.clearInterval(countdown);
       }, COUNTDOWN_MS);
     }
@@ -46,7 +68,7 @@ export function mount(host: HTMLElement): () => void {
 
   const unwatch = watchStatus(show, (error) => {
     line.dataset.state = "failed";
-    text.textContent = describeError(error);
+    say(describeError(error));
   });
 
   return () => {
