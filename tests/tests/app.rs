@@ -354,3 +354,48 @@ async fn after_a_whole_session_the_password_is_only_in_the_keyring_and_diagnosti
     assert!(keyring_items().await.contains(PASSWORD), "the keyring has it");
     app.stop().await;
 }
+
+/// A company certificate authority and a `localhost` server identity signed by it.
+fn company_ca() -> (String, mycrm_sim::SimTls) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, "ACME on-premises CA");
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_key = KeyPair::generate().expect("CA key");
+    let ca_pem = params.self_signed(&ca_key).expect("CA certificate").pem();
+    let issuer = Issuer::new(params, ca_key);
+    let server = CertificateParams::new(vec!["localhost".to_owned()]).expect("server params");
+    let key = KeyPair::generate().expect("server key");
+    let cert = server.signed_by(&key, &issuer).expect("server certificate");
+    (ca_pem, mycrm_sim::SimTls { cert_chain_pem: cert.pem().into_bytes(), key_pem: key.serialize_pem().into_bytes() })
+}
+
+#[tokio::test]
+async fn an_on_premises_server_with_a_company_ca_is_refused_until_its_ca_file_is_given() {
+    let (ca_pem, identity) = company_ca();
+    let mut config = SimConfig { tls: Some(identity), ..SimConfig::default() };
+    config.users[0].password = PASSWORD.to_owned();
+    let sim = Sim::start(config).await.expect("TLS simulator");
+    let app = App::start("tls", &[]).await;
+    let ca_file = app.folder.join("company-ca.pem");
+    std::fs::write(&ca_file, ca_pem).expect("CA file");
+
+    app.sign_in(&sim.base_url(), "alice", PASSWORD).await.expect("form");
+    let d = &app.driver;
+    let error = d.wait_for_text(".signin-error", WAIT, |t| !t.is_empty()).await.expect("an error line");
+    assert!(error.contains("certificate"), "the user is told it is the certificate: {error}");
+    assert_eq!(sim.control().login_count(), 0, "nothing was sent to an untrusted server");
+
+    // A certificate failure opens "Advanced" by itself, where the CA file goes.
+    assert_eq!(d.find_all(".advanced[open]").await.expect("query").len(), 1, "Advanced is open");
+    d.type_into(&d.wait_for("input[name=caFile]", WAIT).await.expect("CA field"), &ca_file.to_string_lossy())
+        .await
+        .expect("typed");
+    d.click(&d.wait_for(".signin-form button[type=submit]", WAIT).await.expect("button")).await.expect("click");
+    assert_eq!(app.wait_online(WAIT).await["state"], "online", "online over HTTPS and WSS");
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
+    let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings");
+    assert!(settings.contains("company-ca.pem"), "the CA file is remembered: {settings}");
+    app.stop().await;
+}
