@@ -3,7 +3,7 @@
  * Only test files import this module.
  */
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, vi } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import type { CallView, Settings, StatusView } from "./bindings";
 
 type Args = Record<string, unknown>;
@@ -183,4 +183,15 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     caFile: null,
     ...overrides,
   };
+}
+
+/**
+ * A label made of markup is shown as its characters (in the tooltip too) and no element is
+ * made from it anywhere in the page.
+ */
+export function expectMarkupShownAsText(title: HTMLElement, label: string): void {
+  expect(title.textContent).toBe(label);
+  expect(title.title).toBe(label);
+  expect(title.children).toHaveLength(0);
+  for (const tag of ["img", "b", "script", "bdo"]) expect(document.querySelector(tag)).toBeNull();
 }

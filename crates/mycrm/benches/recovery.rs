@@ -5,27 +5,15 @@
 //!
 //! `cargo bench -p mycrm --bench recovery`
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig, SupervisorHandle};
-use mycrm::surroundings::Watch;
+use mycrm::surroundings::manual;
 use mycrm::{Credentials, Server};
 use mycrm_sim::{Sim, SimConfig};
 
 const DESK: &str = "5985841581756135023";
 const LIMIT: Duration = Duration::from_secs(60);
-
-static WALL_OFFSET_S: AtomicU64 = AtomicU64::new(0);
-static NETWORK: AtomicU64 = AtomicU64::new(0);
-
-fn moved_clock() -> SystemTime {
-    SystemTime::now() + Duration::from_secs(WALL_OFFSET_S.load(Ordering::SeqCst))
-}
-
-fn fake_network() -> u64 {
-    NETWORK.load(Ordering::SeqCst)
-}
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -51,7 +39,7 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 async fn start(sim: &Sim) -> SupervisorHandle {
     let server = Server::parse(&sim.base_url()).expect("url");
     let mut config = SupervisorConfig::new(server, Credentials::new("alice", "secret"));
-    config.watch = Watch { wall_clock: moved_clock, network: fake_network, ..Watch::default() };
+    config.watch = manual::watch();
     let (handle, events) = supervisor::spawn(config).expect("spawned");
     // Nobody reads the events here; keep the channel drained.
     tokio::spawn(async move {
@@ -120,9 +108,9 @@ async fn main() {
             sim.control().set_silent(true);
             let start = Instant::now();
             if sleep {
-                WALL_OFFSET_S.fetch_add(3_600, Ordering::SeqCst);
+                manual::sleep(3_600);
             } else {
-                NETWORK.fetch_add(1, Ordering::SeqCst);
+                manual::change_network();
             }
             offline(&handle).await;
             handle.wait_online(LIMIT).await.expect("back online");

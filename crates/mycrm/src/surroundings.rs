@@ -47,6 +47,46 @@ pub fn local_addresses() -> u64 {
     hasher.finish()
 }
 
+/// Surroundings that tests and benches move by hand: a wall clock they can push ahead (a
+/// sleep) and a network fingerprint they can change. One for the whole process.
+pub mod manual {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    use super::Watch;
+
+    static AHEAD_S: AtomicU64 = AtomicU64::new(0);
+    static NETWORK: AtomicU64 = AtomicU64::new(0);
+
+    fn wall_clock() -> SystemTime {
+        SystemTime::now() + Duration::from_secs(AHEAD_S.load(Ordering::SeqCst))
+    }
+
+    fn network() -> u64 {
+        NETWORK.load(Ordering::SeqCst)
+    }
+
+    /// A [`Watch`] that looks at the hand-moved clock and network.
+    pub fn watch() -> Watch {
+        Watch { wall_clock, network, ..Watch::default() }
+    }
+
+    /// As if the computer had slept for `secs` seconds.
+    pub fn sleep(secs: u64) {
+        AHEAD_S.fetch_add(secs, Ordering::SeqCst);
+    }
+
+    /// As if the clock had been set back to the real time.
+    pub fn reset_clock() {
+        AHEAD_S.store(0, Ordering::SeqCst);
+    }
+
+    /// As if the machine had joined another network.
+    pub fn change_network() {
+        NETWORK.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 /// Something that happened around the connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
@@ -132,33 +172,19 @@ impl Reachability {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
     use super::*;
-
-    static WALL_OFFSET_S: AtomicU64 = AtomicU64::new(0);
-    static NETWORK: AtomicU64 = AtomicU64::new(1);
-
-    fn moved_clock() -> SystemTime {
-        SystemTime::now() + Duration::from_secs(WALL_OFFSET_S.load(Ordering::SeqCst))
-    }
-
-    fn fake_network() -> u64 {
-        NETWORK.load(Ordering::SeqCst)
-    }
 
     #[test]
     fn a_sleep_and_a_network_change_are_noticed_once() {
-        let mut seen =
-            Surroundings::new(Watch { tick: Duration::from_secs(2), wall_clock: moved_clock, network: fake_network });
+        let mut seen = Surroundings::new(manual::watch());
         assert_eq!(seen.check(), None, "nothing happened");
-        WALL_OFFSET_S.store(3_600, Ordering::SeqCst);
+        manual::sleep(3_600);
         assert!(matches!(seen.check(), Some(Change::ClockJump(by)) if by >= Duration::from_secs(3_599)));
         assert_eq!(seen.check(), None, "told once");
-        NETWORK.store(2, Ordering::SeqCst);
+        manual::change_network();
         assert_eq!(seen.check(), Some(Change::Network));
         assert_eq!(seen.check(), None);
-        WALL_OFFSET_S.store(0, Ordering::SeqCst);
+        manual::reset_clock();
         assert!(matches!(seen.check(), Some(Change::ClockJump(_))), "the clock set back counts too");
     }
 

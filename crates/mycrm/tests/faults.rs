@@ -6,12 +6,11 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use common::*;
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig, SupervisorHandle};
-use mycrm::surroundings::Watch;
+use mycrm::surroundings::manual;
 use mycrm::{ErrorKind, Event, Server};
 use mycrm_sim::{Sim, SimConfig};
 use tokio::sync::mpsc;
@@ -19,21 +18,10 @@ use tokio::sync::mpsc;
 /// Generous bounds: the figures are the bench's business, these only catch "never".
 const BACK: Duration = Duration::from_secs(15);
 
-static WALL_OFFSET_S: AtomicU64 = AtomicU64::new(0);
-static NETWORK: AtomicU64 = AtomicU64::new(7);
-
-fn moved_clock() -> SystemTime {
-    SystemTime::now() + Duration::from_secs(WALL_OFFSET_S.load(Ordering::SeqCst))
-}
-
-fn fake_network() -> u64 {
-    NETWORK.load(Ordering::SeqCst)
-}
-
 /// Production settings, except that the clock and network can be moved by the test.
 fn config(server: Server) -> SupervisorConfig {
     let mut c = SupervisorConfig::new(server, alice());
-    c.watch = Watch { wall_clock: moved_clock, network: fake_network, ..Watch::default() };
+    c.watch = manual::watch();
     c
 }
 
@@ -140,7 +128,7 @@ async fn a_sleep_or_a_network_change_tests_the_socket_at_once() {
     assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
     // After a sleep the old socket is dead without knowing it: silent, no pong.
     sim.control().set_silent(true);
-    WALL_OFFSET_S.fetch_add(3_600, Ordering::SeqCst);
+    manual::sleep(3_600);
     let noticed = Instant::now();
     // Without the clock check the keepalive would take 40 s to notice.
     wait_offline(&handle, Duration::from_secs(8)).await;
@@ -149,7 +137,7 @@ async fn a_sleep_or_a_network_change_tests_the_socket_at_once() {
     events_flow(&sim, &mut events, "s1").await;
 
     sim.control().set_silent(true);
-    NETWORK.fetch_add(1, Ordering::SeqCst);
+    manual::change_network();
     wait_offline(&handle, Duration::from_secs(8)).await;
     handle.wait_online(BACK).await.expect("back online after the network change");
     events_flow(&sim, &mut events, "n1").await;
