@@ -32,6 +32,9 @@ impl fmt::Debug for TlsOptions {
     }
 }
 
+/// An extra CA file larger than this is refused (a bundle of every public CA is ~250 KiB).
+const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
+
 impl TlsOptions {
     /// Trusts the CA certificates of `pem` on top of the OS trust store.
     pub fn with_extra_ca_pem(pem: impl Into<Vec<u8>>) -> Self {
@@ -44,10 +47,21 @@ impl TlsOptions {
     ///
     /// [`ErrorKind::Tls`] when the file cannot be read or holds no usable certificate.
     pub fn from_ca_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        use std::io::Read as _;
         let path = path.as_ref();
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::new(ErrorKind::Tls, format!("cannot read the extra CA file {}: {e}", path.display()))
-        })?;
+        let fail = |why: String| {
+            Error::new(ErrorKind::Tls, format!("cannot read the extra CA file {}: {why}", path.display()))
+        };
+        // Only a regular file: a FIFO or a device would block or never end.
+        let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+        if !file.metadata().map_err(|e| fail(e.to_string()))?.is_file() {
+            return Err(fail("not a regular file".into()));
+        }
+        let mut pem = Vec::new();
+        file.take(MAX_CA_FILE_BYTES + 1).read_to_end(&mut pem).map_err(|e| fail(e.to_string()))?;
+        if pem.len() as u64 > MAX_CA_FILE_BYTES {
+            return Err(fail(format!("larger than {} KiB", MAX_CA_FILE_BYTES / 1024)));
+        }
         let options = Self::with_extra_ca_pem(pem);
         options.validate()?;
         Ok(options)
@@ -200,6 +214,20 @@ mod tests {
         assert!(cut.validate().unwrap_err().message.contains("not valid PEM"));
         let junk = TlsOptions::with_extra_ca_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         assert!(junk.validate().unwrap_err().message.contains("cannot be used as an authority"));
+    }
+
+    #[test]
+    fn devices_folders_and_huge_files_are_refused_without_reading_them_all() {
+        for path in ["/dev/zero", "/", "/nonexistent/ca.pem"] {
+            let e = TlsOptions::from_ca_file(path).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Tls, "{path}");
+            assert!(e.message.contains("cannot read the extra CA file"), "{path}: {}", e.message);
+        }
+        let big = std::env::temp_dir().join(format!("mycrm-big-ca-{}.pem", std::process::id()));
+        std::fs::write(&big, vec![b'A'; 2 * 1024 * 1024]).expect("written");
+        let e = TlsOptions::from_ca_file(&big).unwrap_err();
+        assert!(e.message.contains("larger than 1024 KiB"), "{}", e.message);
+        let _ = std::fs::remove_file(big);
     }
 
     #[test]
