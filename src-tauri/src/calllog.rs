@@ -12,6 +12,8 @@ use crate::views::{AppError, CallStateView, CallView, DirectionView, HistoryFilt
 
 /// One History page holds this many calls.
 const PAGE_SIZE: usize = 50;
+/// The most call updates written in one transaction.
+const WRITE_BATCH: usize = 500;
 
 fn journal_error(e: journal::JournalError) -> AppError {
     AppError::new("journal", e.to_string())
@@ -103,9 +105,13 @@ impl CallLog {
         let (writes, queue) = channel::<CallRecord>();
         let writer = Arc::clone(&journal);
         let spawned = std::thread::Builder::new().name("call-journal".into()).spawn(move || {
-            for record in queue {
-                if let Err(e) = writer.record(&record) {
-                    tracing::warn!(error = %e, call = %record.call_id, "call not written to the journal");
+            // Whatever queued up while the last write was on its way to the disk goes in one
+            // transaction, so a burst of calls costs one sync, not one per update.
+            while let Ok(first) = queue.recv() {
+                let mut batch = vec![first];
+                batch.extend(queue.try_iter().take(WRITE_BATCH - 1));
+                if let Err(e) = writer.record_many(&batch) {
+                    tracing::warn!(error = %e, calls = batch.len(), "calls not written to the journal");
                 }
             }
         });

@@ -184,6 +184,46 @@ pub fn refresh(app: &AppHandle<Wry>, status: &StatusView, recent: &[CallView], r
         recent: recent.iter().map(|c| (c.id.clone(), recent_line(c))).collect(),
         icon: TrayIcon::for_status(status, ringing),
     };
+    let mut queue = QUEUE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    queue.next = Some(model);
+    if queue.running {
+        return;
+    }
+    queue.running = true;
+    drop(queue);
+    let app = app.clone();
+    // Off the caller's thread: rebuilding a menu waits on the main thread. The first change
+    // shows at once; changes that come faster than REFRESH_GAP are folded into the newest.
+    tauri::async_runtime::spawn_blocking(move || {
+        loop {
+            let next = {
+                let mut queue = QUEUE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match queue.next.take() {
+                    Some(model) => model,
+                    None => {
+                        queue.running = false;
+                        return;
+                    }
+                }
+            };
+            apply(&app, next);
+            std::thread::sleep(REFRESH_GAP);
+        }
+    });
+}
+
+/// The newest menu not yet shown, and whether a refresher is at work.
+struct Queue {
+    next: Option<Model>,
+    running: bool,
+}
+
+static QUEUE: Mutex<Queue> = Mutex::new(Queue { next: None, running: false });
+/// The tray is rebuilt at most this often during bursts of calls.
+const REFRESH_GAP: std::time::Duration = std::time::Duration::from_millis(150);
+
+fn apply(app: &AppHandle<Wry>, model: Model) {
+    let status = &model.status;
     let mut shown = SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if shown.as_ref() == Some(&model) {
         return;
