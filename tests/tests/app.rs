@@ -355,31 +355,15 @@ async fn after_a_whole_session_the_password_is_only_in_the_keyring_and_diagnosti
     app.stop().await;
 }
 
-/// A company certificate authority and a `localhost` server identity signed by it.
-fn company_ca() -> (String, mycrm_sim::SimTls) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.distinguished_name.push(DnType::CommonName, "ACME on-premises CA");
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    let ca_key = KeyPair::generate().expect("CA key");
-    let ca_pem = params.self_signed(&ca_key).expect("CA certificate").pem();
-    let issuer = Issuer::new(params, ca_key);
-    let server = CertificateParams::new(vec!["localhost".to_owned()]).expect("server params");
-    let key = KeyPair::generate().expect("server key");
-    let cert = server.signed_by(&key, &issuer).expect("server certificate");
-    (ca_pem, mycrm_sim::SimTls { cert_chain_pem: cert.pem().into_bytes(), key_pem: key.serialize_pem().into_bytes() })
-}
-
 #[tokio::test]
 async fn an_on_premises_server_with_a_company_ca_is_refused_until_its_ca_file_is_given() {
-    let (ca_pem, identity) = company_ca();
-    let mut config = SimConfig { tls: Some(identity), ..SimConfig::default() };
+    let ca = mycrm_sim::Authority::new("ACME on-premises CA").expect("a company CA");
+    let mut config = SimConfig { tls: Some(ca.identity("localhost").expect("identity")), ..SimConfig::default() };
     config.users[0].password = PASSWORD.to_owned();
     let sim = Sim::start(config).await.expect("TLS simulator");
     let app = App::start("tls", &[]).await;
     let ca_file = app.folder.join("company-ca.pem");
-    std::fs::write(&ca_file, ca_pem).expect("CA file");
+    std::fs::write(&ca_file, &ca.pem).expect("CA file");
 
     app.sign_in(&sim.base_url(), "alice", PASSWORD).await.expect("form");
     let d = &app.driver;

@@ -39,6 +39,7 @@
 //! - `control`: [`SimControl`], the handle tests hold.
 //! - `tls`: the HTTPS listener, when the simulator has a TLS identity.
 
+mod authority;
 mod config;
 mod control;
 mod error;
@@ -60,6 +61,7 @@ use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::state::SimState;
 pub use crate::{
+    authority::Authority,
     config::{SimConfig, SimTerminal, SimTls, SimUser, UnknownWsMode, WsMode},
     control::SimControl,
     scenario::{Scenario, UnknownScenario},

@@ -13,42 +13,15 @@ use mycrm::backoff::Backoff;
 use mycrm::session::ListenerBody;
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig};
 use mycrm::{Client, ErrorKind, EventKind, EventStream, Server, StreamConfig, TlsOptions, WsMode};
-use mycrm_sim::{Sim, SimConfig, SimTls, WsMode as SimMode};
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, date_time_ymd};
+use mycrm_sim::{Authority, Sim, SimConfig, SimTls, WsMode as SimMode};
 
-/// A certificate authority of its own, as an on-premises PBX would have.
-struct Authority {
-    pem: String,
-    issuer: Issuer<'static, KeyPair>,
+/// The extra CA to give the client for servers `ca` signed.
+fn trusted(ca: &Authority) -> TlsOptions {
+    TlsOptions::with_extra_ca_pem(ca.pem.clone())
 }
 
-impl Authority {
-    fn new(name: &str) -> Self {
-        let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let key = KeyPair::generate().expect("CA key");
-        let cert = params.self_signed(&key).expect("CA certificate");
-        Self { pem: cert.pem(), issuer: Issuer::new(params, key) }
-    }
-
-    /// A server identity for `name`, valid from `params`' defaults unless `expired`.
-    fn identity(&self, name: &str, expired: bool) -> SimTls {
-        let mut params = CertificateParams::new(vec![name.to_owned()]).expect("server params");
-        params.distinguished_name.push(DnType::CommonName, name);
-        if expired {
-            params.not_before = date_time_ymd(2020, 1, 1);
-            params.not_after = date_time_ymd(2021, 1, 1);
-        }
-        let key = KeyPair::generate().expect("server key");
-        let cert = params.signed_by(&key, &self.issuer).expect("server certificate");
-        SimTls { cert_chain_pem: cert.pem().into_bytes(), key_pem: key.serialize_pem().into_bytes() }
-    }
-
-    fn trusted(&self) -> TlsOptions {
-        TlsOptions::with_extra_ca_pem(self.pem.clone())
-    }
+fn authority(name: &str) -> Authority {
+    Authority::new(name).expect("a test authority")
 }
 
 async fn tls_sim(identity: SimTls, config: SimConfig) -> Sim {
@@ -82,8 +55,8 @@ impl Drop for TempFile {
 
 #[tokio::test]
 async fn without_the_extra_ca_the_login_fails_as_a_certificate_problem() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("localhost", false), SimConfig::default()).await;
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let e = Client::new(server(&sim)).expect("client").login(&alice()).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
     assert_eq!(e.kind.code(), "tls");
@@ -95,11 +68,11 @@ async fn without_the_extra_ca_the_login_fails_as_a_certificate_problem() {
 
 #[tokio::test]
 async fn with_the_extra_ca_everything_works_over_https_and_wss() {
-    let ca = Authority::new("Istra on-premises CA");
+    let ca = authority("Istra on-premises CA");
     for (sim_mode, mode) in [(SimMode::Service, WsMode::Service), (SimMode::CallLine, WsMode::CallLine)] {
         let config = SimConfig { ws_mode: sim_mode, ..SimConfig::default() };
-        let sim = tls_sim(ca.identity("localhost", false), config).await;
-        let session = client(&sim, &ca.trusted()).login(&alice()).await.expect("signs in over https");
+        let sim = tls_sim(ca.identity("localhost").expect("identity"), config).await;
+        let session = client(&sim, &trusted(&ca)).login(&alice()).await.expect("signs in over https");
         let terminals = session.terminals().await.expect("terminals");
         assert_eq!(terminals.len(), 2);
         let mut stream =
@@ -120,9 +93,9 @@ async fn with_the_extra_ca_everything_works_over_https_and_wss() {
 
 #[tokio::test]
 async fn an_extra_ca_file_may_hold_several_authorities() {
-    let ca = Authority::new("Istra on-premises CA");
-    let other = Authority::new("Some other CA");
-    let sim = tls_sim(ca.identity("localhost", false), SimConfig::default()).await;
+    let ca = authority("Istra on-premises CA");
+    let other = authority("Some other CA");
+    let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let bundle = TempFile::new(format!("# company bundle\n{}\n{}", other.pem, ca.pem).as_bytes());
     let tls = TlsOptions::from_ca_file(&bundle.0).expect("bundle reads");
     assert_eq!(tls.validate(), Ok(2));
@@ -132,10 +105,10 @@ async fn an_extra_ca_file_may_hold_several_authorities() {
 
 #[tokio::test]
 async fn a_supervisor_with_the_extra_ca_goes_online_over_tls() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("localhost", false), SimConfig::default()).await;
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let mut config = SupervisorConfig::new(server(&sim), alice());
-    config.tls = ca.trusted();
+    config.tls = trusted(&ca);
     let (handle, mut events) = supervisor::spawn(config).expect("spawned");
     let online = handle.wait_online(WAIT).await.expect("online");
     assert_eq!(online.terminal.terminal_id, DESK);
@@ -150,8 +123,8 @@ async fn a_supervisor_with_the_extra_ca_goes_online_over_tls() {
 
 #[tokio::test]
 async fn a_supervisor_that_does_not_trust_the_server_retries_on_the_normal_backoff() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("localhost", false), SimConfig::default()).await;
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let mut config = SupervisorConfig::new(server(&sim), alice());
     let backoff = Backoff { base: Duration::from_millis(40), cap: Duration::from_millis(200) };
     config.backoff = backoff;
@@ -176,9 +149,9 @@ async fn a_supervisor_that_does_not_trust_the_server_retries_on_the_normal_backo
 
 #[tokio::test]
 async fn a_certificate_for_another_name_is_refused_even_with_the_ca_trusted() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("other.example", false), SimConfig::default()).await;
-    let e = client(&sim, &ca.trusted()).login(&alice()).await.unwrap_err();
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.identity("other.example").expect("identity"), SimConfig::default()).await;
+    let e = client(&sim, &trusted(&ca)).login(&alice()).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
     assert_eq!(
         e.message,
@@ -188,9 +161,9 @@ async fn a_certificate_for_another_name_is_refused_even_with_the_ca_trusted() {
 
 #[tokio::test]
 async fn an_expired_certificate_is_refused_as_expired() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("localhost", true), SimConfig::default()).await;
-    let e = client(&sim, &ca.trusted()).login(&alice()).await.unwrap_err();
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.expired_identity("localhost").expect("identity"), SimConfig::default()).await;
+    let e = client(&sim, &trusted(&ca)).login(&alice()).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Tls, "{e}");
     assert_eq!(e.message, "the server's certificate is not trusted: it has expired");
 }
@@ -221,8 +194,8 @@ async fn an_extra_ca_file_of_garbage_is_a_clear_error() {
 
 #[tokio::test]
 async fn the_command_takes_the_extra_ca_file() {
-    let ca = Authority::new("Istra on-premises CA");
-    let sim = tls_sim(ca.identity("localhost", false), SimConfig::default()).await;
+    let ca = authority("Istra on-premises CA");
+    let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let ca_file = TempFile::new(ca.pem.as_bytes());
     let run = |ca_file: Option<&PathBuf>| {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_mycrm"));
