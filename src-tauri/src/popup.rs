@@ -19,8 +19,15 @@ const WIDTH: f64 = 340.0;
 const CARD_HEIGHT: f64 = 110.0;
 const MARGIN: f64 = 16.0;
 const MAX_VISIBLE_CARDS: usize = 4;
-/// How long a hidden popup stays ready for the next call before it is destroyed.
-const KEEP_WARM: Duration = Duration::from_secs(600);
+/// How long a hidden popup stays ready for the next call before it is destroyed (10 minutes;
+/// `ISTRA_TRAY_POPUP_KEEP_WARM_SECS` changes it, e.g. 0 to measure every popup cold).
+fn keep_warm() -> Duration {
+    static SECS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let secs = SECS.get_or_init(|| {
+        std::env::var("ISTRA_TRAY_POPUP_KEEP_WARM_SECS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(600)
+    });
+    Duration::from_secs(*secs)
+}
 
 /// Bumped whenever the popup is shown or hidden, so a pending close of an older hide is void.
 static VISIBILITY_CHANGES: AtomicU64 = AtomicU64::new(0);
@@ -100,10 +107,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
     }
 }
 
-/// Destroys the hidden popup after [`KEEP_WARM`] unless it was shown (or hidden) again since.
+/// Destroys the hidden popup after [`keep_warm`] unless it was shown (or hidden) again since.
 fn close_later<R: Runtime>(app: AppHandle<R>, change: u64) {
     tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(KEEP_WARM).await;
+        tokio::time::sleep(keep_warm()).await;
         if VISIBILITY_CHANGES.load(Ordering::SeqCst) != change {
             return;
         }

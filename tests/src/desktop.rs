@@ -17,6 +17,17 @@ pub struct App {
     pub folder: PathBuf,
 }
 
+/// An empty folder for an app called `name`, with its HOME and XDG folders.
+fn fresh_folder(name: &str) -> PathBuf {
+    let base = std::env::var("SESSION_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir());
+    let folder = base.join(format!("app-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    for sub in ["home", "config", "data", "state", "cache"] {
+        std::fs::create_dir_all(folder.join(sub)).expect("app folders");
+    }
+    folder
+}
+
 /// HOME and the XDG folders under an app's folder.
 fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
     [("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")]
@@ -48,20 +59,19 @@ impl App {
     ///
     /// When the driver or the app cannot start (the test cannot go on).
     pub async fn start(name: &str, args: &[&str]) -> App {
-        let base = std::env::var("SESSION_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir());
-        let folder = base.join(format!("app-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        for sub in ["home", "config", "data", "state", "cache"] {
-            std::fs::create_dir_all(folder.join(sub)).expect("app folders");
-        }
-        Self::start_in(folder, args).await
+        Self::start_in(fresh_folder(name), args, &[]).await
+    }
+
+    /// As [`App::start`], with extra environment variables for the app.
+    pub async fn start_with_env(name: &str, args: &[&str], env: &[(&str, &str)]) -> App {
+        Self::start_in(fresh_folder(name), args, env).await
     }
 
     /// Ends this app and starts it again with `args` on the same folders (settings, journal).
     pub async fn restart(self, args: &[&str]) -> App {
         let folder = self.folder.clone();
         self.stop().await;
-        Self::start_in(folder, args).await
+        Self::start_in(folder, args, &[]).await
     }
 
     /// HOME and the XDG folders of this app, for other programs run "as the same user".
@@ -69,13 +79,14 @@ impl App {
         folder_env(&self.folder)
     }
 
-    async fn start_in(folder: PathBuf, args: &[&str]) -> App {
+    async fn start_in(folder: PathBuf, args: &[&str], env: &[(&str, &str)]) -> App {
         let port = free_port();
         let native_port = free_port();
         let driver_process = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             .envs(folder_env(&folder))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)

@@ -133,6 +133,12 @@ impl WebDriver {
         Ok(text.as_str().unwrap_or_default().trim().to_owned())
     }
 
+    /// The element's attribute `name`, if it has one.
+    pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
+        let value = self.call(reqwest::Method::GET, &format!("/element/{}/attribute/{name}", element.0), None).await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
     pub async fn click(&self, element: &Element) -> Result<()> {
         self.call(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(json!({}))).await.map(drop)
     }

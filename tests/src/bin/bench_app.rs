@@ -3,7 +3,7 @@
 //! Run by `scripts/bench-app.sh` inside a desktop session, against the release build.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use istra_tray_e2e::{App, app_binary, press, process_tree, select_text};
 use mycrm_sim::{Sim, SimConfig};
@@ -14,6 +14,10 @@ use tokio::process::Command;
 const DESK: &str = "5985841581756135023";
 const ROUNDS: usize = 20;
 const WAIT: Duration = Duration::from_secs(10);
+
+fn unix_ms(at: SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -150,8 +154,14 @@ async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
     Ok(())
 }
 
-async fn popup_latency(sim: &Sim) -> Result<(), String> {
-    let app = App::start("bench", &[]).await;
+/// Frame → popup for `ROUNDS` calls. With `every_call_cold`, the popup is not kept warm: each
+/// call gets a new webview.
+async fn popup_latency(sim: &Sim, every_call_cold: bool) -> Result<(), String> {
+    let app = if every_call_cold {
+        App::start_with_env("bench-cold", &[], &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "0")]).await
+    } else {
+        App::start("bench", &[]).await
+    };
     app.sign_in(&sim.base_url(), "alice", "secret").await?;
     if app.wait_online(WAIT).await["state"] != "online" {
         return Err("not online".into());
@@ -159,9 +169,11 @@ async fn popup_latency(sim: &Sim) -> Result<(), String> {
     let d = &app.driver;
     let home = d.current_window().await?;
     let mut samples = Vec::new();
+    let mut in_page = Vec::new();
     for i in 0..ROUNDS {
         let id = format!("-{}", 2000 + i);
         let sent = Instant::now();
+        let sent_ms = unix_ms(SystemTime::now());
         sim.control().send_items(DESK, vec![ringing(&id, "+33123456789")]);
         let css = format!(".call[data-call-id=\"{id}\"] .number");
         'found: loop {
@@ -172,6 +184,13 @@ async fn popup_latency(sim: &Sim) -> Result<(), String> {
                         None => false,
                     };
                     if shown {
+                        let card = d.find_all(&format!(".call[data-call-id=\"{id}\"]")).await?;
+                        let stamp = match card.first() {
+                            Some(card) => d.attribute(card, "data-shown-at").await?,
+                            None => None,
+                        };
+                        let shown_ms = stamp.and_then(|s| s.parse::<u64>().ok()).unwrap_or(sent_ms);
+                        in_page.push(Duration::from_millis(shown_ms.saturating_sub(sent_ms)));
                         break 'found;
                     }
                 }
@@ -187,9 +206,34 @@ async fn popup_latency(sim: &Sim) -> Result<(), String> {
         d.switch_to(&home).await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let cold = samples.remove(0);
-    println!("{:<44} {:>7.1} ms  (first call: a new webview)", "frame -> popup shows the number, cold", ms(cold));
-    report("frame -> popup shows the number, warm", samples, "p95 <= 300 ms");
+    // In the page's own clock: when the card entered the page, without the WebDriver polling
+    // that finds it (ms resolution).
+    if every_call_cold {
+        report("frame -> popup shows the number, every call cold", samples, "p95 <= 300 ms");
+        report("frame -> card in the popup page, every call cold", in_page, "p95 <= 300 ms");
+        // The popup is gone again: what stays of the webview machinery while idle.
+        // The sign-in window closes itself (its answer may be lost with it).
+        let _ = d.invoke("close_window", json!({})).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        if let Some(pid) = app.app_pid() {
+            let (pss, parts) = pss_kib(pid);
+            let detail: Vec<String> =
+                parts.iter().map(|(_, comm, kib)| format!("{comm} {:.1}", *kib as f64 / 1024.0)).collect();
+            println!(
+                "{:<44} {:>7.1} MiB PSS ({})  (target <= 120 MiB)",
+                "idle again after calls, no window",
+                pss as f64 / 1024.0,
+                detail.join(", ")
+            );
+        }
+    } else {
+        let cold = samples.remove(0);
+        println!("{:<44} {:>7.1} ms  (first call: a new webview)", "frame -> popup shows the number, cold", ms(cold));
+        report("frame -> popup shows the number, warm", samples, "p95 <= 300 ms");
+        let cold = in_page.remove(0);
+        println!("{:<44} {:>7.1} ms  (page clock)", "frame -> card in the popup page, cold", ms(cold));
+        report("frame -> card in the popup page, warm", in_page, "p95 <= 300 ms");
+    }
     app.stop().await;
     Ok(())
 }
@@ -203,9 +247,11 @@ async fn main() {
         eprintln!("bench-app: {e}");
         std::process::exit(1);
     }
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    if let Err(e) = popup_latency(&sim).await {
-        eprintln!("bench-app: {e}");
-        std::process::exit(1);
+    for every_call_cold in [false, true] {
+        let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+        if let Err(e) = popup_latency(&sim, every_call_cold).await {
+            eprintln!("bench-app: {e}");
+            std::process::exit(1);
+        }
     }
 }
