@@ -104,9 +104,7 @@ pub fn contact_count(controller: State<'_, Controller>) -> Result<u32, AppError>
 pub async fn screen_pop(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
     check_call_id(&call_id)?;
     let controller = controller.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || controller.screen_pop(&call_id))
-        .await
-        .map_err(|e| AppError::new("internal", e.to_string()))?
+    crate::views::off_thread(move || controller.screen_pop(&call_id)).await
 }
 
 #[tauri::command]

@@ -24,7 +24,7 @@ use crate::views::{
     AppError, CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage,
     StatusView, Suggestion, TerminalView,
 };
-use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray, windows};
+use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray, views, windows};
 
 /// A second press on the hotkey for the same number within this time dials nothing.
 const REPEAT_GUARD: Duration = Duration::from_secs(3);
@@ -199,10 +199,10 @@ impl Controller {
     pub async fn connect(&self, credentials: Credentials) -> Result<(), AppError> {
         let settings = self.settings();
         let server = Server::parse(&settings.server)?;
-        if server.is_plain_http() {
+        let plain_http = server.is_plain_http();
+        if plain_http {
             tracing::warn!("plain http server: the password travels unencrypted");
         }
-        let plain_http = server.is_plain_http();
         let mut config = SupervisorConfig::new(server, credentials);
         config.terminal = settings.terminal_id.clone();
         config.tls = settings.tls()?;
@@ -362,7 +362,7 @@ impl Controller {
         tauri::async_runtime::spawn_blocking(move || {
             if let Err(e) = url.and_then(|url| screenpop::open(&url)) {
                 tracing::warn!(error = %e, "screen pop not opened");
-                notifier::toast(words().browser_failed, &e.message);
+                notifier::toast(words().browser_failed, e.message);
             }
         });
     }
@@ -403,9 +403,7 @@ impl Controller {
     pub async fn import_contacts(&self, file_name: String, content: String) -> Result<ContactImport, AppError> {
         let contacts = self.contacts()?.clone();
         let rules = self.settings().dial_rules()?;
-        tauri::async_runtime::spawn_blocking(move || contacts.import(&rules, &file_name, &content))
-            .await
-            .map_err(|e| AppError::new("internal", e.to_string()))?
+        views::off_thread(move || contacts.import(&rules, &file_name, &content)).await
     }
 
     /// Removes every contact.
@@ -438,7 +436,7 @@ impl Controller {
             ("state", status.summary()),
             ("error", status.error.as_ref().map(|e| format!("{}: {}", e.code, e.message)).unwrap_or_default()),
             ("server", settings.server.clone()),
-            ("plain http", yes_no(settings.server.starts_with("http:"))),
+            ("plain http", yes_no(Server::parse(&settings.server).is_ok_and(|s| s.is_plain_http()))),
             ("login", settings.login.clone()),
             ("terminal", settings.terminal_id.clone().unwrap_or_default()),
             ("terminals", status.terminals.len().to_string()),
@@ -464,11 +462,10 @@ impl Controller {
             ("settings stored", yes_no(matches!(self.persistence, Persistence::Stored(_)))),
         ];
         let report = crate::logs::report(&state);
-        let copied = selection::copy(report).await;
-        tauri::async_runtime::spawn_blocking(move || match copied {
+        match selection::copy(report).await {
             Ok(()) => notifier::toast(words().diagnostics_copied, words().diagnostics_paste),
-            Err(e) => notifier::toast(words().copy_diagnostics, &e.message),
-        });
+            Err(e) => notifier::toast(words().copy_diagnostics, e.message),
+        }
     }
 
     /// Makes istra-tray the handler of phone links (or not), when its settings are stored: a
@@ -688,9 +685,7 @@ impl Controller {
         let stamp = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let path = dir.join(format!("istra-tray-calls-{stamp}.csv"));
         let written = path.clone();
-        tauri::async_runtime::spawn_blocking(move || log.export(filter, search.as_deref(), &written))
-            .await
-            .map_err(|e| AppError::new("internal", e.to_string()))??;
+        views::off_thread(move || log.export(filter, search.as_deref(), &written)).await?;
         Ok(path.to_string_lossy().into_owned())
     }
 
@@ -750,13 +745,13 @@ impl Controller {
 
 /// Tells the user what a dial did, in a notification.
 pub fn toast_outcome(outcome: Result<DialOutcome, AppError>) {
-    tauri::async_runtime::spawn_blocking(move || match outcome {
-        Ok(outcome) => notifier::toast(&fill(words().calling, &[&outcome.display]), words().phone_rings_first),
+    match outcome {
+        Ok(outcome) => notifier::toast(fill(words().calling, &[&outcome.display]), words().phone_rings_first),
         Err(e) => {
             let sentence = words().error(&e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
-            notifier::toast(words().nothing_dialed, &sentence);
+            notifier::toast(words().nothing_dialed, sentence);
         }
-    });
+    }
 }
 
 fn capitalise(text: &str) -> String {

@@ -211,9 +211,7 @@ fn open_journal(persistence: &Persistence) -> Option<std::sync::Arc<journal::Jou
         Ok(journal) => Some(std::sync::Arc::new(journal)),
         Err(e) => {
             tracing::warn!(error = %e, "working without the call journal");
-            tauri::async_runtime::spawn_blocking(move || {
-                notifier::toast(i18n::words().history_unavailable, &e.to_string())
-            });
+            notifier::toast(i18n::words().history_unavailable, e.to_string());
             None
         }
     }
@@ -249,7 +247,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
     let hotkey = controller.settings().hotkey;
     if let Err(e) = hotkey::register(app, &hotkey, None) {
         tracing::warn!(error = %e, "hotkey not registered");
-        tauri::async_runtime::spawn_blocking(move || notifier::toast(i18n::words().hotkey_unavailable, &e.message));
+        notifier::toast(i18n::words().hotkey_unavailable, e.message);
     }
     tauri::async_runtime::spawn(async move {
         match credentials {

@@ -134,7 +134,11 @@ pub fn set_handler(on: bool) -> std::io::Result<()> {
     if on {
         // An AppImage runs from a temporary mount: the stable path is the image itself.
         let exe = std::env::var_os("APPIMAGE").map(PathBuf::from).map_or_else(std::env::current_exe, Ok)?;
-        write_atomically(&entry, &desktop_entry(&exe.to_string_lossy()))?;
+        let text = desktop_entry(&exe.to_string_lossy());
+        // Every start lands here: leave an entry that is already right alone.
+        if std::fs::read_to_string(&entry).ok().as_deref() != Some(text.as_str()) {
+            write_atomically(&entry, &text)?;
+        }
     } else if entry.exists() {
         std::fs::remove_file(&entry)?;
     }

@@ -96,15 +96,19 @@ pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// A short message (dial feedback).
-pub fn toast(summary: &str, body: &str) {
-    show(
-        Notification::new()
-            .appname(APP_NAME)
-            .summary(summary)
-            .body(&body_text(body, capabilities().markup))
-            .timeout(Timeout::Milliseconds(4_000)),
-    );
+/// A short message (dial feedback, a failure to report). Showing a notification waits on
+/// D-Bus, so it is sent from a blocking task and the caller never waits.
+pub fn toast(summary: impl Into<String>, body: impl Into<String>) {
+    let (summary, body) = (summary.into(), body.into());
+    tauri::async_runtime::spawn_blocking(move || {
+        show(
+            Notification::new()
+                .appname(APP_NAME)
+                .summary(&summary)
+                .body(&body_text(&body, capabilities().markup))
+                .timeout(Timeout::Milliseconds(4_000)),
+        );
+    });
 }
 
 #[cfg(test)]

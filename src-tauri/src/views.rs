@@ -45,6 +45,18 @@ pub async fn within<T: Send + 'static>(
     }
 }
 
+/// Runs blocking `work` (files, the database, starting a browser) off the async threads,
+/// without a time limit: for work that ends by itself, unlike [`within`].
+///
+/// # Errors
+///
+/// What `work` returns, or `internal` when it panicked.
+pub async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::new("internal", e.to_string()))?
+}
+
 impl From<mycrm::Error> for AppError {
     fn from(e: mycrm::Error) -> Self {
         Self::new(e.kind.code(), e.to_string())

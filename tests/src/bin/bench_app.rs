@@ -50,6 +50,14 @@ fn pss_kib(root: u32) -> (u64, Vec<(u32, String, u64)>) {
     (parts.iter().map(|p| p.2).sum(), parts)
 }
 
+/// Prints the PSS of the app's process tree, total and per process, against the target.
+fn print_pss(what: &str, root: u32) {
+    let (pss, parts) = pss_kib(root);
+    let detail: Vec<String> =
+        parts.iter().map(|(_, comm, kib)| format!("{comm} {:.1}", *kib as f64 / 1024.0)).collect();
+    println!("{what:<44} {:>7.1} MiB PSS ({})  (target <= 120 MiB)", pss as f64 / 1024.0, detail.join(", "));
+}
+
 /// CPU time (user + system) of every process in the tree, in clock ticks.
 fn cpu_ticks(root: u32) -> u64 {
     process_tree(root)
@@ -95,15 +103,7 @@ async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
     let pid = app.id().ok_or("the app exited")?;
 
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let (pss, parts) = pss_kib(pid);
-    let detail: Vec<String> =
-        parts.iter().map(|(_, comm, kib)| format!("{comm} {:.1}", *kib as f64 / 1024.0)).collect();
-    println!(
-        "{:<44} {:>7.1} MiB PSS ({})  (target <= 120 MiB)",
-        "idle, signed in, no window",
-        pss as f64 / 1024.0,
-        detail.join(", ")
-    );
+    print_pss("idle, signed in, no window", pid);
     let ticks = cpu_ticks(pid);
     tokio::time::sleep(Duration::from_secs(idle_secs)).await;
     let used = (cpu_ticks(pid) - ticks) as f64 / 100.0;
@@ -216,15 +216,7 @@ async fn popup_latency(sim: &Sim, every_call_cold: bool) -> Result<(), String> {
         let _ = d.invoke("close_window", json!({})).await;
         tokio::time::sleep(Duration::from_secs(3)).await;
         if let Some(pid) = app.app_pid() {
-            let (pss, parts) = pss_kib(pid);
-            let detail: Vec<String> =
-                parts.iter().map(|(_, comm, kib)| format!("{comm} {:.1}", *kib as f64 / 1024.0)).collect();
-            println!(
-                "{:<44} {:>7.1} MiB PSS ({})  (target <= 120 MiB)",
-                "idle again after calls, no window",
-                pss as f64 / 1024.0,
-                detail.join(", ")
-            );
+            print_pss("idle again after calls, no window", pid);
         }
     } else {
         let cold = samples.remove(0);
