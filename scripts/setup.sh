@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing need, only where it is missing. Safe to rerun.
 #   system packages (Debian/Ubuntu): WebKitGTK, appindicator, Xvfb, D-Bus tools, dunst,
-#     gnome-keyring, WebKitWebDriver, xdotool, xclip, ImageMagick, xdg-utils (links, screen pop)
+#     gnome-keyring, WebKitWebDriver, xdotool, xclip, ImageMagick, xdg-utils (links, screen pop),
+#     sway and wl-clipboard (a headless Wayland compositor for the Wayland selection test)
 #   npm packages of ui/, and ui/dist (the pages the app embeds)
 #   tauri-driver (with --e2e)
 set -euo pipefail
@@ -21,7 +22,7 @@ fi
 
 packages=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev libayatana-appindicator3-dev
   librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools webkit2gtk-driver imagemagick xdotool
-  xclip x11-utils xdg-utils nodejs npm)
+  xclip x11-utils xdg-utils sway wl-clipboard nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = nodejs ] || [ "$p" = npm ]; then

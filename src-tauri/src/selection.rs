@@ -24,7 +24,7 @@ const LIMIT: Duration = Duration::from_secs(2);
 const MAX_CHARS: usize = 4096;
 
 fn unavailable(e: impl std::fmt::Display) -> AppError {
-    AppError::new("no_number", format!("cannot read the selection: {e}"))
+    AppError::new("selection_unavailable", format!("cannot read the selection: {e}"))
 }
 
 /// One clipboard connection for the app's life: on X11 what we copy stays available only
@@ -72,7 +72,7 @@ fn read_selection(_clipboard: &mut arboard::Clipboard) -> Result<String, arboard
 ///
 /// # Errors
 ///
-/// `no_number` when the selection cannot be read, `too_long` for a huge selection.
+/// `selection_unavailable` when the selection cannot be read, `too_long` for a huge selection.
 pub async fn read(source: Source) -> Result<String, AppError> {
     within(LIMIT, move || read_blocking(source), |why| unavailable(format!("the application holding it: {why}"))).await
 }

@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    App, keyring_items, notifications_seen, popup_visible, press, select_text, wait_for_notification,
+    App, Sway, keyring_items, notifications_seen, popup_visible, press, select_text, wait_for_notification,
 };
-use mycrm_sim::{Sim, SimConfig};
+use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
 
 const DESK: &str = "5985841581756135023";
@@ -23,7 +23,12 @@ async fn sim() -> Sim {
 
 /// Starts the app and signs in through its window; the sign-in window stays current.
 async fn signed_in(name: &str, sim: &Sim) -> App {
-    let app = App::start(name, &[]).await;
+    signed_in_with_env(name, sim, &[]).await
+}
+
+/// As [`signed_in`], with extra environment variables for the app.
+async fn signed_in_with_env(name: &str, sim: &Sim, env: &[(&str, &str)]) -> App {
+    let app = App::start_with_env(name, &[], env).await;
     app.sign_in(&sim.base_url(), "alice", PASSWORD).await.expect("sign-in form");
     let status = app.wait_online(WAIT).await;
     assert_eq!(status["state"], "online", "{status}");
@@ -126,20 +131,58 @@ async fn a_missed_call_notifies_and_is_counted() {
     app.stop().await;
 }
 
+/// Presses the dial hotkey; returns the calls the simulator received (waits for the first).
+async fn dial_selection_with_hotkey(sim: &Sim) -> Vec<PlacedCall> {
+    press("ctrl+alt+d").await;
+    sim.control().wait_for_placed_calls(1, WAIT).await
+}
+
+/// Presses the dial hotkey over a selection without a number: the user is told, nothing is dialed.
+async fn hotkey_dials_nothing(sim: &Sim) {
+    // The session's notification log holds every test's notifications: count the new ones.
+    // The reason tells an unreadable selection ("cannot be read") from one without a number.
+    let told = || notifications_seen().matches("No phone number in the selection").count();
+    let (told_before, placed_before) = (told(), sim.control().placed_calls().len());
+    press("ctrl+alt+d").await;
+    let start = Instant::now();
+    while told() == told_before && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(told() > told_before, "the user is told why");
+    assert_eq!(sim.control().placed_calls().len(), placed_before, "nothing was dialed");
+}
+
 #[tokio::test]
 async fn the_hotkey_dials_the_selected_number_and_never_text_without_one() {
     let sim = sim().await;
     let app = signed_in("hotkey", &sim).await;
     select_text("Tel.: +33 (0)1 23 45 67 89").await;
-    press("ctrl+alt+d").await;
-    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    let calls = dial_selection_with_hotkey(&sim).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].destination, "+33123456789");
     assert_eq!(calls[0].terminal_id, DESK);
     select_text("see you at 12:30 in room 4").await;
-    press("ctrl+alt+d").await;
-    assert!(wait_for_notification("Nothing dialed", WAIT).await.contains("Nothing dialed"), "the user is told why");
-    assert_eq!(sim.control().placed_calls().len(), 1, "nothing was dialed");
+    hotkey_dials_nothing(&sim).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_hotkey_dials_the_wayland_primary_selection_where_the_compositor_offers_it() {
+    let mut sway = Sway::start().await;
+    eprintln!("sway accepted connections {:?} after it started", sway.started_in);
+    let sim = sim().await;
+    let display = sway.display().to_string_lossy().into_owned();
+    // Windows and the hotkey stay on the X display; the selection comes from the compositor.
+    let app = signed_in_with_env("wayland", &sim, &[("WAYLAND_DISPLAY", &display), ("GDK_BACKEND", "x11")]).await;
+    sway.select_text("Call +33 1 23 45 67 89").await;
+    // A different number in the X11 selection: dialing it would mean X11 was read instead.
+    select_text("Tel.: +33 4 56 78 90 12").await;
+    let calls = dial_selection_with_hotkey(&sim).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].destination, "+33123456789", "the Wayland selection was dialed, not the X11 one");
+    sway.select_text("see you at 12:30 in room 4").await;
+    select_text("Tel.: +33 4 56 78 90 12").await;
+    hotkey_dials_nothing(&sim).await;
     app.stop().await;
 }
 

@@ -35,6 +35,7 @@ export const fr: Catalog = {
     invalid_number: "Ce n'est pas un numéro de téléphone",
     ambiguous_number: "Ce numéro est ambigu — ajoutez l'indicatif du pays",
     too_long: "Ce texte est trop long pour être un numéro de téléphone",
+    selection_unavailable: "La sélection ou le presse-papiers ne peut pas être lu",
     invalid_settings: "Certains paramètres ne sont pas valides",
     keyring: "Le mot de passe n'a pas pu être enregistré dans le trousseau du système",
     not_signed_in: "Vous n'êtes pas connecté",
