@@ -96,7 +96,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
                 .visible_on_all_workspaces(true)
                 .decorations(false)
                 .skip_taskbar(true)
-                .resizable(false)
+                // GTK sizes a window that is not resizable to the webview's natural height
+                // (200 px), whatever we ask: resizable it takes the card's 110 px. Without
+                // decorations the user gets no handle to resize it anyway.
+                .resizable(true)
                 .focused(false)
                 .focusable(false)
                 .build();

@@ -71,6 +71,13 @@ impl WebDriver {
         Ok(self.call(reqwest::Method::GET, "/title", None).await?.as_str().unwrap_or_default().to_owned())
     }
 
+    /// The current window's outer size in CSS pixels (width, height).
+    pub async fn window_size(&self) -> Result<(f64, f64)> {
+        let rect = self.call(reqwest::Method::GET, "/window/rect", None).await?;
+        let side = |name: &str| rect[name].as_f64().ok_or_else(|| format!("no {name} in {rect}"));
+        Ok((side("width")?, side("height")?))
+    }
+
     /// Switches to the window whose title is `title`, waiting for it to open.
     pub async fn switch_to_titled(&self, title: &str, limit: Duration) -> Result<String> {
         let start = Instant::now();

@@ -114,6 +114,19 @@ async fn simultaneous_calls_stack_in_one_popup() {
     let labels = d.find_all(".call .label").await.expect("labels");
     assert_eq!(labels.len(), 2);
     assert_eq!(d.text(&labels[0]).await.expect("text"), "Reception", "newest on top");
+    // The window is as tall as its cards (110 px each), not GTK's natural height for a webview.
+    let size_becomes = |wanted: (f64, f64)| async move {
+        let start = Instant::now();
+        let mut size = d.window_size().await.expect("popup size");
+        while size != wanted && start.elapsed() < WAIT {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            size = d.window_size().await.expect("popup size");
+        }
+        size
+    };
+    assert_eq!(size_becomes((340.0, 220.0)).await, (340.0, 220.0), "two cards");
+    d.invoke("dismiss_call", json!({"callId": "2"})).await.expect("dismiss");
+    assert_eq!(size_becomes((340.0, 110.0)).await, (340.0, 110.0), "one card");
     app.stop().await;
 }
 
