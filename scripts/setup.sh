@@ -2,7 +2,8 @@
 # Installs what building, running and testing need, only where it is missing. Safe to rerun.
 #   system packages (Debian/Ubuntu): WebKitGTK, appindicator, Xvfb, D-Bus tools, dunst,
 #     gnome-keyring, WebKitWebDriver, xdotool, xclip, ImageMagick, xdg-utils (links, screen pop),
-#     sway and wl-clipboard (a headless Wayland compositor for the Wayland selection test)
+#     sway and wl-clipboard (a headless Wayland compositor for the Wayland selection test),
+#     AT-SPI with its Python bindings (tests read the popup as a screen reader does)
 #   npm packages of ui/, and ui/dist (the pages the app embeds)
 #   tauri-driver (with --e2e)
 set -euo pipefail
@@ -22,7 +23,7 @@ fi
 
 packages=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev libayatana-appindicator3-dev
   librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools webkit2gtk-driver imagemagick xdotool
-  xclip x11-utils xdg-utils sway wl-clipboard nodejs npm)
+  xclip x11-utils xdg-utils sway wl-clipboard at-spi2-core python3-gi gir1.2-atspi-2.0 nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   if [ "$p" = nodejs ] || [ "$p" = npm ]; then

@@ -32,6 +32,8 @@ pub mod selection;
 pub mod settings;
 pub mod tray;
 pub mod views;
+#[cfg(target_os = "linux")]
+mod webkit;
 pub mod windows;
 
 use std::io::BufRead as _;
@@ -166,11 +168,12 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|_app, event| {
+    app.run(|app, event| match event {
         // A tray app lives on when its last window closes; only Quit ends it.
-        if let RunEvent::ExitRequested { api, code: None, .. } = event {
-            api.prevent_exit();
-        }
+        RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
+        #[cfg(target_os = "linux")]
+        RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. } => webkit::window_destroyed(app),
+        _ => {}
     });
 }
 

@@ -18,7 +18,7 @@ pub struct App {
 }
 
 /// An empty folder for an app called `name`, with its HOME and XDG folders.
-fn fresh_folder(name: &str) -> PathBuf {
+pub(crate) fn fresh_folder(name: &str) -> PathBuf {
     let base = std::env::var("SESSION_DIR").map(PathBuf::from).unwrap_or_else(|_| std::env::temp_dir());
     let folder = base.join(format!("app-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
@@ -29,7 +29,7 @@ fn fresh_folder(name: &str) -> PathBuf {
 }
 
 /// HOME and the XDG folders under an app's folder.
-fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
+pub(crate) fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
     [("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")]
         .into_iter()
         .chain([("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")])
@@ -221,8 +221,29 @@ pub fn process_tree(root: u32) -> Vec<u32> {
     tree
 }
 
+/// The names of the processes below `root` (for the app: WebKit's web and network processes).
+pub fn helper_processes(root: u32) -> Vec<String> {
+    process_tree(root)
+        .into_iter()
+        .skip(1)
+        .filter_map(|child| std::fs::read_to_string(format!("/proc/{child}/comm")).ok())
+        .map(|comm| comm.trim().to_owned())
+        .collect()
+}
+
+/// What a screen reader finds in the windows of process `pid` (AT-SPI: role, name and text of
+/// each node, a line each), read by `tests/scripts/accessible-text.py`.
+pub async fn accessible_text(pid: u32) -> String {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/accessible-text.py");
+    let read = Command::new(script).arg(pid.to_string()).stderr(Stdio::null()).kill_on_drop(true).output();
+    match tokio::time::timeout(Duration::from_secs(5), read).await {
+        Ok(Ok(out)) => String::from_utf8_lossy(&out.stdout).into_owned(),
+        _ => String::new(),
+    }
+}
+
 /// Kills `root` and every process below it (children first), and waits until they are gone.
-fn kill_tree(root: u32) {
+pub(crate) fn kill_tree(root: u32) {
     let tree = process_tree(root);
     for pid in tree.iter().rev() {
         let _ = std::process::Command::new("kill")

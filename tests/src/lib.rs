@@ -7,16 +7,20 @@
 //! - [`WebDriver`]: a small W3C WebDriver client (sessions, windows, elements, scripts).
 //! - [`App`]: one running app with its driver, its folders and helpers for the desktop
 //!   (selection, hotkey, notifications seen on D-Bus, tray menu through dbusmenu).
+//! - [`Unattended`]: the app started without WebDriver, signed in from the command line.
 //! - [`Sway`]: a headless Wayland compositor beside the X display, whose primary selection
 //!   the app reads when it is given `WAYLAND_DISPLAY`.
 
 mod desktop;
+mod unattended;
 mod wayland;
 mod webdriver;
 
 pub use desktop::{
-    App, keyring_items, notifications_seen, popup_visible, press, process_tree, select_text, wait_for_notification,
+    App, accessible_text, helper_processes, keyring_items, notifications_seen, popup_visible, press, process_tree,
+    select_text, wait_for_notification,
 };
+pub use unattended::Unattended;
 pub use wayland::Sway;
 pub use webdriver::{Element, WebDriver};
 

@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    App, Sway, keyring_items, notifications_seen, popup_visible, press, select_text, wait_for_notification,
+    App, Sway, Unattended, accessible_text, helper_processes, keyring_items, notifications_seen, popup_visible, press,
+    select_text, wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
@@ -98,6 +99,39 @@ async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
     d.wait_for_text(".call .label", WAIT, |t| t == "Next Caller").await.expect("the next call reuses the popup");
     assert!(popup_visible().await, "and shows it again");
     app.stop().await;
+}
+
+#[tokio::test]
+async fn with_no_window_left_webkit_network_process_ends_and_the_next_call_still_pops_up() {
+    let sim = sim().await;
+    // Started as a login script would (WebDriver would lose its session with the process).
+    let app =
+        Unattended::sign_in("idle", &sim.base_url(), "alice", PASSWORD, &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "0")])
+            .await;
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    let pid = app.pid().expect("running");
+    for (id, number, shown) in [("-31", "+33123456789", "+33 1 23 45 67 89"), ("-32", "104", "104")] {
+        sim.control().send_items(DESK, vec![ringing(id, number, "Caller")]);
+        let start = Instant::now();
+        let mut seen = accessible_text(pid).await;
+        while !seen.contains(shown) && start.elapsed() < WAIT {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            seen = accessible_text(pid).await;
+        }
+        assert!(seen.contains(shown) && seen.contains("Dismiss"), "the popup shows the call: {seen}");
+        assert!(
+            helper_processes(pid).iter().any(|name| name.starts_with("WebKitNetwork")),
+            "the popup's network process"
+        );
+        sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
+        // The card lingers a few seconds, then the popup is destroyed (kept warm 0 s) and, a
+        // second later, WebKit's network process is ended.
+        let start = Instant::now();
+        while !helper_processes(pid).is_empty() && start.elapsed() < 3 * WAIT {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,57 @@
+//! The app started on its own, signed in from the command line as a login script would, with
+//! no WebDriver attached: for what WebDriver cannot watch (WebKit ends an automation session
+//! when its network process ends, which an idle app does on purpose).
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use tokio::io::AsyncWriteExt as _;
+use tokio::process::{Child, Command};
+
+use crate::desktop::{folder_env, fresh_folder, kill_tree};
+
+/// One app process with its own HOME and XDG folders; it and its processes end on drop.
+#[derive(Debug)]
+pub struct Unattended {
+    process: Child,
+    pub folder: PathBuf,
+}
+
+impl Unattended {
+    /// Starts the app as `istra-tray --server SERVER --login LOGIN --password-stdin` with the
+    /// extra environment `env`.
+    ///
+    /// # Panics
+    ///
+    /// When the app cannot start (the test cannot go on).
+    pub async fn sign_in(name: &str, server: &str, login: &str, password: &str, env: &[(&str, &str)]) -> Unattended {
+        let folder = fresh_folder(name);
+        let mut process = Command::new(crate::app_binary())
+            .args(["--server", server, "--login", login, "--password-stdin"])
+            .envs(folder_env(&folder))
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the app starts");
+        let mut stdin = process.stdin.take().expect("stdin");
+        stdin.write_all(format!("{password}\n").as_bytes()).await.expect("password written");
+        drop(stdin);
+        Unattended { process, folder }
+    }
+
+    /// The app's process id (none once it ended).
+    pub fn pid(&self) -> Option<u32> {
+        self.process.id()
+    }
+}
+
+impl Drop for Unattended {
+    fn drop(&mut self) {
+        if let Some(pid) = self.process.id() {
+            kill_tree(pid);
+        }
+    }
+}
