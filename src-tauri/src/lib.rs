@@ -168,7 +168,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|app, event| match event {
+    app.run(|#[cfg_attr(not(target_os = "linux"), expect(unused_variables))] app, event| match event {
         // A tray app lives on when its last window closes; only Quit ends it.
         RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
         #[cfg(target_os = "linux")]

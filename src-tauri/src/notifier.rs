@@ -2,8 +2,6 @@
 //! short toasts. Caller labels come from outside: where the notification server reads markup,
 //! they are escaped so they show as the characters they are.
 
-use std::sync::OnceLock;
-
 use notify_rust::{Notification, Timeout};
 
 use crate::i18n::{fill, words};
@@ -18,12 +16,19 @@ struct Capabilities {
     actions: bool,
 }
 
+#[cfg(all(unix, not(target_os = "macos")))]
 fn capabilities() -> &'static Capabilities {
-    static CAPS: OnceLock<Capabilities> = OnceLock::new();
+    static CAPS: std::sync::OnceLock<Capabilities> = std::sync::OnceLock::new();
     CAPS.get_or_init(|| {
         let caps = notify_rust::get_capabilities().unwrap_or_default();
         Capabilities { markup: caps.iter().any(|c| c == "body-markup"), actions: caps.iter().any(|c| c == "actions") }
     })
+}
+
+/// Windows and macOS notifications show plain text and, through notify-rust, no buttons.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn capabilities() -> &'static Capabilities {
+    &Capabilities { markup: false, actions: false }
 }
 
 /// Makes untrusted text safe for a notification body.
@@ -48,7 +53,12 @@ fn call_body(call: &CallView, markup: bool) -> String {
     body_text(&lines.join("\n"), markup)
 }
 
-fn show(notification: &Notification) -> Option<notify_rust::NotificationHandle> {
+#[cfg(not(windows))]
+type Shown = notify_rust::NotificationHandle;
+#[cfg(windows)]
+type Shown = ();
+
+fn show(notification: &Notification) -> Option<Shown> {
     match notification.show() {
         Ok(handle) => Some(handle),
         Err(e) => {
@@ -81,6 +91,9 @@ pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
         notification.action(CALL_BACK, words().call_back);
     }
     let Some(handle) = show(&notification) else { return };
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    let _ = (handle, call_back);
+    #[cfg(all(unix, not(target_os = "macos")))]
     if caps.actions {
         // Waiting for the action blocks until the notification closes: give it its own thread.
         let spawned = std::thread::Builder::new().name("missed-call-action".into()).spawn(move || {
