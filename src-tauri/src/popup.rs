@@ -19,12 +19,14 @@ const WIDTH: f64 = 340.0;
 const CARD_HEIGHT: f64 = 110.0;
 const MARGIN: f64 = 16.0;
 const MAX_VISIBLE_CARDS: usize = 4;
-/// How long a hidden popup stays ready for the next call before it is destroyed (10 minutes;
-/// `ISTRA_TRAY_POPUP_KEEP_WARM_SECS` changes it, e.g. 0 to measure every popup cold).
+/// How long a hidden popup stays ready for the next call before it is destroyed: 2 minutes,
+/// so a busy spell gets popups in milliseconds, while an app between calls holds no webview
+/// (a warm popup costs ~100 MiB; a cold one shows in ~150–270 ms).
+/// `ISTRA_TRAY_POPUP_KEEP_WARM_SECS` changes it, e.g. 0 to measure every popup cold.
 fn keep_warm() -> Duration {
     static SECS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     let secs = SECS.get_or_init(|| {
-        std::env::var("ISTRA_TRAY_POPUP_KEEP_WARM_SECS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(600)
+        std::env::var("ISTRA_TRAY_POPUP_KEEP_WARM_SECS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(120)
     });
     Duration::from_secs(*secs)
 }

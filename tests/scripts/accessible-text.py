@@ -1,7 +1,13 @@
 #!/usr/bin/python3
-"""Prints the text a screen reader finds in the windows of process PID, one line a node:
-role, name and text, tab-separated. Reads the desktop's accessibility bus (AT-SPI)."""
+"""What a screen reader finds in the windows of a process, read on the desktop's accessibility
+bus (AT-SPI).
+
+  accessible-text.py PID            prints one line a node: role, name and text, tab-separated
+  accessible-text.py PID TEXT SECS  prints "ready", then waits up to SECS for TEXT to show
+                                    (looking every 5 ms); prints "found" and exits 0, or exits 1
+"""
 import sys
+import time
 
 import gi
 
@@ -9,23 +15,39 @@ gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
 
-def walk(node, depth):
+def walk(node, depth, lines):
     if depth > 40:
         return
     try:
         text = ""
         if "Text" in node.get_interfaces():
             text = Atspi.Text.get_text(node, 0, Atspi.Text.get_character_count(node))
-        print(f"{node.get_role_name()}\t{node.get_name()}\t{text}".replace("\n", " "))
+        lines.append(f"{node.get_role_name()}\t{node.get_name()}\t{text}".replace("\n", " "))
         for i in range(node.get_child_count()):
-            walk(node.get_child_at_index(i), depth + 1)
+            walk(node.get_child_at_index(i), depth + 1, lines)
     except gi.repository.GLib.Error:
         pass  # a node that went away while we read it
 
 
+def read(pid):
+    lines = []
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        app = desktop.get_child_at_index(i)
+        if app is not None and app.get_process_id() == pid:
+            walk(app, 0, lines)
+    return "\n".join(lines)
+
+
 pid = int(sys.argv[1])
-desktop = Atspi.get_desktop(0)
-for i in range(desktop.get_child_count()):
-    app = desktop.get_child_at_index(i)
-    if app is not None and app.get_process_id() == pid:
-        walk(app, 0)
+if len(sys.argv) < 4:
+    print(read(pid))
+    sys.exit(0)
+wanted, deadline = sys.argv[2], time.monotonic() + float(sys.argv[3])
+print("ready", flush=True)
+while time.monotonic() < deadline:
+    if wanted in read(pid):
+        print("found", flush=True)
+        sys.exit(0)
+    time.sleep(0.005)
+sys.exit(1)

@@ -231,14 +231,54 @@ pub fn helper_processes(root: u32) -> Vec<String> {
         .collect()
 }
 
+fn accessible_text_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/accessible-text.py")
+}
+
 /// What a screen reader finds in the windows of process `pid` (AT-SPI: role, name and text of
 /// each node, a line each), read by `tests/scripts/accessible-text.py`.
 pub async fn accessible_text(pid: u32) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/accessible-text.py");
-    let read = Command::new(script).arg(pid.to_string()).stderr(Stdio::null()).kill_on_drop(true).output();
+    let read =
+        Command::new(accessible_text_script()).arg(pid.to_string()).stderr(Stdio::null()).kill_on_drop(true).output();
     match tokio::time::timeout(Duration::from_secs(5), read).await {
         Ok(Ok(out)) => String::from_utf8_lossy(&out.stdout).into_owned(),
         _ => String::new(),
+    }
+}
+
+/// A screen reader looking every 5 ms for a text in the windows of a process.
+#[derive(Debug)]
+pub struct AccessibleWatch {
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    _reader: Child,
+}
+
+impl AccessibleWatch {
+    /// Starts looking for `text` in the windows of process `pid`, for at most `limit`; returns
+    /// once the reader is looking.
+    ///
+    /// # Panics
+    ///
+    /// When the reader cannot start (`scripts/setup.sh` installs AT-SPI's Python bindings).
+    pub async fn start(pid: u32, text: &str, limit: Duration) -> AccessibleWatch {
+        use tokio::io::AsyncBufReadExt as _;
+        let mut reader = Command::new(accessible_text_script())
+            .args([&pid.to_string(), text, &limit.as_secs_f64().to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the accessibility reader runs");
+        let mut lines = tokio::io::BufReader::new(reader.stdout.take().expect("stdout")).lines();
+        let ready = lines.next_line().await.ok().flatten();
+        assert_eq!(ready.as_deref(), Some("ready"), "the accessibility reader is looking");
+        AccessibleWatch { lines, _reader: reader }
+    }
+
+    /// When the text showed (within a few milliseconds), or `None` when it did not in time.
+    pub async fn found(mut self) -> Option<Instant> {
+        let line = self.lines.next_line().await.ok().flatten();
+        (line.as_deref() == Some("found")).then(Instant::now)
     }
 }
 

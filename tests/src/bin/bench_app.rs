@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
 use istra_tray_e2e::{
-    App, Unattended, accessible_text, app_binary, helper_processes, press, process_tree, select_text,
+    AccessibleWatch, App, Unattended, app_binary, helper_processes, press, process_tree, select_text,
 };
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
@@ -160,15 +160,14 @@ async fn idle_after_calls(sim: &Sim) -> Result<(), String> {
         return Err("the app never came online".into());
     }
     let pid = app.pid().ok_or("the app exited")?;
-    for i in 0..5 {
+    let mut shown = Vec::new();
+    for i in 0..ROUNDS {
         let id = format!("-{}", 3000 + i);
+        let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
+        let sent = Instant::now();
         sim.control().send_items(DESK, vec![ringing(&id, "+33123456789")]);
-        let start = Instant::now();
-        while !accessible_text(pid).await.contains("+33 1 23 45 67 89") {
-            if start.elapsed() > WAIT {
-                return Err(format!("call {id} never showed"));
-            }
-        }
+        let found = watch.found().await.ok_or(format!("call {id} never showed"))?;
+        shown.push(found - sent);
         sim.control().send_items(DESK, answered_and_ended(&id));
         let start = Instant::now();
         while !helper_processes(pid).is_empty() {
@@ -178,8 +177,11 @@ async fn idle_after_calls(sim: &Sim) -> Result<(), String> {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+    // Each popup here is a new webview with a new network process, found by reading the
+    // screen through AT-SPI every 5 ms (a read of the tree takes a few ms more).
+    report("frame -> popup read by a screen reader, cold", shown, "p95 <= 300 ms");
     tokio::time::sleep(Duration::from_secs(3)).await;
-    print_pss("idle again after 5 calls, no window", pid);
+    print_pss("idle again after 20 calls, no window", pid);
     Ok(())
 }
 
