@@ -126,6 +126,10 @@ pub static EN: Words = Words {
         ("ambiguous_number", "The selection holds several numbers"),
         ("too_long", "The selection is too long to be a phone number"),
         ("selection_unavailable", "The selection or the clipboard cannot be read"),
+        (
+            "accessibility_permission",
+            "Allow istra-tray under System Settings → Privacy & Security → Accessibility, then try again",
+        ),
         ("not_signed_in", "You are not signed in"),
         ("duplicate", "This number is already being called"),
         ("terminal_out_of_service", "Terminal out of service"),
@@ -185,6 +189,10 @@ pub static FR: Words = Words {
         ("ambiguous_number", "La sélection contient plusieurs numéros"),
         ("too_long", "La sélection est trop longue pour être un numéro"),
         ("selection_unavailable", "La sélection ou le presse-papiers ne peut pas être lu"),
+        (
+            "accessibility_permission",
+            "Autorisez istra-tray dans Réglages Système → Confidentialité et sécurité → Accessibilité, puis réessayez",
+        ),
         ("not_signed_in", "Vous n'êtes pas connecté"),
         ("duplicate", "Ce numéro est déjà en cours d'appel"),
         ("terminal_out_of_service", "Poste hors service"),

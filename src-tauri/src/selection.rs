@@ -268,14 +268,14 @@ mod os {
     impl<'c> Desk<'c> {
         /// # Errors
         ///
-        /// `selection_unavailable` when key presses cannot be simulated: on macOS, until the
-        /// user allows istra-tray to control the computer.
+        /// `accessibility_permission` on macOS until the user allows istra-tray to control the
+        /// computer; `selection_unavailable` when key presses cannot be simulated otherwise.
         pub fn new(clipboard: &'c mut arboard::Clipboard) -> Result<Self, AppError> {
             let enigo = Enigo::new(&enigo::Settings::default()).map_err(|e| match e {
                 enigo::NewConError::NoPermission => {
                     tracing::warn!("not allowed to simulate Cmd+C: the accessibility permission is missing");
                     AppError::new(
-                        "selection_unavailable",
+                        "accessibility_permission",
                         "istra-tray may not copy the selection: allow istra-tray under System Settings → \
                          Privacy & Security → Accessibility, then try again",
                     )

@@ -36,6 +36,8 @@ export const en = {
     ambiguous_number: "This number is ambiguous — add the country code",
     too_long: "This text is too long to be a phone number",
     selection_unavailable: "The selection or the clipboard cannot be read",
+    accessibility_permission:
+      "Allow istra-tray under System Settings → Privacy & Security → Accessibility, then try again",
     invalid_settings: "Some settings are not valid",
     keyring: "The password could not be stored in the system keyring",
     not_signed_in: "You are not signed in",

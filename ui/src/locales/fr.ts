@@ -36,6 +36,8 @@ export const fr: Catalog = {
     ambiguous_number: "Ce numéro est ambigu — ajoutez l'indicatif du pays",
     too_long: "Ce texte est trop long pour être un numéro de téléphone",
     selection_unavailable: "La sélection ou le presse-papiers ne peut pas être lu",
+    accessibility_permission:
+      "Autorisez istra-tray dans Réglages Système → Confidentialité et sécurité → Accessibilité, puis réessayez",
     invalid_settings: "Certains paramètres ne sont pas valides",
     keyring: "Le mot de passe n'a pas pu être enregistré dans le trousseau du système",
     not_signed_in: "Vous n'êtes pas connecté",
