@@ -45,6 +45,35 @@ use mycrm_sim::{Scenario, Sim, SimConfig};
 use settings::Settings;
 use tauri::{AppHandle, Manager as _, RunEvent, Wry};
 
+/// Whether `GDK_GL` was set by [`draw_in_software`], not by the user.
+static GL_OFF_BY_US: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns GTK's OpenGL off unless the user set `GDK_GL`: the app draws a few small windows, and
+/// GTK's GL setup would bring the whole GL stack (Mesa with LLVM, ~25 MiB) into a process that
+/// runs all day, and make WebKit composite popups on the GPU (a web process of ~160 MiB instead
+/// of ~95). Without it both draw in software.
+///
+/// # Safety
+///
+/// Changes the environment: call it before any other thread exists (first thing in `main`).
+#[allow(unsafe_code)]
+pub unsafe fn draw_in_software() {
+    if std::env::var_os("GDK_GL").is_none() {
+        // SAFETY: the caller promises no other thread exists, so none reads the environment
+        // while it changes.
+        unsafe { std::env::set_var("GDK_GL", "disable") };
+        GL_OFF_BY_US.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Gives a program the app starts (the browser) the user's environment, without the app's own
+/// `GDK_GL`.
+pub(crate) fn users_environment(command: &mut std::process::Command) {
+    if GL_OFF_BY_US.load(std::sync::atomic::Ordering::Relaxed) {
+        command.env_remove("GDK_GL");
+    }
+}
+
 /// Incoming-call popups and dial-the-selection for Centile Istra.
 #[derive(Debug, Parser)]
 #[command(name = "istra-tray", version)]

@@ -380,10 +380,17 @@ async fn a_tel_link_opened_on_the_desktop_dials_once_through_the_running_app() {
 async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
     let sim = sim().await;
     let app = signed_in("screenpop", &sim).await;
-    // A stand-in browser that writes down the address it is asked to open.
+    // A stand-in browser that writes down the address it is asked to open, and the GDK_GL it
+    // got (the app turns GTK's GL off for itself only).
     let opened = app.folder.join("opened.txt");
+    let gl = app.folder.join("gl.txt");
     let script = app.folder.join("browser.sh");
-    std::fs::write(&script, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", opened.display())).expect("script");
+    let record = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\nprintf '%s' \"${{GDK_GL-unset}}\" > '{}'\n",
+        opened.display(),
+        gl.display()
+    );
+    std::fs::write(&script, record).expect("script");
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).expect("executable");
     let desktop = format!(
         "[Desktop Entry]\nType=Application\nName=Stand-in browser\nExec={} %u\n\
@@ -412,6 +419,7 @@ async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
     assert_eq!(text, "http://crm.test/search?phone=%2B33123456789&who=ACME%20%26%20Sons%20%3Cb%3E\n");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().lines().count(), 1, "opened once per call");
+    assert_eq!(std::fs::read_to_string(&gl).unwrap_or_default(), "unset", "the browser has the user's environment");
     app.stop().await;
 }
 
