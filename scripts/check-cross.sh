@@ -13,14 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-if ! command -v cargo >/dev/null 2>&1; then
-  if [ -x "$HOME/.cargo/bin/cargo" ]; then
-    export PATH="$HOME/.cargo/bin:$PATH"
-  else
-    echo "check-cross: cargo is missing; install Rust (https://rustup.rs) first" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
+need_cargo check-cross
 
 want=("$@")
 [ ${#want[@]} -eq 0 ] && want=(windows macos)
@@ -39,18 +34,7 @@ if [ ! -f ui/dist/popup.html ]; then
   ./scripts/setup.sh
 fi
 
-packages=(gcc-mingw-w64-x86-64)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "check-cross: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing_packages check-cross gcc-mingw-w64-x86-64
 
 installed=$(rustup target list --installed)
 for w in "${want[@]}"; do

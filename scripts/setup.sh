@@ -12,32 +12,13 @@ cd "$(dirname "$0")/.."
 want_e2e=0
 [ "${1:-}" = "--e2e" ] && want_e2e=1
 
-if ! command -v cargo >/dev/null 2>&1; then
-  if [ -x "$HOME/.cargo/bin/cargo" ]; then
-    export PATH="$HOME/.cargo/bin:$PATH"
-  else
-    echo "setup: cargo is missing; install Rust (https://rustup.rs) first" >&2
-    exit 1
-  fi
-fi
-
-packages=(libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev libayatana-appindicator3-dev
-  librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools webkit2gtk-driver imagemagick xdotool
-  xclip x11-utils xdg-utils sway wl-clipboard at-spi2-core python3-gi gir1.2-atspi-2.0 nodejs npm)
-missing=()
-for p in "${packages[@]}"; do
-  if [ "$p" = nodejs ] || [ "$p" = npm ]; then
-    command -v "${p/nodejs/node}" >/dev/null 2>&1 && continue
-  fi
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=scripts/common.sh
+. scripts/common.sh
+need_cargo setup
+install_missing_packages setup libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev \
+  libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools \
+  webkit2gtk-driver imagemagick xdotool xclip x11-utils xdg-utils sway wl-clipboard at-spi2-core python3-gi \
+  gir1.2-atspi-2.0 nodejs npm
 
 # The UI: npm packages when the lock file changed, then the pages the app embeds.
 stamp=ui/node_modules/.installed-lock
