@@ -105,9 +105,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
                 .focused(false)
                 .focusable(false)
                 .build();
-            if let Err(e) = built {
-                tracing::warn!(error = %e, "cannot open the popup");
-            }
+            crate::windows::opened(built, LABEL);
         }
     }
 }

@@ -1,14 +1,47 @@
-//! What WebKitGTK (Linux) leaves behind when the last window is gone.
+//! WebKitGTK's processes (Linux): what they leave behind, and what to do when they end.
 //!
-//! Once any webview has existed, WebKitGTK keeps its network process for the rest of the
-//! app's life (Tauri keeps the web context for that reason), about 34 MiB for an app that may
-//! then sit idle in the tray all day. When no window has existed for a second, the app ends
-//! that process; WebKit starts a new one with the next window (it is the same cost the first
-//! popup after start pays).
+//! - Once any webview has existed, WebKitGTK keeps its network process for the rest of the
+//!   app's life (Tauri keeps the web context for that reason), about 34 MiB for an app that
+//!   may then sit idle in the tray all day. When no window has existed for a second, the app
+//!   ends that process; WebKit starts a new one with the next window (it is the same cost the
+//!   first popup after start pays).
+//! - A window's web process may end under it (a crash, the kernel's out-of-memory killer, which
+//!   favours a big idle process such as a popup kept warm): the page would stay blank, and a
+//!   ringing call unseen. The page is loaded again at once, in a new web process; it pulls what
+//!   it shows (the popup its calls) when it loads.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tauri::{AppHandle, Manager as _, Runtime};
+use tauri::{AppHandle, Manager as _, Runtime, WebviewWindow};
+
+/// A page whose web process ended this many times within [`RELOAD_WINDOW`] is left alone (it
+/// would end again: reloading it forever would only burn the CPU).
+const MAX_RELOADS: usize = 3;
+const RELOAD_WINDOW: Duration = Duration::from_secs(60);
+
+/// Reloads `window`'s page whenever its web process ends unexpectedly.
+pub fn reload_when_web_process_ends<R: Runtime>(window: &WebviewWindow<R>) {
+    let label = window.label().to_owned();
+    let hooked = window.with_webview(move |webview| {
+        use webkit2gtk::WebViewExt as _;
+        let reloads = std::cell::RefCell::new(Vec::<Instant>::new());
+        webview.inner().connect_web_process_terminated(move |view, reason| {
+            let mut reloads = reloads.borrow_mut();
+            let now = Instant::now();
+            reloads.retain(|at| now.duration_since(*at) < RELOAD_WINDOW);
+            if reloads.len() >= MAX_RELOADS {
+                tracing::error!(window = %label, ?reason, "the window's web process keeps ending: not reloaded");
+                return;
+            }
+            reloads.push(now);
+            tracing::warn!(window = %label, ?reason, "the window's web process ended: reloading its page");
+            view.reload();
+        });
+    });
+    if let Err(e) = hooked {
+        tracing::warn!(error = %e, "cannot watch the window's web process");
+    }
+}
 
 /// How long the app must have had no window before the network process is ended.
 const SETTLE: Duration = Duration::from_secs(1);

@@ -1,7 +1,7 @@
 //! The app's webview windows, each opened on demand and destroyed when closed, so an idle app
 //! keeps no webview alive.
 
-use tauri::{AppHandle, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager as _, Runtime, WebviewUrl, WebviewWindow, WebviewWindowBuilder};
 
 /// Opens (or brings forward) the sign-in window.
 pub fn open_signin<R: Runtime>(app: &AppHandle<R>) {
@@ -29,7 +29,17 @@ fn open<R: Runtime>(app: &AppHandle<R>, label: &str, page: &str, title: &str, si
         .min_inner_size(360.0, 320.0)
         .center()
         .build();
-    if let Err(e) = built {
-        tracing::warn!(window = label, error = %e, "cannot open the window");
+    opened(built, label);
+}
+
+/// Finishes opening a window: a page whose web process ends is loaded again (Linux), a window
+/// that could not be built is logged.
+pub fn opened<R: Runtime>(built: tauri::Result<WebviewWindow<R>>, label: &str) {
+    match built {
+        #[cfg(target_os = "linux")]
+        Ok(window) => crate::webkit::reload_when_web_process_ends(&window),
+        #[cfg(not(target_os = "linux"))]
+        Ok(_) => {}
+        Err(e) => tracing::warn!(window = label, error = %e, "cannot open the window"),
     }
 }

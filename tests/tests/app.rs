@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    App, Sway, Unattended, accessible_text, helper_processes, keyring_items, notifications_seen, popup_visible, press,
-    select_text, wait_for_notification,
+    AccessibleWatch, App, Sway, Unattended, accessible_text, helper_processes, keyring_items, notifications_seen,
+    popup_visible, press, process_tree, select_text, wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
@@ -132,6 +132,37 @@ async fn with_no_window_left_webkit_network_process_ends_and_the_next_call_still
         }
         assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
     }
+}
+
+#[tokio::test]
+async fn a_popup_whose_web_process_dies_comes_back_with_the_ringing_call() {
+    let sim = sim().await;
+    // Started as a login script would: WebDriver would lose its session with the page.
+    let app = Unattended::sign_in("crash", &sim.base_url(), "alice", PASSWORD, &[]).await;
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    let pid = app.pid().expect("running");
+    let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
+    sim.control().send_items(DESK, vec![ringing("-41", "+33123456789", "Caller")]);
+    assert!(watch.found().await.is_some(), "the popup shows the call");
+    let web_process = || {
+        process_tree(pid).into_iter().find(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.starts_with("WebKitWebProces"))
+        })
+    };
+    let killed = web_process().expect("the popup's web process");
+    // As the kernel's out-of-memory killer would.
+    let status = std::process::Command::new("kill").args(["-KILL", &killed.to_string()]).status().expect("kill");
+    assert!(status.success());
+    let start = Instant::now();
+    while web_process().is_none_or(|p| p == killed) && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(web_process().is_some_and(|p| p != killed), "a new web process draws the popup");
+    let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
+    assert!(watch.found().await.is_some(), "the reloaded popup shows the ringing call again");
+    let watch = AccessibleWatch::start(pid, "Second Caller", WAIT).await;
+    sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
+    assert!(watch.found().await.is_some(), "and follows the calls");
 }
 
 #[tokio::test]
