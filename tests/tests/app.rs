@@ -160,9 +160,12 @@ async fn a_popup_whose_web_process_dies_comes_back_with_the_ringing_call() {
     assert!(web_process().is_some_and(|p| p != killed), "a new web process draws the popup");
     let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
     assert!(watch.found().await.is_some(), "the reloaded popup shows the ringing call again");
+    let watch = AccessibleWatch::start(pid, "Talking 00:0", WAIT).await;
+    sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-41","talkCause":"answer"})]);
+    assert!(watch.found().await.is_some(), "and follows it (a screen reader hears the state)");
     let watch = AccessibleWatch::start(pid, "Second Caller", WAIT).await;
     sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
-    assert!(watch.found().await.is_some(), "and follows the calls");
+    assert!(watch.found().await.is_some(), "and the next call");
 }
 
 #[tokio::test]

@@ -153,6 +153,27 @@ describe("call progress", () => {
   });
 });
 
+describe("for a screen reader", () => {
+  test("the card is named by all its lines, the live state included", async () => {
+    await showPopup([sampleCall({ acd: "Sales" })]);
+    expect(card().getAttribute("aria-label")).toBe(
+      "ACME Corp, 01 23 45 67 89, +33123456789, External, via Sales, Incoming call…",
+    );
+    await emit("popup-calls-changed", [
+      sampleCall({ acd: "Sales", state: "talking", answeredAtMs: Date.now() }),
+    ]);
+    vi.advanceTimersByTime(83_000);
+    expect(card().getAttribute("aria-label")).toBe(
+      "ACME Corp, 01 23 45 67 89, +33123456789, External, via Sales, Talking 01:23",
+    );
+  });
+
+  test("a huge label is cut there too", async () => {
+    await showPopup([sampleCall({ label: "x".repeat(10_000) })]);
+    expect(card().getAttribute("aria-label")?.length).toBeLessThan(300);
+  });
+});
+
 describe("several calls", () => {
   test("stack newest on top and the page says how many there are", async () => {
     await showPopup([sampleCall({ id: "new", label: "Newest" }), sampleCall({ id: "old", label: "Oldest" })]);

@@ -8,7 +8,7 @@
  */
 import type { CallView } from "./bindings";
 import { callTitleElement, el, isolated } from "./dom";
-import { callStateText, callSubtitle, callTitle, displayedNumber, secondaryLabel } from "./format";
+import { callStateText, callSubtitle, callTitle, clipText, displayedNumber, secondaryLabel } from "./format";
 import { t } from "./i18n";
 import { copyNumber, describeError, dismissCall, screenPop, watchPopupCalls } from "./ipc";
 
@@ -42,9 +42,14 @@ function createCard(first: CallView): CallCard {
     el("div", { className: "actions" }, crm, copy, dismiss),
   );
 
+  // What a screen reader says for the card: its lines in reading order. WebKit leaves the
+  // items of a flex row out of the accessibility tree, so the card carries them as its name.
+  let summary: string[] = [];
+
   const showState = (nowMs: number): void => {
     state.textContent = error ?? callStateText(call, nowMs);
     state.classList.toggle("error", error !== null);
+    element.setAttribute("aria-label", [...summary, state.textContent].join(", "));
   };
 
   const showError = (reason: unknown): void => {
@@ -76,6 +81,10 @@ function createCard(first: CallView): CallCard {
     }
     if (call.acd !== null && call.acd !== "") meta.append(isolated(t().call.via(call.acd), "badge acd"));
     meta.append(state);
+    const badges = [...meta.querySelectorAll(".badge")].map((badge) => badge.textContent);
+    summary = [title.text, label, number, e164, ...badges]
+      .filter((part): part is string => part !== null && part !== "")
+      .map(clipText);
     details.replaceChildren(callTitleElement(title), subtitle, meta);
     element.className = `call ${call.state} ${call.direction}${call.missed ? " missed" : ""}`;
     copy.disabled = displayedNumber(call) === null;
