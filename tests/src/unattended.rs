@@ -19,15 +19,38 @@ pub struct Unattended {
 
 impl Unattended {
     /// Starts the app as `istra-tray --server SERVER --login LOGIN --password-stdin` with the
-    /// extra environment `env`.
+    /// extra environment `env`, in fresh folders.
     ///
     /// # Panics
     ///
     /// When the app cannot start (the test cannot go on).
     pub async fn sign_in(name: &str, server: &str, login: &str, password: &str, env: &[(&str, &str)]) -> Unattended {
-        let folder = fresh_folder(name);
+        Self::sign_in_within(fresh_folder(name), server, login, password, &[], env).await
+    }
+
+    /// An empty folder for an app called `name` (HOME and XDG folders under it), to prepare
+    /// (settings, say) before [`Unattended::sign_in_within`].
+    pub fn folder(name: &str) -> PathBuf {
+        fresh_folder(name)
+    }
+
+    /// As [`Unattended::sign_in`], in `folder` (from [`Unattended::folder`]) and with the extra
+    /// arguments `args` (e.g. `--remember`).
+    ///
+    /// # Panics
+    ///
+    /// When the app cannot start (the test cannot go on).
+    pub async fn sign_in_within(
+        folder: PathBuf,
+        server: &str,
+        login: &str,
+        password: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Unattended {
         let mut process = Command::new(crate::app_binary())
             .args(["--server", server, "--login", login, "--password-stdin"])
+            .args(args)
             .envs(folder_env(&folder))
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
@@ -45,6 +68,11 @@ impl Unattended {
     /// The app's process id (none once it ended).
     pub fn pid(&self) -> Option<u32> {
         self.process.id()
+    }
+
+    /// Whether the app has ended.
+    pub fn has_exited(&mut self) -> bool {
+        !matches!(self.process.try_wait(), Ok(None))
     }
 }
 

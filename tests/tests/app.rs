@@ -111,14 +111,11 @@ async fn with_no_window_left_webkit_network_process_ends_and_the_next_call_still
     assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
     let pid = app.pid().expect("running");
     for (id, number, shown) in [("-31", "+33123456789", "+33 1 23 45 67 89"), ("-32", "104", "104")] {
+        let watch = AccessibleWatch::start(pid, shown, WAIT).await;
         sim.control().send_items(DESK, vec![ringing(id, number, "Caller")]);
-        let start = Instant::now();
-        let mut seen = accessible_text(pid).await;
-        while !seen.contains(shown) && start.elapsed() < WAIT {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            seen = accessible_text(pid).await;
-        }
-        assert!(seen.contains(shown) && seen.contains("Dismiss"), "the popup shows the call: {seen}");
+        let found = watch.found().await.is_some();
+        let seen = accessible_text(pid).await;
+        assert!(found && seen.contains("Dismiss"), "the popup shows the call: {seen}");
         assert!(
             helper_processes(pid).iter().any(|name| name.starts_with("WebKitNetwork")),
             "the popup's network process"

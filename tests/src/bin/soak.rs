@@ -8,14 +8,11 @@
 //! every call still goes through the tracker, the call board, the tray and the journal.
 //! `SOAK_EVENTS` (default 1,000,000) and `SOAK_RATE` (events per second, default 4,000) tune it.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use istra_tray_e2e::app_binary;
+use istra_tray_e2e::Unattended;
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
-use tokio::io::AsyncWriteExt as _;
-use tokio::process::Command;
 
 const DESK: &str = "5985841581756135023";
 /// Calls per frame; each call is two events (ringing, then dropped in the next frame).
@@ -80,26 +77,14 @@ async fn run() -> Result<(), String> {
     let total = env_number("SOAK_EVENTS", 1_000_000);
     let rate = env_number("SOAK_RATE", 4_000).max(BATCH);
     let sim = Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?;
-    let home = std::env::temp_dir().join(format!("istra-soak-{}", std::process::id()));
+    let home = Unattended::folder("soak");
     let config = home.join("config/istra-tray");
     std::fs::create_dir_all(&config).map_err(|e| e.to_string())?;
     std::fs::write(config.join("settings.json"), r#"{"dnd": true, "handleLinks": false}"#)
         .map_err(|e| e.to_string())?;
-    let mut app = Command::new(app_binary())
-        .args(["--server", &sim.base_url(), "--login", "alice", "--password-stdin", "--remember"])
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot start the app: {e}"))?;
-    let mut stdin = app.stdin.take().ok_or("no stdin")?;
-    stdin.write_all(b"secret\n").await.map_err(|e| e.to_string())?;
-    drop(stdin);
-    let pid = app.id().ok_or("the app exited")?;
+    let mut app =
+        Unattended::sign_in_within(home.clone(), &sim.base_url(), "alice", "secret", &["--remember"], &[]).await;
+    let pid = app.pid().ok_or("the app exited")?;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());
     }
@@ -131,7 +116,7 @@ async fn run() -> Result<(), String> {
             }
             next_frame = tokio::time::Instant::now();
         }
-        if app.try_wait().map_err(|e| e.to_string())?.is_some() {
+        if app.has_exited() {
             return Err(format!("the app exited after {sent} events"));
         }
     }
@@ -143,7 +128,7 @@ async fn run() -> Result<(), String> {
         sim.control().login_count(),
         started.elapsed().as_secs_f64()
     );
-    let _ = app.kill().await;
+    drop(app);
     let _ = std::fs::remove_dir_all(&home);
     Ok(())
 }
