@@ -9,7 +9,8 @@
 //! - [`contacts`]: imported contacts naming callers and feeding the dial pad's suggestions.
 //! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
 //! - [`i18n`]: the Rust side's words in English and French; [`logs`]: redacted logs, diagnostics.
-//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs).
+//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs); [`card`]: what the
+//!   Linux popup's call cards say.
 //! - [`commands`]: the UI's commands, thin over the controller.
 //! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
 //!   [`settings`]: one desktop concern each.
@@ -17,6 +18,8 @@
 pub mod autostart;
 pub mod board;
 pub mod calllog;
+#[cfg(target_os = "linux")]
+pub mod card;
 pub mod commands;
 pub mod contacts;
 pub mod controller;
@@ -26,6 +29,10 @@ pub mod links;
 pub mod logs;
 pub mod notifier;
 pub mod popup;
+#[cfg(target_os = "linux")]
+mod popup_gtk;
+#[cfg(not(target_os = "linux"))]
+mod popup_web;
 pub mod screenpop;
 pub mod secrets;
 pub mod selection;

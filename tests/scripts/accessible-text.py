@@ -5,6 +5,9 @@ bus (AT-SPI).
   accessible-text.py PID            prints one line a node: role, name and text, tab-separated
   accessible-text.py PID TEXT SECS  prints "ready", then waits up to SECS for TEXT to show
                                     (looking every 5 ms); prints "found" and exits 0, or exits 1
+  accessible-text.py PID --press NAME N
+                                    presses the Nth (from 0) push button named NAME, as a screen
+                                    reader user would; exits 1 when there is no such button
 """
 import sys
 import time
@@ -29,17 +32,40 @@ def walk(node, depth, lines):
         pass  # a node that went away while we read it
 
 
-def read(pid):
-    lines = []
+def apps(pid):
     desktop = Atspi.get_desktop(0)
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
         if app is not None and app.get_process_id() == pid:
-            walk(app, 0, lines)
+            yield app
+
+
+def read(pid):
+    lines = []
+    for app in apps(pid):
+        walk(app, 0, lines)
     return "\n".join(lines)
 
 
+def buttons(node, name, depth=0):
+    if depth > 40:
+        return
+    if node.get_role_name() == "push button" and node.get_name() == name:
+        yield node
+    for i in range(node.get_child_count()):
+        yield from buttons(node.get_child_at_index(i), name, depth + 1)
+
+
+def press(pid, name, index):
+    found = [b for app in apps(pid) for b in buttons(app, name)]
+    if index >= len(found):
+        return False
+    return Atspi.Action.do_action(found[index], 0)
+
+
 pid = int(sys.argv[1])
+if len(sys.argv) == 5 and sys.argv[2] == "--press":
+    sys.exit(0 if press(pid, sys.argv[3], int(sys.argv[4])) else 1)
 if len(sys.argv) < 4:
     print(read(pid))
     sys.exit(0)

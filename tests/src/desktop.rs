@@ -318,14 +318,45 @@ pub async fn select_text(text: &str) {
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
-/// Whether the call popup is on screen (a hidden popup kept warm does not count).
-pub async fn popup_visible() -> bool {
-    Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", "^Incoming call$"])
-        .stdout(Stdio::null())
-        .status()
+/// Presses the `index`th (from 0, in screen order) button named `name` in the windows of
+/// process `pid` through AT-SPI, as a screen reader user would; whether there was one.
+pub async fn press_button(pid: u32, name: &str, index: usize) -> bool {
+    let press = Command::new(accessible_text_script())
+        .args([&pid.to_string(), "--press", name, &index.to_string()])
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .status();
+    matches!(tokio::time::timeout(Duration::from_secs(5), press).await, Ok(Ok(status)) if status.success())
+}
+
+/// Closes the visible window titled exactly `title` as a window manager's close button would
+/// (`tests/scripts/close-window.py`); whether there was one.
+pub async fn close_window(title: &str) -> bool {
+    let Ok(found) =
+        Command::new("xdotool").args(["search", "--onlyvisible", "--name", &format!("^{title}$")]).output().await
+    else {
+        return false;
+    };
+    let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next().map(str::to_owned) else { return false };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/close-window.py");
+    Command::new(script).arg(id).status().await.is_ok_and(|s| s.success())
+}
+
+/// The visible call popup's size in pixels, or `None` when no popup is on screen.
+pub async fn popup_size() -> Option<(u32, u32)> {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Incoming call$", "getwindowgeometry"])
+        .output()
         .await
-        .is_ok_and(|s| s.success())
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (width, height) = text.lines().find_map(|l| l.trim().strip_prefix("Geometry: "))?.split_once('x')?;
+    Some((width.trim().parse().ok()?, height.trim().parse().ok()?))
+}
+
+/// Whether the call popup is on screen (a hidden popup does not count).
+pub async fn popup_visible() -> bool {
+    popup_size().await.is_some()
 }
 
 /// Presses keys on the X display, e.g. `ctrl+alt+d`.

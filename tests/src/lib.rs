@@ -17,8 +17,8 @@ mod wayland;
 mod webdriver;
 
 pub use desktop::{
-    AccessibleWatch, App, accessible_text, helper_processes, keyring_items, notifications_seen, popup_visible, press,
-    process_tree, select_text, wait_for_notification,
+    AccessibleWatch, App, accessible_text, close_window, helper_processes, keyring_items, notifications_seen,
+    popup_size, popup_visible, press, press_button, process_tree, select_text, wait_for_notification,
 };
 pub use unattended::Unattended;
 pub use wayland::Sway;

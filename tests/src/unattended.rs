@@ -70,6 +70,18 @@ impl Unattended {
         self.process.id()
     }
 
+    /// Starts the app a second time in the same folders, without arguments, as a user
+    /// clicking its launcher: it hands over to this one, which opens its main window. Whether
+    /// the second start ended well.
+    pub fn start_again(&self) -> bool {
+        std::process::Command::new(crate::app_binary())
+            .envs(folder_env(&self.folder))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// Whether the app has ended.
     pub fn has_exited(&mut self) -> bool {
         !matches!(self.process.try_wait(), Ok(None))

@@ -58,24 +58,12 @@ impl WebDriver {
         Ok(handles.as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_owned)).collect())
     }
 
-    pub async fn current_window(&self) -> Result<String> {
-        let handle = self.call(reqwest::Method::GET, "/window", None).await?;
-        handle.as_str().map(str::to_owned).ok_or_else(|| "no current window".into())
-    }
-
     pub async fn switch_to(&self, handle: &str) -> Result<()> {
         self.call(reqwest::Method::POST, "/window", Some(json!({"handle": handle}))).await.map(drop)
     }
 
     pub async fn title(&self) -> Result<String> {
         Ok(self.call(reqwest::Method::GET, "/title", None).await?.as_str().unwrap_or_default().to_owned())
-    }
-
-    /// The current window's outer size in CSS pixels (width, height).
-    pub async fn window_size(&self) -> Result<(f64, f64)> {
-        let rect = self.call(reqwest::Method::GET, "/window/rect", None).await?;
-        let side = |name: &str| rect[name].as_f64().ok_or_else(|| format!("no {name} in {rect}"));
-        Ok((side("width")?, side("height")?))
     }
 
     /// Switches to the window whose title is `title`, waiting for it to open.
@@ -138,12 +126,6 @@ impl WebDriver {
         let script = json!({"script": "return arguments[0].textContent;", "args": [{ELEMENT_KEY: element.0}]});
         let text = self.call(reqwest::Method::POST, "/execute/sync", Some(script)).await?;
         Ok(text.as_str().unwrap_or_default().trim().to_owned())
-    }
-
-    /// The element's attribute `name`, if it has one.
-    pub async fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
-        let value = self.call(reqwest::Method::GET, &format!("/element/{}/attribute/{name}", element.0), None).await?;
-        Ok(value.as_str().map(str::to_owned))
     }
 
     pub async fn click(&self, element: &Element) -> Result<()> {

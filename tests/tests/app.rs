@@ -4,8 +4,9 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, Sway, Unattended, accessible_text, helper_processes, keyring_items, notifications_seen,
-    popup_visible, press, process_tree, select_text, wait_for_notification,
+    AccessibleWatch, App, Sway, Unattended, accessible_text, close_window, helper_processes, keyring_items,
+    notifications_seen, popup_size, popup_visible, press, press_button, process_tree, select_text,
+    wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
@@ -13,8 +14,6 @@ use serde_json::json;
 const DESK: &str = "5985841581756135023";
 const PASSWORD: &str = "pw-7f3c9a:x";
 const WAIT: Duration = Duration::from_secs(10);
-/// The popup page's title.
-const POPUP: &str = "Calls — istra-tray";
 
 async fn sim() -> Sim {
     let mut config = SimConfig::default();
@@ -70,83 +69,101 @@ async fn a_refused_sign_in_shows_the_servers_reason() {
     app.stop().await;
 }
 
+/// Starts the app as a login script would and waits until it watches the desk phone; the
+/// popup is native, read through AT-SPI as a screen reader would.
+async fn started(name: &str, sim: &Sim) -> Unattended {
+    let app = Unattended::sign_in(name, &sim.base_url(), "alice", PASSWORD, &[]).await;
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    app
+}
+
+/// Waits until `text` shows in the app's windows (AT-SPI); `send` runs once the reader looks.
+async fn shows_after<T>(pid: u32, text: &str, send: impl FnOnce() -> T) -> bool {
+    let watch = AccessibleWatch::start(pid, text, WAIT).await;
+    send();
+    watch.found().await.is_some()
+}
+
 #[tokio::test]
 async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
     let sim = sim().await;
-    let app = signed_in("popup", &sim).await;
+    let app = started("popup", &sim).await;
+    let pid = app.pid().expect("running");
     let label = "<img src=x onerror=alert(1)>";
-    sim.control().send_items(DESK, vec![ringing("-428", "+33123456789", label)]);
-    let d = &app.driver;
-    d.switch_to_titled(POPUP, WAIT).await.expect("a popup");
-    assert_eq!(d.wait_for_text(".call .label", WAIT, |t| !t.is_empty()).await.expect("label"), label);
-    assert!(d.find_all(".call img").await.expect("query").is_empty(), "the label is text, not markup");
-    let number = d.wait_for_text(".call .number", WAIT, |t| !t.is_empty()).await.expect("number");
-    assert_eq!(number, "+33 1 23 45 67 89");
-    sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-428","talkCause":"answer"})]);
-    d.wait_for_text(".call .state", WAIT, |t| t.starts_with("Talking")).await.expect("talking");
-    sim.control().send_items(
-        DESK,
-        vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})],
-    );
-    d.wait_for_text(".call .state", WAIT, |t| t.contains("Ended")).await.expect("ended");
+    let send = || sim.control().send_items(DESK, vec![ringing("-428", "+33123456789", label)]);
+    assert!(shows_after(pid, "+33 1 23 45 67 89", send).await, "the popup shows the number");
+    let seen = accessible_text(pid).await;
+    assert!(seen.contains(&format!("label\t{label}\t{label}")), "the label shows as the characters it is: {seen}");
+    assert!(!seen.contains("image"), "and draws no image: {seen}");
+    assert!(seen.contains("Incoming call…") && seen.contains("via 0900000171"), "{seen}");
+    assert_eq!(helper_processes(pid), Vec::<String>::new(), "the popup needs no WebKit process");
+    let answer =
+        || sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-428","talkCause":"answer"})]);
+    assert!(shows_after(pid, "Talking 00:0", answer).await, "talking, with a timer");
+    assert!(shows_after(pid, "Talking 00:02", || {}).await, "that ticks");
+    let drop = || {
+        sim.control().send_items(
+            DESK,
+            vec![json!({"event":"callDropped","callId":"-428","dropCause":"disconnect","talkingTime":"65000"})],
+        );
+    };
+    assert!(shows_after(pid, "Ended · 01:05", drop).await, "ended, with the talk time");
     assert!(popup_visible().await, "the popup is on screen during the call");
     let start = Instant::now();
     while popup_visible().await && start.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(start.elapsed() < WAIT, "the popup went away by itself after the call");
-    sim.control().send_items(DESK, vec![ringing("-429", "104", "Next Caller")]);
-    d.wait_for_text(".call .label", WAIT, |t| t == "Next Caller").await.expect("the next call reuses the popup");
-    assert!(popup_visible().await, "and shows it again");
-    app.stop().await;
+    let next = || sim.control().send_items(DESK, vec![ringing("-429", "104", "Next Caller")]);
+    assert!(shows_after(pid, "Next Caller", next).await, "the next call pops up");
+    assert!(popup_visible().await, "on screen again");
 }
 
 #[tokio::test]
-async fn with_no_window_left_webkit_network_process_ends_and_the_next_call_still_pops_up() {
+async fn simultaneous_calls_stack_newest_on_top_and_a_card_is_dismissed_by_its_button() {
     let sim = sim().await;
-    // Started as a login script would (WebDriver would lose its session with the process).
-    let app =
-        Unattended::sign_in("idle", &sim.base_url(), "alice", PASSWORD, &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "0")])
-            .await;
-    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    let app = started("stack", &sim).await;
     let pid = app.pid().expect("running");
-    for (id, number, shown) in [("-31", "+33123456789", "+33 1 23 45 67 89"), ("-32", "104", "104")] {
-        let watch = AccessibleWatch::start(pid, shown, WAIT).await;
-        sim.control().send_items(DESK, vec![ringing(id, number, "Caller")]);
-        let found = watch.found().await.is_some();
-        let seen = accessible_text(pid).await;
-        assert!(found && seen.contains("Dismiss"), "the popup shows the call: {seen}");
-        assert!(
-            helper_processes(pid).iter().any(|name| name.starts_with("WebKitNetwork")),
-            "the popup's network process"
-        );
-        sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
-        // The card lingers a few seconds, then the popup is destroyed (kept warm 0 s) and, a
-        // second later, WebKit's network process is ended.
+    let send = || {
+        sim.control().send_items(DESK, vec![ringing("1", "+4930123456", "Berlin"), ringing("2", "104", "Reception")]);
+    };
+    assert!(shows_after(pid, "Berlin", send).await && shows_after(pid, "Reception", || {}).await, "both calls");
+    let seen = accessible_text(pid).await;
+    assert!(seen.find("Reception") < seen.find("Berlin"), "newest on top: {seen}");
+    // The window is as tall as its cards: 110 px each.
+    let size_becomes = |wanted: (u32, u32)| async move {
         let start = Instant::now();
-        while !helper_processes(pid).is_empty() && start.elapsed() < 3 * WAIT {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut size = popup_size().await;
+        while size != Some(wanted) && start.elapsed() < WAIT {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            size = popup_size().await;
         }
-        assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
-    }
+        size
+    };
+    assert_eq!(size_becomes((340, 220)).await, Some((340, 220)), "two cards");
+    assert!(press_button(pid, "Dismiss", 0).await, "the top card's Dismiss button");
+    assert_eq!(size_becomes((340, 110)).await, Some((340, 110)), "one card");
+    let seen = accessible_text(pid).await;
+    assert!(!seen.contains("Reception") && seen.contains("Berlin"), "the top card went: {seen}");
+    assert!(press_button(pid, "Copy number", 0).await);
+    assert!(shows_after(pid, "Copied", || {}).await, "Copy number says it copied");
 }
 
 #[tokio::test]
-async fn a_popup_whose_web_process_dies_comes_back_with_the_ringing_call() {
+async fn a_web_page_whose_process_dies_loads_again_and_closing_the_last_window_ends_webkit() {
     let sim = sim().await;
-    // Started as a login script would: WebDriver would lose its session with the page.
-    let app = Unattended::sign_in("crash", &sim.base_url(), "alice", PASSWORD, &[]).await;
-    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    // Started as a login script would: WebDriver would lose its session with the web process.
+    let app = started("crash", &sim).await;
     let pid = app.pid().expect("running");
-    let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
-    sim.control().send_items(DESK, vec![ringing("-41", "+33123456789", "Caller")]);
-    assert!(watch.found().await.is_some(), "the popup shows the call");
+    let open = || assert!(app.start_again(), "a second start opens the main window");
+    let shown = shows_after(pid, "alice on Desk phone", open).await;
+    assert!(shown, "the main window shows the status: {}", accessible_text(pid).await);
     let web_process = || {
         process_tree(pid).into_iter().find(|p| {
             std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.starts_with("WebKitWebProces"))
         })
     };
-    let killed = web_process().expect("the popup's web process");
+    let killed = web_process().expect("the main window's web process");
     // As the kernel's out-of-memory killer would.
     let status = std::process::Command::new("kill").args(["-KILL", &killed.to_string()]).status().expect("kill");
     assert!(status.success());
@@ -154,45 +171,17 @@ async fn a_popup_whose_web_process_dies_comes_back_with_the_ringing_call() {
     while web_process().is_none_or(|p| p == killed) && start.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(web_process().is_some_and(|p| p != killed), "a new web process draws the popup");
-    let watch = AccessibleWatch::start(pid, "+33 1 23 45 67 89", WAIT).await;
-    assert!(watch.found().await.is_some(), "the reloaded popup shows the ringing call again");
-    let watch = AccessibleWatch::start(pid, "Talking 00:0", WAIT).await;
-    sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-41","talkCause":"answer"})]);
-    assert!(watch.found().await.is_some(), "and follows it (a screen reader hears the state)");
-    let watch = AccessibleWatch::start(pid, "Second Caller", WAIT).await;
-    sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
-    assert!(watch.found().await.is_some(), "and the next call");
-}
-
-#[tokio::test]
-async fn simultaneous_calls_stack_in_one_popup() {
-    let sim = sim().await;
-    let app = signed_in("stack", &sim).await;
-    sim.control().send_items(DESK, vec![ringing("1", "+4930123456", "Berlin"), ringing("2", "104", "Reception")]);
-    let d = &app.driver;
-    d.switch_to_titled(POPUP, WAIT).await.expect("a popup");
+    assert!(web_process().is_some_and(|p| p != killed), "a new web process draws the page");
+    assert!(shows_after(pid, "alice on Desk phone", || {}).await, "the page loaded again");
+    // Closed, the last window takes WebKit's processes with it; calls still pop up.
+    assert!(close_window("istra-tray").await, "the main window closed");
     let start = Instant::now();
-    while d.find_all(".call").await.map(|c| c.len()).unwrap_or(0) < 2 && start.elapsed() < WAIT {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    while !helper_processes(pid).is_empty() && start.elapsed() < 3 * WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let labels = d.find_all(".call .label").await.expect("labels");
-    assert_eq!(labels.len(), 2);
-    assert_eq!(d.text(&labels[0]).await.expect("text"), "Reception", "newest on top");
-    // The window is as tall as its cards (110 px each), not GTK's natural height for a webview.
-    let size_becomes = |wanted: (f64, f64)| async move {
-        let start = Instant::now();
-        let mut size = d.window_size().await.expect("popup size");
-        while size != wanted && start.elapsed() < WAIT {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            size = d.window_size().await.expect("popup size");
-        }
-        size
-    };
-    assert_eq!(size_becomes((340.0, 220.0)).await, (340.0, 220.0), "two cards");
-    d.invoke("dismiss_call", json!({"callId": "2"})).await.expect("dismiss");
-    assert_eq!(size_becomes((340.0, 110.0)).await, (340.0, 110.0), "one card");
-    app.stop().await;
+    assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
+    let call = || sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
+    assert!(shows_after(pid, "Second Caller", call).await, "and the next call pops up");
 }
 
 #[tokio::test]

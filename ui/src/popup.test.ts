@@ -40,15 +40,6 @@ describe("an incoming call card", () => {
     expect(text(".state")).toBe("Incoming call…");
   });
 
-  test("records when it first appeared, and keeps that time through updates", async () => {
-    await showPopup([sampleCall()]);
-    const shownAt = card().dataset.shownAt;
-    expect(Number(shownAt)).toBe(Date.now());
-    vi.advanceTimersByTime(5_000);
-    await emit("popup-calls-changed", [sampleCall({ state: "talking", answeredAtMs: Date.now() })]);
-    expect(card().dataset.shownAt).toBe(shownAt);
-  });
-
   test("without a label shows the number as the title and does not repeat it", async () => {
     await showPopup([sampleCall({ label: null, numberDisplay: "+33 1 23 45 67 89", callType: "internal" })]);
     expect(text(".title")).toBe("+33 1 23 45 67 89");

@@ -166,10 +166,7 @@ export function mount(host: HTMLElement): () => void {
     for (const call of calls) {
       const card = cards.get(call.id);
       if (card === undefined) {
-        const created = createCard(call);
-        // When the card first appeared (ms since the epoch): the latency bench reads it.
-        created.element.dataset.shownAt = String(Date.now());
-        cards.set(call.id, created);
+        cards.set(call.id, createCard(call));
       } else {
         card.update(call);
       }

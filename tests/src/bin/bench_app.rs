@@ -3,10 +3,11 @@
 //! Run by `scripts/bench-app.sh` inside a desktop session, against the release build.
 
 use std::process::Stdio;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, Unattended, app_binary, helper_processes, press, process_tree, select_text,
+    AccessibleWatch, Unattended, app_binary, close_window, helper_processes, popup_visible, press, process_tree,
+    select_text,
 };
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
@@ -16,10 +17,6 @@ use tokio::process::Command;
 const DESK: &str = "5985841581756135023";
 const ROUNDS: usize = 20;
 const WAIT: Duration = Duration::from_secs(10);
-
-fn unix_ms(at: SystemTime) -> u64 {
-    at.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -144,18 +141,11 @@ async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// The memory of an app started from the command line, idle again after calls: each popup
-/// destroyed once its call ended (kept warm 0 s here instead of 10 minutes) and WebKit's
-/// network process ended with it.
-async fn idle_after_calls(sim: &Sim) -> Result<(), String> {
-    let app = Unattended::sign_in(
-        "bench-after",
-        &sim.base_url(),
-        "alice",
-        "secret",
-        &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "0")],
-    )
-    .await;
+/// Frame → popup for `ROUNDS` calls, read the way a screen reader reads it (AT-SPI, every
+/// 5 ms: an upper bound), then the memory of the app idle again, and again after its main
+/// window was opened and closed.
+async fn popups_then_idle(sim: &Sim) -> Result<(), String> {
+    let app = Unattended::sign_in("bench-popups", &sim.base_url(), "alice", "secret", &[]).await;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());
     }
@@ -170,95 +160,35 @@ async fn idle_after_calls(sim: &Sim) -> Result<(), String> {
         shown.push(found - sent);
         sim.control().send_items(DESK, answered_and_ended(&id));
         let start = Instant::now();
-        while !helper_processes(pid).is_empty() {
+        while popup_visible().await {
             if start.elapsed() > 3 * WAIT {
-                return Err(format!("WebKit's processes stayed after call {id}"));
+                return Err(format!("the popup stayed after call {id}"));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    // Each popup here is a new webview with a new network process, found by reading the
-    // screen through AT-SPI every 5 ms (a read of the tree takes a few ms more).
-    report("frame -> popup read by a screen reader, cold", shown, "p95 <= 300 ms");
+    let first = shown.remove(0);
+    println!("{:<44} {:>7.1} ms  (the popup window is created)", "frame -> first popup, screen reader", ms(first));
+    report("frame -> popup read by a screen reader", shown, "p95 <= 300 ms");
     tokio::time::sleep(Duration::from_secs(3)).await;
     print_pss("idle again after 20 calls, no window", pid);
-    Ok(())
-}
 
-/// Frame → popup for `ROUNDS` calls. With `every_call_cold`, the popup is not kept warm: each
-/// call gets a new webview.
-async fn popup_latency(sim: &Sim, every_call_cold: bool) -> Result<(), String> {
-    let app = if every_call_cold {
-        App::start_with_env("bench-cold", &[], &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "0")]).await
-    } else {
-        App::start("bench", &[]).await
-    };
-    app.sign_in(&sim.base_url(), "alice", "secret").await?;
-    if app.wait_online(WAIT).await["state"] != "online" {
-        return Err("not online".into());
+    let watch = AccessibleWatch::start(pid, "alice on Desk phone", WAIT).await;
+    if !app.start_again() || watch.found().await.is_none() {
+        return Err("the main window never showed".into());
     }
-    let d = &app.driver;
-    let home = d.current_window().await?;
-    let mut samples = Vec::new();
-    let mut in_page = Vec::new();
-    for i in 0..ROUNDS {
-        let id = format!("-{}", 2000 + i);
-        let sent = Instant::now();
-        let sent_ms = unix_ms(SystemTime::now());
-        sim.control().send_items(DESK, vec![ringing(&id, "+33123456789")]);
-        let css = format!(".call[data-call-id=\"{id}\"] .number");
-        'found: loop {
-            for handle in d.windows().await? {
-                if handle != home && d.switch_to(&handle).await.is_ok() {
-                    let shown = match d.find_all(&css).await?.first() {
-                        Some(number) => !d.text(number).await?.is_empty(),
-                        None => false,
-                    };
-                    if shown {
-                        let card = d.find_all(&format!(".call[data-call-id=\"{id}\"]")).await?;
-                        let stamp = match card.first() {
-                            Some(card) => d.attribute(card, "data-shown-at").await?,
-                            None => None,
-                        };
-                        let shown_ms = stamp.and_then(|s| s.parse::<u64>().ok()).unwrap_or(sent_ms);
-                        in_page.push(Duration::from_millis(shown_ms.saturating_sub(sent_ms)));
-                        break 'found;
-                    }
-                }
-            }
-            if sent.elapsed() > WAIT {
-                return Err(format!("call {id} never showed"));
-            }
+    if !close_window("istra-tray").await {
+        return Err("the main window did not close".into());
+    }
+    let start = Instant::now();
+    while !helper_processes(pid).is_empty() {
+        if start.elapsed() > 3 * WAIT {
+            return Err("WebKit's processes stayed after the main window closed".into());
         }
-        samples.push(sent.elapsed());
-        // Dismissing the last call closes the popup under the script: its answer may be lost.
-        let _ = d.invoke("dismiss_call", json!({"callId": id})).await;
-        sim.control().send_items(DESK, answered_and_ended(&id));
-        d.switch_to(&home).await?;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // In the page's own clock: when the card entered the page, without the WebDriver polling
-    // that finds it (ms resolution).
-    if every_call_cold {
-        report("frame -> popup shows the number, every call cold", samples, "p95 <= 300 ms");
-        report("frame -> card in the popup page, every call cold", in_page, "p95 <= 300 ms");
-        // The popup is gone again: what stays of the webview machinery while idle. WebKit's
-        // network process stays here: the app keeps it for WebDriver's session.
-        // The sign-in window closes itself (its answer may be lost with it).
-        let _ = d.invoke("close_window", json!({})).await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
-        if let Some(pid) = app.app_pid() {
-            print_pss("idle after sign-in window + calls, WebDriver", pid);
-        }
-    } else {
-        let cold = samples.remove(0);
-        println!("{:<44} {:>7.1} ms  (first call: a new webview)", "frame -> popup shows the number, cold", ms(cold));
-        report("frame -> popup shows the number, warm", samples, "p95 <= 300 ms");
-        let cold = in_page.remove(0);
-        println!("{:<44} {:>7.1} ms  (page clock)", "frame -> card in the popup page, cold", ms(cold));
-        report("frame -> card in the popup page, warm", in_page, "p95 <= 300 ms");
-    }
-    app.stop().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    print_pss("idle after the main window was open", pid);
     Ok(())
 }
 
@@ -272,15 +202,8 @@ async fn main() {
         std::process::exit(1);
     }
     let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    if let Err(e) = idle_after_calls(&sim).await {
+    if let Err(e) = popups_then_idle(&sim).await {
         eprintln!("bench-app: {e}");
         std::process::exit(1);
-    }
-    for every_call_cold in [false, true] {
-        let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-        if let Err(e) = popup_latency(&sim, every_call_cold).await {
-            eprintln!("bench-app: {e}");
-            std::process::exit(1);
-        }
     }
 }
