@@ -18,14 +18,7 @@ pub const LABEL: &str = "popup";
 /// How long a hidden popup stays ready for the next call before it is destroyed: 2 minutes,
 /// so a busy spell gets popups in milliseconds, while an app between calls holds no webview
 /// (a warm popup costs ~100 MiB; a cold one shows in ~150–270 ms).
-/// `ISTRA_TRAY_POPUP_KEEP_WARM_SECS` changes it, e.g. 0 to measure every popup cold.
-fn keep_warm() -> Duration {
-    static SECS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    let secs = SECS.get_or_init(|| {
-        std::env::var("ISTRA_TRAY_POPUP_KEEP_WARM_SECS").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(120)
-    });
-    Duration::from_secs(*secs)
-}
+const KEEP_WARM: Duration = Duration::from_secs(120);
 
 /// Bumped whenever the popup is shown or hidden, so a pending close of an older hide is void.
 static VISIBILITY_CHANGES: AtomicU64 = AtomicU64::new(0);
@@ -88,10 +81,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
     }
 }
 
-/// Destroys the hidden popup after [`keep_warm`] unless it was shown (or hidden) again since.
+/// Destroys the hidden popup after [`KEEP_WARM`] unless it was shown (or hidden) again since.
 fn close_later<R: Runtime>(app: AppHandle<R>, change: u64) {
     tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(keep_warm()).await;
+        tokio::time::sleep(KEEP_WARM).await;
         if VISIBILITY_CHANGES.load(Ordering::SeqCst) != change {
             return;
         }

@@ -1,13 +1,14 @@
 //! The app's figures: start → online, idle memory and CPU, and the latencies a desk worker
-//! feels (frame → notification, frame → popup showing the number, hotkey → PlaceCall).
+//! feels (frame → notification, frame → popup showing the number, hotkey → PlaceCall), and
+//! the memory an app keeps once idle again after calls and after its main window was open.
 //! Run by `scripts/bench-app.sh` inside a desktop session, against the release build.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, Unattended, app_binary, close_window, helper_processes, popup_visible, press, process_tree,
-    select_text,
+    AccessibleWatch, Unattended, accessible_text, app_binary, close_window, helper_processes, popup_visible, press,
+    process_tree, select_text,
 };
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
@@ -174,8 +175,12 @@ async fn popups_then_idle(sim: &Sim) -> Result<(), String> {
     print_pss("idle again after 20 calls, no window", pid);
 
     let watch = AccessibleWatch::start(pid, "alice on Desk phone", WAIT).await;
-    if !app.start_again() || watch.found().await.is_none() {
-        return Err("the main window never showed".into());
+    let started = app.start_again();
+    if watch.found().await.is_none() {
+        return Err(format!(
+            "the main window never showed (second start ok: {started}): {}",
+            accessible_text(pid).await
+        ));
     }
     if !close_window("istra-tray").await {
         return Err("the main window did not close".into());
