@@ -147,6 +147,8 @@ async fn simultaneous_calls_stack_newest_on_top_and_a_card_is_dismissed_by_its_b
     assert!(!seen.contains("Reception") && seen.contains("Berlin"), "the top card went: {seen}");
     assert!(press_button(pid, "Copy number", 0).await);
     assert!(shows_after(pid, "Copied", || {}).await, "Copy number says it copied");
+    let clipboard = tokio::process::Command::new("xclip").args(["-o", "-selection", "clipboard"]).output().await;
+    assert_eq!(String::from_utf8_lossy(&clipboard.expect("xclip").stdout), "+4930123456", "the caller's number");
 }
 
 #[tokio::test]
@@ -438,8 +440,16 @@ async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
     }
     assert_eq!(text, "http://crm.test/search?phone=%2B33123456789&who=ACME%20%26%20Sons%20%3Cb%3E\n");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(std::fs::read_to_string(&opened).unwrap_or_default().lines().count(), 1, "opened once per call");
+    let opened_count = || std::fs::read_to_string(&opened).unwrap_or_default().lines().count();
+    assert_eq!(opened_count(), 1, "opened once per call");
     assert_eq!(std::fs::read_to_string(&gl).unwrap_or_default(), "unset", "the browser has the user's environment");
+    // And again from the popup's button.
+    assert!(press_button(app.app_pid().expect("running"), "Open in CRM", 0).await, "the popup offers Open in CRM");
+    let start = Instant::now();
+    while opened_count() < 2 && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(opened_count(), 2, "Open in CRM opens the page");
     app.stop().await;
 }
 
