@@ -1,7 +1,8 @@
 /**
- * The call popup: one card per call the Rust side wants shown, newest on top, each with a
- * live state line and "Copy number" / "Dismiss" buttons, plus "Open in CRM" when a screen pop
- * address is configured.
+ * The call popup on Windows and macOS (Linux draws it with GTK: `src-tauri/src/popup_gtk.rs`,
+ * same lines and buttons): one card per call the Rust side wants shown, newest on top, each
+ * with a live state line and "Copy number" / "Dismiss" buttons, plus "Open in CRM" when a
+ * screen pop address is configured.
  *
  * Cards are kept by call id across updates, so a button's "Copied" or pending state survives
  * a `popup-calls-changed` event. The host element carries `data-call-count`.
