@@ -184,6 +184,10 @@ async fn a_web_page_whose_process_dies_loads_again_and_closing_the_last_window_e
     assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
     let call = || sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
     assert!(shows_after(pid, "Second Caller", call).await, "and the next call pops up");
+    // Two seconds later WebKit's libraries are paged out; the window opens again all the same.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let shown = shows_after(pid, "alice on Desk phone", open).await;
+    assert!(shown, "the main window opens again: {}", accessible_text(pid).await);
 }
 
 #[tokio::test]
