@@ -93,9 +93,11 @@ struct Card {
     crm: gtk::Button,
     copy: gtk::Button,
     dismiss: gtk::Button,
-    /// An error shown instead of the state for a while, and which showing it is.
+    /// An error shown instead of the state for a while, and which one it is (of `errors`).
     error: Option<(String, u64)>,
-    feedback: u64,
+    errors: u64,
+    /// How many times "Copied" was shown: only the latest showing's timer puts the label back.
+    copies: u64,
 }
 
 impl Card {
@@ -115,7 +117,8 @@ impl Card {
             dismiss: button(w.dismiss),
             call,
             error: None,
-            feedback: 0,
+            errors: 0,
+            copies: 0,
         };
         // Numbers read left to right in every language.
         for number in [&card.number, &card.e164] {
@@ -231,10 +234,10 @@ impl Card {
 
     fn show_error(&mut self, error: &AppError) {
         let sentence = words().error(&error.code).unwrap_or(&error.message);
-        self.feedback += 1;
-        self.error = Some((sentence.to_owned(), self.feedback));
+        self.errors += 1;
+        self.error = Some((sentence.to_owned(), self.errors));
         self.show_state(now_ms());
-        let (id, shown) = (self.call.id.clone(), self.feedback);
+        let (id, shown) = (self.call.id.clone(), self.errors);
         glib::timeout_add_local_once(ERROR, move || {
             with_card(&id, |card| {
                 if card.error.as_ref().is_some_and(|(_, n)| *n == shown) {
@@ -252,11 +255,11 @@ impl Card {
             return;
         }
         self.copy.set_label(words().copied);
-        self.feedback += 1;
-        let (id, shown) = (self.call.id.clone(), self.feedback);
+        self.copies += 1;
+        let (id, shown) = (self.call.id.clone(), self.copies);
         glib::timeout_add_local_once(FEEDBACK, move || {
             with_card(&id, |card| {
-                if card.feedback == shown {
+                if card.copies == shown {
                     card.copy.set_label(words().copy_number);
                 }
             });
