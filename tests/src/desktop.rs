@@ -231,8 +231,25 @@ pub fn helper_processes(root: u32) -> Vec<String> {
         .collect()
 }
 
+/// Waits until no process is left below `root`, for at most `limit`; whether none is.
+pub async fn helpers_gone_within(root: u32, limit: Duration) -> bool {
+    let start = Instant::now();
+    while !helper_processes(root).is_empty() {
+        if start.elapsed() > limit {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
+}
+
+/// One of the tests' helper scripts (`tests/scripts/NAME`).
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(name)
+}
+
 fn accessible_text_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/accessible-text.py")
+    script("accessible-text.py")
 }
 
 /// What a screen reader finds in the windows of process `pid` (AT-SPI: role, name and text of
@@ -338,8 +355,7 @@ pub async fn close_window(title: &str) -> bool {
         return false;
     };
     let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next().map(str::to_owned) else { return false };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/close-window.py");
-    Command::new(script).arg(id).status().await.is_ok_and(|s| s.success())
+    Command::new(script("close-window.py")).arg(id).status().await.is_ok_and(|s| s.success())
 }
 
 /// The visible call popup's size in pixels, or `None` when no popup is on screen.
@@ -357,6 +373,18 @@ pub async fn popup_size() -> Option<(u32, u32)> {
 /// Whether the call popup is on screen (a hidden popup does not count).
 pub async fn popup_visible() -> bool {
     popup_size().await.is_some()
+}
+
+/// Waits until the call popup is off screen, for at most `limit`; whether it is.
+pub async fn popup_hidden_within(limit: Duration) -> bool {
+    let start = Instant::now();
+    while popup_visible().await {
+        if start.elapsed() > limit {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
 }
 
 /// Presses keys on the X display, e.g. `ctrl+alt+d`.

@@ -18,14 +18,14 @@ pub struct Unattended {
 }
 
 impl Unattended {
-    /// Starts the app as `istra-tray --server SERVER --login LOGIN --password-stdin` with the
-    /// extra environment `env`, in fresh folders.
+    /// Starts the app as `istra-tray --server SERVER --login LOGIN --password-stdin`, in fresh
+    /// folders.
     ///
     /// # Panics
     ///
     /// When the app cannot start (the test cannot go on).
-    pub async fn sign_in(name: &str, server: &str, login: &str, password: &str, env: &[(&str, &str)]) -> Unattended {
-        Self::sign_in_within(fresh_folder(name), server, login, password, &[], env).await
+    pub async fn sign_in(name: &str, server: &str, login: &str, password: &str) -> Unattended {
+        Self::sign_in_within(fresh_folder(name), server, login, password, &[]).await
     }
 
     /// An empty folder for an app called `name` (HOME and XDG folders under it), to prepare
@@ -46,13 +46,11 @@ impl Unattended {
         login: &str,
         password: &str,
         args: &[&str],
-        env: &[(&str, &str)],
     ) -> Unattended {
         let mut process = Command::new(crate::app_binary())
             .args(["--server", server, "--login", login, "--password-stdin"])
             .args(args)
             .envs(folder_env(&folder))
-            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

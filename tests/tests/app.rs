@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, Sway, Unattended, accessible_text, close_window, helper_processes, keyring_items,
-    notifications_seen, popup_size, popup_visible, press, press_button, process_tree, select_text,
-    wait_for_notification,
+    AccessibleWatch, App, Sway, Unattended, accessible_text, close_window, helper_processes, helpers_gone_within,
+    keyring_items, notifications_seen, popup_hidden_within, popup_size, popup_visible, press, press_button,
+    process_tree, select_text, wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
@@ -72,7 +72,7 @@ async fn a_refused_sign_in_shows_the_servers_reason() {
 /// Starts the app as a login script would and waits until it watches the desk phone; the
 /// popup is native, read through AT-SPI as a screen reader would.
 async fn started(name: &str, sim: &Sim) -> Unattended {
-    let app = Unattended::sign_in(name, &sim.base_url(), "alice", PASSWORD, &[]).await;
+    let app = Unattended::sign_in(name, &sim.base_url(), "alice", PASSWORD).await;
     assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
     app
 }
@@ -109,11 +109,7 @@ async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
     };
     assert!(shows_after(pid, "Ended · 01:05", drop).await, "ended, with the talk time");
     assert!(popup_visible().await, "the popup is on screen during the call");
-    let start = Instant::now();
-    while popup_visible().await && start.elapsed() < WAIT {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(start.elapsed() < WAIT, "the popup went away by itself after the call");
+    assert!(popup_hidden_within(WAIT).await, "the popup went away by itself after the call");
     let next = || sim.control().send_items(DESK, vec![ringing("-429", "104", "Next Caller")]);
     assert!(shows_after(pid, "Next Caller", next).await, "the next call pops up");
     assert!(popup_visible().await, "on screen again");
@@ -177,10 +173,7 @@ async fn a_web_page_whose_process_dies_loads_again_and_closing_the_last_window_e
     assert!(shows_after(pid, "alice on Desk phone", || {}).await, "the page loaded again");
     // Closed, the last window takes WebKit's processes with it; calls still pop up.
     assert!(close_window("istra-tray").await, "the main window closed");
-    let start = Instant::now();
-    while !helper_processes(pid).is_empty() && start.elapsed() < 3 * WAIT {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    helpers_gone_within(pid, 3 * WAIT).await;
     assert_eq!(helper_processes(pid), Vec::<String>::new(), "no WebKit process is left while idle");
     let call = || sim.control().send_items(DESK, vec![ringing("-42", "104", "Second Caller")]);
     assert!(shows_after(pid, "Second Caller", call).await, "and the next call pops up");

@@ -7,8 +7,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, Unattended, accessible_text, app_binary, close_window, helper_processes, popup_visible, press,
-    process_tree, select_text,
+    AccessibleWatch, Unattended, accessible_text, app_binary, close_window, helpers_gone_within, popup_hidden_within,
+    press, process_tree, select_text,
 };
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
@@ -84,7 +84,7 @@ fn answered_and_ended(id: &str) -> Vec<serde_json::Value> {
 
 async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
     let started = Instant::now();
-    let app = Unattended::sign_in("bench-start", &sim.base_url(), "alice", "secret", &[]).await;
+    let app = Unattended::sign_in("bench-start", &sim.base_url(), "alice", "secret").await;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());
     }
@@ -146,7 +146,7 @@ async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
 /// 5 ms: an upper bound), then the memory of the app idle again, and again after its main
 /// window was opened and closed.
 async fn popups_then_idle(sim: &Sim) -> Result<(), String> {
-    let app = Unattended::sign_in("bench-popups", &sim.base_url(), "alice", "secret", &[]).await;
+    let app = Unattended::sign_in("bench-popups", &sim.base_url(), "alice", "secret").await;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());
     }
@@ -160,12 +160,8 @@ async fn popups_then_idle(sim: &Sim) -> Result<(), String> {
         let found = watch.found().await.ok_or(format!("call {id} never showed"))?;
         shown.push(found - sent);
         sim.control().send_items(DESK, answered_and_ended(&id));
-        let start = Instant::now();
-        while popup_visible().await {
-            if start.elapsed() > 3 * WAIT {
-                return Err(format!("the popup stayed after call {id}"));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        if !popup_hidden_within(3 * WAIT).await {
+            return Err(format!("the popup stayed after call {id}"));
         }
     }
     let first = shown.remove(0);
@@ -185,12 +181,8 @@ async fn popups_then_idle(sim: &Sim) -> Result<(), String> {
     if !close_window("istra-tray").await {
         return Err("the main window did not close".into());
     }
-    let start = Instant::now();
-    while !helper_processes(pid).is_empty() {
-        if start.elapsed() > 3 * WAIT {
-            return Err("WebKit's processes stayed after the main window closed".into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    if !helpers_gone_within(pid, 3 * WAIT).await {
+        return Err("WebKit's processes stayed after the main window closed".into());
     }
     // The app pages WebKit's libraries out 3 s after the last window; WebKit's own timers
     // bring a few pages back over the next minute: measured after it.
