@@ -19,7 +19,7 @@ use crate::controller::Controller;
 use crate::i18n::words;
 use crate::popup::{CARD_HEIGHT, WIDTH, height, place};
 use crate::settings::PopupCorner;
-use crate::views::{AppError, CallView};
+use crate::views::{AppError, CallStateView, CallView};
 
 /// How long "Copied" or an error stays on a card.
 const FEEDBACK: Duration = Duration::from_secs(2);
@@ -209,17 +209,22 @@ impl Card {
             style.remove_class(class);
         }
         style.add_class(match self.call.state {
-            crate::views::CallStateView::Ringing => "ringing",
-            crate::views::CallStateView::Talking => "talking",
-            crate::views::CallStateView::Held => "held",
-            crate::views::CallStateView::Ended => "ended",
+            CallStateView::Ringing => "ringing",
+            CallStateView::Talking => "talking",
+            CallStateView::Held => "held",
+            CallStateView::Ended => "ended",
         });
         if self.call.missed {
             style.add_class("missed");
         }
         self.crm.set_visible(self.call.screen_pop);
-        self.copy.set_sensitive(crate::card::displayed_number(&self.call).is_some());
+        self.enable_copy();
         self.show_state(now_ms());
+    }
+
+    /// Copy number can be pressed when the call has a number.
+    fn enable_copy(&self) {
+        self.copy.set_sensitive(crate::card::displayed_number(&self.call).is_some());
     }
 
     fn show_state(&self, now: u64) {
@@ -249,7 +254,7 @@ impl Card {
     }
 
     fn copied(&mut self, copied: Result<(), AppError>) {
-        self.copy.set_sensitive(crate::card::displayed_number(&self.call).is_some());
+        self.enable_copy();
         if let Err(e) = copied {
             self.show_error(&e);
             return;
@@ -346,7 +351,7 @@ impl Popup {
                     POPUP.with_borrow(|popup| {
                         let now = now_ms();
                         for card in popup.iter().flat_map(|p| &p.cards) {
-                            if card.call.state == crate::views::CallStateView::Talking {
+                            if card.call.state == CallStateView::Talking {
                                 card.show_state(now);
                             }
                         }
