@@ -11,11 +11,22 @@ use crate::views::{CallStateView, CallView, DirectionView};
 /// How many ended calls the tray and the main window list.
 pub const RECENT_LEN: usize = 10;
 
-/// A notification a call update asks for (the caller applies the user's switches).
+/// A notification a call update asks for (the caller applies the user's switches). One alert
+/// per call: a ringing call that pops up gets no notification.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
+    /// A call rings and no popup shows it.
     Incoming(CallView),
     Missed(CallView),
+}
+
+/// How the user wants calls shown, at the time of an update.
+#[derive(Clone, Copy, Debug)]
+pub struct Showing {
+    /// Popups are on and the user is not in Do not disturb.
+    pub popups: bool,
+    /// How long an ended call stays in the popup.
+    pub linger: Duration,
 }
 
 /// What changed on the board after an update or a tick.
@@ -65,32 +76,34 @@ impl CallBoard {
         self.active.values().any(|c| c.direction == DirectionView::Incoming && c.state == CallStateView::Ringing)
     }
 
-    /// Applies one call update. `show_popup` is false when popups are off or the user does not
-    /// want to be disturbed; calls are recorded all the same.
+    /// Applies one call update. A new ringing call pops up when it is incoming, or outgoing and
+    /// `placed_here` (the user dialled it through the app: the popup shows its progress);
+    /// calls are recorded all the same whatever `showing` says.
     pub fn apply(
         &mut self,
         call: CallView,
         is_new: bool,
-        show_popup: bool,
-        linger: Duration,
+        placed_here: bool,
+        showing: Showing,
         now: Instant,
     ) -> BoardChange {
         let mut change = BoardChange { tray: true, ..BoardChange::default() };
         let incoming = call.direction == DirectionView::Incoming;
+        let rings = is_new && call.state == CallStateView::Ringing;
         if let Some(shown) = self.popup.iter_mut().find(|c| c.id == call.id) {
             *shown = call.clone();
             change.popup = true;
-        } else if is_new && incoming && call.state == CallStateView::Ringing && show_popup {
+        } else if rings && (incoming || placed_here) && showing.popups {
             self.popup.insert(0, call.clone());
             change.popup = true;
         }
-        if is_new && incoming && call.state == CallStateView::Ringing {
+        if rings && incoming && !change.popup {
             change.notice = Some(Notice::Incoming(call.clone()));
         }
         if call.state == CallStateView::Ended {
             self.active.remove(&call.id);
             if change.popup {
-                self.leaving.insert(call.id.clone(), now + linger);
+                self.leaving.insert(call.id.clone(), now + showing.linger);
             }
             if call.missed {
                 self.missed = self.missed.saturating_add(1);
@@ -115,6 +128,11 @@ impl CallBoard {
         let before = self.popup.len();
         self.popup.retain(|c| !gone.contains(&c.id));
         before != self.popup.len()
+    }
+
+    /// A call in the popup is talking: its timer moves every second.
+    pub fn has_running_timer(&self) -> bool {
+        self.popup.iter().any(|c| c.state == CallStateView::Talking)
     }
 
     /// When the next ended call leaves the popup, if any.
@@ -156,26 +174,40 @@ mod tests {
     }
 
     const LINGER: Duration = Duration::from_secs(5);
+    const POPUPS: Showing = Showing { popups: true, linger: LINGER };
+    const NO_POPUPS: Showing = Showing { popups: false, linger: LINGER };
 
     #[test]
-    fn a_ringing_call_pops_up_and_asks_for_a_notification() {
+    fn a_ringing_call_pops_up_without_a_notification_of_the_same() {
         let now = Instant::now();
         let mut board = CallBoard::default();
-        let change = board.apply(call("1", CallStateView::Ringing, false), true, true, LINGER, now);
+        let change = board.apply(call("1", CallStateView::Ringing, false), true, false, POPUPS, now);
         assert!(change.popup);
-        assert!(matches!(change.notice, Some(Notice::Incoming(_))));
+        assert_eq!(change.notice, None, "one alert per call");
         assert!(board.is_ringing());
         assert_eq!(board.popup().len(), 1);
+        assert!(!board.has_running_timer());
+        board.apply(call("1", CallStateView::Talking, false), false, false, POPUPS, now);
+        assert!(board.has_running_timer(), "a talking call's timer ticks");
+    }
+
+    #[test]
+    fn with_popups_off_a_ringing_call_is_notified() {
+        let now = Instant::now();
+        let mut board = CallBoard::default();
+        let change = board.apply(call("1", CallStateView::Ringing, false), true, false, NO_POPUPS, now);
+        assert!(!change.popup);
+        assert!(matches!(change.notice, Some(Notice::Incoming(_))));
     }
 
     #[test]
     fn the_popup_follows_the_call_and_leaves_after_the_linger_time() {
         let now = Instant::now();
         let mut board = CallBoard::default();
-        board.apply(call("1", CallStateView::Ringing, false), true, true, LINGER, now);
-        board.apply(call("1", CallStateView::Talking, false), false, true, LINGER, now);
+        board.apply(call("1", CallStateView::Ringing, false), true, false, POPUPS, now);
+        board.apply(call("1", CallStateView::Talking, false), false, false, POPUPS, now);
         assert_eq!(board.popup()[0].state, CallStateView::Talking);
-        let end = board.apply(call("1", CallStateView::Ended, false), false, true, LINGER, now);
+        let end = board.apply(call("1", CallStateView::Ended, false), false, false, POPUPS, now);
         assert!(end.popup && end.recent);
         assert_eq!(board.next_departure(), Some(now + LINGER));
         assert!(!board.tick(now + Duration::from_secs(4)));
@@ -188,8 +220,8 @@ mod tests {
     fn simultaneous_calls_stack_newest_first() {
         let now = Instant::now();
         let mut board = CallBoard::default();
-        board.apply(call("1", CallStateView::Ringing, false), true, true, LINGER, now);
-        board.apply(call("2", CallStateView::Ringing, false), true, true, LINGER, now);
+        board.apply(call("1", CallStateView::Ringing, false), true, false, POPUPS, now);
+        board.apply(call("2", CallStateView::Ringing, false), true, false, POPUPS, now);
         assert_eq!(board.popup().iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["2", "1"]);
         assert!(board.dismiss("2"));
         assert!(!board.dismiss("2"));
@@ -200,8 +232,8 @@ mod tests {
     fn a_missed_call_counts_and_asks_for_its_own_notification() {
         let now = Instant::now();
         let mut board = CallBoard::default();
-        board.apply(call("1", CallStateView::Ringing, false), true, true, LINGER, now);
-        let change = board.apply(call("1", CallStateView::Ended, true), false, true, LINGER, now);
+        board.apply(call("1", CallStateView::Ringing, false), true, false, POPUPS, now);
+        let change = board.apply(call("1", CallStateView::Ended, true), false, false, POPUPS, now);
         assert!(matches!(change.notice, Some(Notice::Missed(_))));
         assert_eq!(board.missed_count(), 1);
         assert!(board.mark_missed_seen());
@@ -212,24 +244,37 @@ mod tests {
     fn do_not_disturb_records_calls_without_popups() {
         let now = Instant::now();
         let mut board = CallBoard::default();
-        let change = board.apply(call("1", CallStateView::Ringing, false), true, false, LINGER, now);
+        let change = board.apply(call("1", CallStateView::Ringing, false), true, false, NO_POPUPS, now);
         assert!(!change.popup);
         assert!(board.popup().is_empty());
-        board.apply(call("1", CallStateView::Ended, true), false, false, LINGER, now);
+        board.apply(call("1", CallStateView::Ended, true), false, false, NO_POPUPS, now);
         assert_eq!(board.recent().len(), 1);
         assert_eq!(board.missed_count(), 1);
     }
 
     #[test]
-    fn outgoing_calls_never_pop_up_and_recent_keeps_ten() {
+    fn outgoing_calls_pop_up_only_when_placed_through_the_app() {
+        let now = Instant::now();
+        let mut board = CallBoard::default();
+        let mut c = call("out", CallStateView::Ringing, false);
+        c.direction = DirectionView::Outgoing;
+        let change = board.apply(c.clone(), true, true, POPUPS, now);
+        assert!(change.popup && change.notice.is_none(), "the popup shows the call the user placed");
+        c.state = CallStateView::Talking;
+        board.apply(c, false, false, POPUPS, now);
+        assert_eq!(board.popup()[0].state, CallStateView::Talking, "and follows it");
+    }
+
+    #[test]
+    fn calls_dialled_on_the_phone_never_pop_up_and_recent_keeps_ten() {
         let now = Instant::now();
         let mut board = CallBoard::default();
         for i in 0..15 {
             let mut c = call(&i.to_string(), CallStateView::Ringing, false);
             c.direction = DirectionView::Outgoing;
-            assert!(board.apply(c.clone(), true, true, LINGER, now).notice.is_none());
+            assert!(board.apply(c.clone(), true, false, POPUPS, now).notice.is_none());
             c.state = CallStateView::Ended;
-            board.apply(c, false, true, LINGER, now);
+            board.apply(c, false, false, POPUPS, now);
         }
         assert!(board.popup().is_empty());
         let recent = board.recent();

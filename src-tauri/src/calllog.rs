@@ -90,7 +90,11 @@ pub fn view_of(record: &CallRecord) -> CallView {
         talk_ms: record.talk_ms.map(to_u64),
         end_cause: record.end_cause.clone(),
         screen_pop: false,
+        lines: crate::lines::CallLines::default(),
+        has_number: false,
+        offers_call_back: false,
     }
+    .described(crate::views::wall_ms(std::time::SystemTime::now()))
 }
 
 /// The journal, with a writer thread that applies updates in the order they happened.
@@ -238,7 +242,7 @@ mod tests {
         let log = CallLog::new(Arc::new(Journal::open_in_memory().expect("journal")));
         log.journal.record(&record_of(&view, Some("5985841581756135023"))).expect("written");
         let back = log.recent(10);
-        assert_eq!(back, vec![CallView { call_type: None, ..view }]);
+        assert_eq!(back, vec![CallView { call_type: None, ..view }.described(0)]);
         assert_eq!(log.missed_unseen(), 1);
         log.mark_seen_for_number("+33123456789");
         assert_eq!(log.missed_unseen(), 0);

@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter as _, Wry};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use crate::board::{CallBoard, Notice, RECENT_LEN};
+use crate::board::{CallBoard, Notice, RECENT_LEN, Showing};
 use crate::calllog::{CallLog, record_of};
 use crate::contacts::Contacts;
 use crate::i18n::{fill, words};
@@ -30,6 +30,11 @@ use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray,
 const REPEAT_GUARD: Duration = Duration::from_secs(3);
 /// How many screen-popped call ids are remembered (a call pops its CRM page once).
 const POPPED_MEMORY: usize = 64;
+/// An outgoing call that shows up this soon after the app placed a call to its number is the
+/// one the app placed: its popup shows its progress.
+const PLACED_MATCH: Duration = Duration::from_secs(30);
+/// How many numbers the app placed calls to are remembered for [`PLACED_MATCH`].
+const PLACED_MEMORY: usize = 8;
 
 /// Where settings and the password go.
 #[derive(Clone, Debug)]
@@ -48,8 +53,22 @@ struct Inner {
     /// Bumped at every (re)connection so tasks of an old one stop touching the state.
     generation: u64,
     last_dial: Option<(String, Instant)>,
+    /// Numbers the app placed calls to (as sent to PlaceCall), newest last.
+    placed: VecDeque<(String, Instant)>,
     /// Calls whose CRM page was opened by itself, newest last.
     popped: VecDeque<String>,
+}
+
+/// `outgoing` is the call the app placed to `destination`: the same digits, or the same last
+/// nine (one written with a country code, the other with a trunk prefix or an outside line).
+fn same_destination(destination: &str, outgoing: &CallView) -> bool {
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let wanted = digits(destination);
+    [&outgoing.e164, &outgoing.number].into_iter().flatten().map(|n| digits(n)).any(|got| {
+        !got.is_empty()
+            && (got == wanted
+                || (got.len() >= 9 && wanted.len() >= 9 && got[got.len() - 9..] == wanted[wanted.len() - 9..]))
+    })
 }
 
 /// Cheap to clone; all clones share one state.
@@ -92,6 +111,7 @@ impl Controller {
             connection: None,
             generation: 0,
             last_dial: None,
+            placed: VecDeque::new(),
             popped: VecDeque::new(),
         };
         Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
@@ -110,7 +130,8 @@ impl Controller {
     }
 
     pub fn popup_calls(&self) -> Vec<CallView> {
-        self.lock().board.popup().to_vec()
+        let now_ms = views::wall_ms(SystemTime::now());
+        self.lock().board.popup().iter().map(|call| call.clone().described(now_ms)).collect()
     }
 
     pub fn recent_calls(&self) -> Vec<CallView> {
@@ -253,9 +274,17 @@ impl Controller {
     async fn follow_calls(self, mut events: mpsc::Receiver<Event>, generation: u64) {
         let mut tracker = CallTracker::default();
         let mut next_expiry = Instant::now() + Duration::from_secs(30);
+        let mut next_tick = Instant::now();
         loop {
-            let departure = self.lock().board.next_departure();
-            let wake = departure.map_or(next_expiry, |d| d.min(next_expiry));
+            let (departure, ticking) = {
+                let inner = self.lock();
+                (inner.board.next_departure(), inner.board.has_running_timer())
+            };
+            let mut wake = departure.map_or(next_expiry, |d| d.min(next_expiry));
+            if ticking {
+                // A talking call's timer moves on in the popup once a second.
+                wake = wake.min(next_tick);
+            }
             tokio::select! {
                 event = events.recv() => {
                     let Some(event) = event else { return };
@@ -271,8 +300,12 @@ impl Controller {
                         }
                         next_expiry = now + Duration::from_secs(30);
                     }
-                    let popup_changed = self.lock().board.tick(now);
-                    if popup_changed {
+                    let (left, ticking) = {
+                        let mut inner = self.lock();
+                        (inner.board.tick(now), inner.board.has_running_timer())
+                    };
+                    if left || (ticking && now >= next_tick) {
+                        next_tick = now + Duration::from_secs(1);
                         self.popup_changed();
                     }
                 }
@@ -282,7 +315,8 @@ impl Controller {
 
     fn on_update(&self, call: &mycrm::Call, is_new: bool, generation: u64) {
         let now = Instant::now();
-        let mut view = CallView::from_call(call, now, SystemTime::now());
+        let wall_now = SystemTime::now();
+        let mut view = CallView::from_call(call, now, wall_now);
         let (change, settings, record, pop) = {
             let mut inner = self.lock();
             if inner.generation != generation {
@@ -292,12 +326,17 @@ impl Controller {
                 view.name = contacts.name_for(&rules, &view);
             }
             view.screen_pop = !inner.settings.screen_pop_url.is_empty();
+            let view = view.described(views::wall_ms(wall_now));
             let pop = Self::should_pop(&mut inner, &view, is_new).then(|| view.clone());
             let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
             let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
-            let show_popup = inner.settings.popup_enabled && !inner.settings.dnd;
-            let linger = Duration::from_secs(u64::from(inner.settings.popup_linger_secs));
-            let change = inner.board.apply(view, is_new, show_popup, linger, now);
+            let placed_here =
+                is_new && view.direction == DirectionView::Outgoing && Self::placed_here(&mut inner, &view, now);
+            let showing = Showing {
+                popups: inner.settings.popup_enabled && !inner.settings.dnd,
+                linger: Duration::from_secs(u64::from(inner.settings.popup_linger_secs)),
+            };
+            let change = inner.board.apply(view, is_new, placed_here, showing, now);
             inner.status.missed_count = inner.board.missed_count();
             (change, inner.settings.clone(), record, pop)
         };
@@ -313,12 +352,21 @@ impl Controller {
         if change.tray {
             self.status_changed();
         }
-        match change.notice {
-            _ if settings.dnd => {}
-            Some(Notice::Incoming(call)) if settings.notify_incoming => {
+        self.notify(call, change.notice, &settings);
+        if let (Some(log), Some(record)) = (&self.calllog, record) {
+            log.write(record);
+        }
+    }
+
+    /// One alert per call: "Incoming call" when no popup shows a ringing call, replaced by
+    /// "Missed call" or closed when the call moves on.
+    fn notify(&self, call: &mycrm::Call, notice: Option<Notice>, settings: &Settings) {
+        let quiet = settings.dnd;
+        match notice {
+            Some(Notice::Incoming(call)) if settings.notify_incoming && !quiet => {
                 tauri::async_runtime::spawn_blocking(move || notifier::incoming(&call));
             }
-            Some(Notice::Missed(call)) if settings.notify_missed => {
+            Some(Notice::Missed(call)) if settings.notify_missed && !quiet => {
                 let controller = self.clone();
                 let id = call.id.clone();
                 tauri::async_runtime::spawn_blocking(move || {
@@ -327,11 +375,19 @@ impl Controller {
                     });
                 });
             }
+            _ if call.state != mycrm::CallState::Ringing && notifier::is_ringing(&call.id) => {
+                let id = call.id.clone();
+                tauri::async_runtime::spawn_blocking(move || notifier::settled(&id));
+            }
             _ => {}
         }
-        if let (Some(log), Some(record)) = (&self.calllog, record) {
-            log.write(record);
-        }
+    }
+
+    /// Whether a new outgoing call is one the app just placed (and forgets that number).
+    fn placed_here(inner: &mut Inner, view: &CallView, now: Instant) -> bool {
+        inner.placed.retain(|(_, at)| now.saturating_duration_since(*at) < PLACED_MATCH);
+        let found = inner.placed.iter().position(|(destination, _)| same_destination(destination, view));
+        found.and_then(|i| inner.placed.remove(i)).is_some()
     }
 
     /// Whether this update opens the CRM page by itself (once per call, not in DND).
@@ -362,7 +418,7 @@ impl Controller {
         tauri::async_runtime::spawn_blocking(move || {
             if let Err(e) = url.and_then(|url| screenpop::open(&url)) {
                 tracing::warn!(error = %e, "screen pop not opened");
-                notifier::toast(words().browser_failed, e.message);
+                notifier::toast(&words().toast.browser_failed, e.message);
             }
         });
     }
@@ -371,14 +427,14 @@ impl Controller {
     ///
     /// # Errors
     ///
-    /// `invalid_template` when no screen pop address is set, `no_number` for an unknown call,
+    /// `invalid_template` when no screen pop address is set, `unknown_call` for an unknown call,
     /// `browser` when no browser starts.
     pub fn screen_pop(&self, call_id: &str) -> Result<(), AppError> {
         let template = self.settings().screen_pop_url;
         if template.is_empty() {
             return Err(AppError::new("invalid_template", "no screen pop address is set"));
         }
-        let call = self.find_call(call_id).ok_or_else(|| AppError::new("no_number", "this call is not known"))?;
+        let call = self.find_call(call_id).ok_or_else(unknown_call)?;
         screenpop::open(&screenpop::expand(&template, &call)?)
     }
 
@@ -463,8 +519,8 @@ impl Controller {
         ];
         let report = crate::logs::report(&state);
         match selection::copy(report).await {
-            Ok(()) => notifier::toast(words().diagnostics_copied, words().diagnostics_paste),
-            Err(e) => notifier::toast(words().copy_diagnostics, e.message),
+            Ok(()) => notifier::toast(&words().tray.diagnostics_copied, &words().tray.diagnostics_paste),
+            Err(e) => notifier::toast(&words().tray.copy_diagnostics, e.message),
         }
     }
 
@@ -484,6 +540,9 @@ impl Controller {
             let inner = self.lock();
             (inner.board.popup().to_vec(), inner.settings.popup_corner)
         };
+        // Described now: a talking call's timer reads the time of this showing.
+        let now_ms = views::wall_ms(SystemTime::now());
+        let calls: Vec<CallView> = calls.into_iter().map(|call| call.described(now_ms)).collect();
         popup::show(&self.app, &calls, corner);
     }
 
@@ -640,18 +699,17 @@ impl Controller {
 
     /// The number to call back for a known call.
     fn number_of(&self, call_id: &str) -> Result<String, AppError> {
-        self.find_call(call_id)
-            .as_ref()
-            .and_then(CallView::callback_number)
+        let call = self.find_call(call_id).ok_or_else(unknown_call)?;
+        call.callback_number()
             .map(str::to_owned)
-            .ok_or_else(|| AppError::new("no_number", "this call has no number"))
+            .ok_or_else(|| AppError::new("call_without_number", "this call has no number"))
     }
 
     /// Copies the call's number (E.164 when known) to the clipboard.
     ///
     /// # Errors
     ///
-    /// `no_number` when the call is unknown or has no number.
+    /// `unknown_call` when the call is unknown, `call_without_number` when it has no number.
     pub async fn copy_number(&self, call_id: &str) -> Result<(), AppError> {
         selection::copy(self.number_of(call_id)?).await
     }
@@ -699,9 +757,11 @@ impl Controller {
             let inner = self.lock();
             (inner.settings.dial_rules()?, inner.connection.clone())
         };
+        let started = Instant::now();
         let destination = rules.destination(text)?;
+        let rules_took = started.elapsed();
         let handle = handle.ok_or_else(not_signed_in)?;
-        {
+        let corner = {
             let mut inner = self.lock();
             let now = Instant::now();
             if let Some((last, at)) = &inner.last_dial {
@@ -709,9 +769,33 @@ impl Controller {
                     return Err(AppError::new("duplicate", format!("already calling {}", destination.display)));
                 }
             }
+            // Taken before the call is placed, so a second press while it is on its way waits
+            // its turn; given back below if the call could not be placed.
             inner.last_dial = Some((destination.dial.clone(), now));
+            (inner.settings.popup_enabled && !inner.settings.dnd).then_some(inner.settings.popup_corner)
+        };
+        if let Some(corner) = corner {
+            // The call's popup is about to show: have it ready.
+            let app = self.app.clone();
+            let _ = self.app.run_on_main_thread(move || popup::prepare(&app, corner));
         }
-        handle.place_call(destination.dial.clone()).await?;
+        let placing = Instant::now();
+        let placed = handle.place_call(destination.dial.clone()).await;
+        tracing::info!(rules_us = rules_took.as_micros(), place_call_us = placing.elapsed().as_micros(), "PlaceCall");
+        if let Err(e) = placed {
+            let mut inner = self.lock();
+            if inner.last_dial.as_ref().is_some_and(|(last, _)| *last == destination.dial) {
+                inner.last_dial = None;
+            }
+            return Err(e.into());
+        }
+        {
+            let mut inner = self.lock();
+            if inner.placed.len() == PLACED_MEMORY {
+                inner.placed.pop_front();
+            }
+            inner.placed.push_back((destination.dial.clone(), Instant::now()));
+        }
         Ok(DialOutcome::from(&destination))
     }
 
@@ -719,7 +803,8 @@ impl Controller {
     ///
     /// # Errors
     ///
-    /// As [`Controller::dial_text`]; `no_number` when the call has no number.
+    /// As [`Controller::dial_text`]; `unknown_call`, or `call_without_number` when the call has
+    /// no number.
     pub async fn call_back(&self, call_id: &str) -> Result<DialOutcome, AppError> {
         let number = self.number_of(call_id)?;
         let outcome = self.dial_text(&number).await?;
@@ -730,26 +815,52 @@ impl Controller {
     }
 
     pub async fn call_back_with_toast(&self, call_id: &str) {
-        toast_outcome(self.call_back(call_id).await);
+        self.tell(self.call_back(call_id).await);
     }
 
     /// Reads the selection (or clipboard) and dials what it holds, with a toast either way.
-    pub async fn dial_from(&self, source: Source) {
+    /// `asked` is when the user asked (the hotkey's key event, the menu click): the log tells
+    /// where the time went from there (`scripts/bench-app.sh` reads it).
+    pub async fn dial_from(&self, source: Source, asked: Instant) {
         let outcome = match selection::read(source).await {
-            Ok(text) => self.dial_text(&text).await,
+            Ok(text) => {
+                let read = asked.elapsed();
+                let outcome = self.dial_text(&text).await;
+                tracing::info!(
+                    ?source,
+                    selection_us = read.as_micros(),
+                    total_us = asked.elapsed().as_micros(),
+                    placed = outcome.is_ok(),
+                    "dial from the selection"
+                );
+                outcome
+            }
             Err(e) => Err(e),
         };
-        toast_outcome(outcome);
+        self.tell(outcome);
     }
-}
 
-/// Tells the user what a dial did, in a notification.
-pub fn toast_outcome(outcome: Result<DialOutcome, AppError>) {
-    match outcome {
-        Ok(outcome) => notifier::toast(fill(words().calling, &[&outcome.display]), words().phone_rings_first),
-        Err(e) => {
-            let sentence = words().error(&e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
-            notifier::toast(words().nothing_dialed, sentence);
+    /// Tells the user what a dial did: why nothing was dialled, in a notification; a call placed
+    /// is shown by its popup, or in a notification when popups are off.
+    pub fn tell(&self, outcome: Result<DialOutcome, AppError>) {
+        let w = words();
+        match outcome {
+            Ok(outcome) => {
+                let popups = {
+                    let settings = &self.lock().settings;
+                    settings.popup_enabled && !settings.dnd
+                };
+                if !popups {
+                    notifier::toast(
+                        fill(&w.toast.calling, &[("number", &outcome.display)]),
+                        &w.toast.phone_rings_first,
+                    );
+                }
+            }
+            Err(e) => {
+                let sentence = w.error(&e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
+                notifier::toast(&w.toast.nothing_dialed, sentence);
+            }
         }
     }
 }
@@ -757,6 +868,10 @@ pub fn toast_outcome(outcome: Result<DialOutcome, AppError>) {
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn unknown_call() -> AppError {
+    AppError::new("unknown_call", "this call is not known (any more)")
 }
 
 fn not_signed_in() -> AppError {

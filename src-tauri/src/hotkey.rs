@@ -37,9 +37,10 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str, previous: Opt
     let shortcut = parse(accelerator)?;
     let result = shortcuts.on_shortcut(shortcut, |app, _shortcut, event| {
         if event.state == ShortcutState::Pressed {
+            let pressed = tokio::time::Instant::now();
             if let Some(controller) = app.try_state::<Controller>() {
                 let controller = controller.inner().clone();
-                tauri::async_runtime::spawn(async move { controller.dial_from(Source::Selection).await });
+                tauri::async_runtime::spawn(async move { controller.dial_from(Source::Selection, pressed).await });
             }
         }
     });

@@ -8,9 +8,10 @@
 //! - [`calllog`]: every call written to the journal (crate `journal`), in order.
 //! - [`contacts`]: imported contacts naming callers and feeding the dial pad's suggestions.
 //! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
-//! - [`i18n`]: the Rust side's words in English and French; [`logs`]: redacted logs, diagnostics.
-//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs); [`card`]: what the
-//!   Linux popup's call cards say.
+//! - [`i18n`]: the words in English and French, from the catalog the pages read too
+//!   (`locales/*.json`); [`logs`]: redacted logs, diagnostics.
+//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs); [`lines`]: what a
+//!   call says, line by line, for every place that shows a call.
 //! - [`commands`]: the UI's commands, thin over the controller.
 //! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
 //!   [`settings`]: one desktop concern each.
@@ -18,21 +19,17 @@
 pub mod autostart;
 pub mod board;
 pub mod calllog;
-#[cfg(target_os = "linux")]
-pub mod card;
+mod command_names;
 pub mod commands;
 pub mod contacts;
 pub mod controller;
 pub mod hotkey;
 pub mod i18n;
+pub mod lines;
 pub mod links;
 pub mod logs;
 pub mod notifier;
 pub mod popup;
-#[cfg(target_os = "linux")]
-mod popup_gtk;
-#[cfg(not(target_os = "linux"))]
-mod popup_web;
 pub mod screenpop;
 pub mod secrets;
 pub mod selection;
@@ -44,6 +41,8 @@ mod webkit;
 pub mod windows;
 
 use std::io::BufRead as _;
+
+pub use command_names::COMMANDS;
 
 use clap::{Parser, Subcommand};
 use controller::{Controller, Persistence};
@@ -250,7 +249,7 @@ fn open_journal(persistence: &Persistence) -> Option<std::sync::Arc<journal::Jou
         Ok(journal) => Some(std::sync::Arc::new(journal)),
         Err(e) => {
             tracing::warn!(error = %e, "working without the call journal");
-            notifier::toast(i18n::words().history_unavailable, e.to_string());
+            notifier::toast(&i18n::words().toast.history_unavailable, e.to_string());
             None
         }
     }
@@ -286,7 +285,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
     let hotkey = controller.settings().hotkey;
     if let Err(e) = hotkey::register(app, &hotkey, None) {
         tracing::warn!(error = %e, "hotkey not registered");
-        notifier::toast(i18n::words().hotkey_unavailable, e.message);
+        notifier::toast(&i18n::words().toast.hotkey_unavailable, e.message);
     }
     tauri::async_runtime::spawn(async move {
         match credentials {
@@ -331,7 +330,7 @@ fn start_demo(app: &AppHandle<Wry>) -> std::io::Result<Settings> {
 }
 
 async fn dial_and_tell(controller: &Controller, text: &str) {
-    controller::toast_outcome(controller.dial_text(text).await);
+    controller.tell(controller.dial_text(text).await);
 }
 
 /// A second start hands over to this one: `dial TEXT` or a link dials, anything else opens

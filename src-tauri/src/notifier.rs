@@ -1,14 +1,28 @@
-//! Native notifications (freedesktop notifications on Linux) for incoming and missed calls and
-//! short toasts. Caller labels come from outside: where the notification server reads markup,
-//! they are escaped so they show as the characters they are.
+//! Native notifications (freedesktop notifications on Linux) for calls and short toasts.
+//!
+//! One alert per call: a ringing call gets a notification only when popups are off (the
+//! controller decides), and that notification goes when the call moves on: closed once the
+//! call is answered, replaced in place by "Missed call" when nobody answered. Notifications name
+//! the app's desktop entry and a call category, so desktops group and rank them. Caller labels
+//! come from outside: where the notification server reads markup, they are escaped so they show
+//! as the characters they are.
 
-use notify_rust::{Notification, Timeout};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
-use crate::i18n::{fill, words};
+use notify_rust::{Hint, Notification, Timeout, Urgency};
+
+use crate::i18n::words;
 use crate::views::CallView;
 
 const APP_NAME: &str = "istra-tray";
+/// The desktop file the app is installed with (`istra-tray.desktop`).
+const DESKTOP_ENTRY: &str = "istra-tray";
 const CALL_BACK: &str = "call-back";
+/// At most this many missed-call notifications wait for their "Call back" button at once, each
+/// on a thread of its own; past that, a missed call is notified without the button.
+const MAX_WAITING_FOR_ACTION: usize = 8;
 
 /// What the notification server can do, asked once.
 struct Capabilities {
@@ -40,23 +54,34 @@ pub fn body_text(text: &str, markup: bool) -> String {
     clean.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
+/// The call's lines, as the popup shows them (who, number, queue).
 fn call_body(call: &CallView, markup: bool) -> String {
-    let mut lines = vec![call.title().to_owned()];
-    if call.name.is_some() || call.label.is_some() {
-        if let Some(number) = call.number_display.as_deref().or(call.number.as_deref()) {
-            lines.push(number.to_owned());
-        }
-    }
-    if let Some(acd) = &call.acd {
-        lines.push(fill(words().via, &[acd]));
-    }
-    body_text(&lines.join("\n"), markup)
+    let lines = &call.lines;
+    let shown = [Some(&lines.title), lines.label.as_ref(), lines.number.as_ref(), lines.queue.as_ref()];
+    body_text(&shown.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join("\n"), markup)
 }
 
 #[cfg(not(windows))]
 type Shown = notify_rust::NotificationHandle;
 #[cfg(windows)]
 type Shown = ();
+
+/// The notification id a shown notification can be replaced by.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn id_of(shown: &Shown) -> Option<u32> {
+    Some(shown.id())
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn id_of(_: &Shown) -> Option<u32> {
+    None
+}
+
+/// The ringing calls' notifications, by call id, until the call moves on.
+fn ringing() -> MutexGuard<'static, HashMap<String, Shown>> {
+    static RINGING: LazyLock<Mutex<HashMap<String, Shown>>> = LazyLock::new(Mutex::default);
+    RINGING.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn show(notification: &Notification) -> Option<Shown> {
     match notification.show() {
@@ -68,33 +93,74 @@ fn show(notification: &Notification) -> Option<Shown> {
     }
 }
 
-/// "Incoming call" with the caller's label and number.
-pub fn incoming(call: &CallView) {
-    let caps = capabilities();
-    show(
-        Notification::new()
-            .appname(APP_NAME)
-            .summary(words().incoming_call)
-            .body(&call_body(call, caps.markup))
-            .icon("call-start")
-            .timeout(Timeout::Milliseconds(15_000)),
-    );
+/// A notification about a call, in the app's name and `category`.
+fn about_call(call: &CallView, summary: &str, category: &str, urgency: Urgency) -> Notification {
+    let mut notification = Notification::new();
+    notification
+        .appname(APP_NAME)
+        .summary(summary)
+        .body(&call_body(call, capabilities().markup))
+        .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()))
+        .hint(Hint::Category(category.to_owned()))
+        .urgency(urgency);
+    notification
 }
 
-/// "Missed call", with a "Call back" button where the desktop supports actions;
-/// `call_back` runs when it is pressed.
-pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
-    let caps = capabilities();
-    let mut notification = Notification::new();
-    notification.appname(APP_NAME).summary(words().missed_call).body(&call_body(call, caps.markup)).icon("call-missed");
-    if caps.actions && call.callback_number().is_some() {
-        notification.action(CALL_BACK, words().call_back);
+/// "Incoming call" with the caller's lines; it stays until the call moves on ([`settled`] or
+/// [`missed`]). Blocks on D-Bus: call it off the async threads.
+pub fn incoming(call: &CallView) {
+    let mut notification = about_call(call, &words().call.incoming_call, "call.incoming", Urgency::Critical);
+    notification.icon("call-start").timeout(Timeout::Never);
+    if let Some(shown) = show(&notification) {
+        ringing().insert(call.id.clone(), shown);
     }
-    let Some(handle) = show(&notification) else { return };
+}
+
+/// The call stopped ringing (answered, or gone without a missed-call notification): its
+/// "Incoming call" notification, if any, is closed. Blocks on D-Bus.
+pub fn settled(call_id: &str) {
+    let shown = ringing().remove(call_id);
+    #[cfg(not(windows))]
+    if let Some(shown) = shown {
+        shown.close();
+    }
+    #[cfg(windows)]
+    let _ = shown;
+}
+
+/// Whether a call has an "Incoming call" notification up.
+pub fn is_ringing(call_id: &str) -> bool {
+    ringing().contains_key(call_id)
+}
+
+/// "Missed call", in place of the call's "Incoming call" notification if it had one, with a
+/// "Call back" button where the desktop supports actions; `call_back` runs when it is
+/// pressed. Blocks on D-Bus.
+pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    let caps = capabilities();
+    let mut notification = about_call(call, &words().call.missed_call, "call.missed", Urgency::Normal);
+    notification.icon("call-missed");
+    if let Some(id) = ringing().remove(&call.id).as_ref().and_then(id_of) {
+        notification.id(id);
+    }
+    let wait = caps.actions
+        && call.has_number
+        && WAITING
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < MAX_WAITING_FOR_ACTION).then_some(n + 1))
+            .is_ok();
+    if wait {
+        notification.action(CALL_BACK, &words().call.call_back);
+    }
+    let shown = show(&notification);
     #[cfg(not(all(unix, not(target_os = "macos"))))]
-    let _ = (handle, call_back);
+    let _ = (shown, call_back, wait);
     #[cfg(all(unix, not(target_os = "macos")))]
-    if caps.actions {
+    if wait {
+        let Some(handle) = shown else {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return;
+        };
         // Waiting for the action blocks until the notification closes: give it its own thread.
         let spawned = std::thread::Builder::new().name("missed-call-action".into()).spawn(move || {
             handle.wait_for_action(|action| {
@@ -102,8 +168,10 @@ pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
                     call_back();
                 }
             });
+            WAITING.fetch_sub(1, Ordering::SeqCst);
         });
         if let Err(e) = spawned {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
             tracing::warn!(error = %e, "cannot wait for the notification's action");
         }
     }
@@ -119,6 +187,7 @@ pub fn toast(summary: impl Into<String>, body: impl Into<String>) {
                 .appname(APP_NAME)
                 .summary(&summary)
                 .body(&body_text(&body, capabilities().markup))
+                .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()))
                 .timeout(Timeout::Milliseconds(4_000)),
         );
     });
@@ -127,6 +196,7 @@ pub fn toast(summary: impl Into<String>, body: impl Into<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::views::{CallStateView, sample_call};
 
     #[test]
     fn markup_in_labels_is_escaped_for_markup_servers() {
@@ -138,5 +208,17 @@ mod tests {
     fn control_characters_are_dropped_and_long_labels_cut() {
         assert_eq!(body_text("A\u{0007}B\nC\u{001b}", false), "AB\nC");
         assert_eq!(body_text(&"x".repeat(10_000), false).len(), 500);
+    }
+
+    #[test]
+    fn a_call_notification_says_what_the_popup_says() {
+        let mut call = sample_call("1", CallStateView::Ringing);
+        call.acd = Some("0900000171".into());
+        call.label = Some("Support".into());
+        let call = call.described(0);
+        assert_eq!(
+            call_body(&call, false),
+            format!("{}\n{}", call.lines.title, call.lines.queue.clone().unwrap_or_default())
+        );
     }
 }

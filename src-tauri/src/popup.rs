@@ -1,17 +1,46 @@
-//! The incoming-call popup: one small always-on-top window in a screen corner, holding a card
-//! per call, newest on top. On Linux it is drawn with GTK ([`crate::popup_gtk`]); on Windows
-//! and macOS it is a webview (`ui/popup.html`, [`crate::popup_web`]).
+//! The call popup: one small always-on-top window in a corner of the screen's work area, holding
+//! a card per call, newest on top. It is a web page (`ui/popup.html`) on every platform.
+//!
+//! Fast and light: the window is created with the calls already in it (handed to the page
+//! before its scripts run, so the first card is drawn without a round trip to this side), kept
+//! hidden and ready while calls come in, and destroyed after a quiet spell, so an app between
+//! calls holds no webview (then [`crate::webkit`] hands WebKit's memory back).
 
-use tauri::{AppHandle, Runtime};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tauri::{
+    AppHandle, Emitter as _, LogicalPosition, LogicalSize, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder,
+};
 
 use crate::settings::PopupCorner;
 use crate::views::CallView;
 
+pub const LABEL: &str = "popup";
 pub const WIDTH: f64 = 340.0;
-/// Each call card is exactly this tall.
-pub const CARD_HEIGHT: f64 = 110.0;
+/// Each call card is exactly this tall (the page reads it from the generated constants).
+pub const CARD_HEIGHT: f64 = 150.0;
 const MARGIN: f64 = 16.0;
 const MAX_VISIBLE_CARDS: usize = 4;
+/// How long a hidden popup stays ready for the next call before it is destroyed: a busy spell
+/// gets popups in milliseconds, while an app between calls holds no webview (a ready popup costs
+/// ~100 MiB). `ISTRA_TRAY_POPUP_KEEP_WARM_SECS` changes it (tests and benchmarks).
+const KEEP_WARM: Duration = Duration::from_secs(120);
+
+/// Bumped whenever the popup is shown, hidden or prepared, so a pending close of an older hide
+/// is void.
+static VISIBILITY_CHANGES: AtomicU64 = AtomicU64::new(0);
+
+fn keep_warm() -> Duration {
+    static CHOSEN: OnceLock<Duration> = OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        std::env::var("ISTRA_TRAY_POPUP_KEEP_WARM_SECS")
+            .ok()
+            .and_then(|secs| secs.parse().ok())
+            .map_or(KEEP_WARM, Duration::from_secs)
+    })
+}
 
 /// The window's height for `cards` cards: it grows with the stack up to four, then scrolls.
 pub fn height(cards: usize) -> f64 {
@@ -32,18 +61,113 @@ pub fn place(corner: PopupCorner, origin: (f64, f64), screen: (f64, f64), size: 
     }
 }
 
+fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
+    let monitor = app.primary_monitor().ok().flatten();
+    let (origin, screen) = monitor.map_or(((0.0, 0.0), (1280.0, 800.0)), |m| {
+        let scale = m.scale_factor();
+        let area = m.work_area();
+        let origin = area.position.to_logical::<f64>(scale);
+        let screen = area.size.to_logical::<f64>(scale);
+        ((origin.x, origin.y), (screen.width, screen.height))
+    });
+    place(corner, origin, screen, size)
+}
+
 /// Shows `calls` (newest first) in the popup, opening, resizing or hiding it as needed.
 pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCorner) {
-    #[cfg(target_os = "linux")]
-    {
-        // GTK lives on the main thread; this runs at once when already there.
-        let (handle, calls) = (app.clone(), calls.to_vec());
-        if let Err(e) = app.run_on_main_thread(move || crate::popup_gtk::show(&handle, &calls, corner)) {
-            tracing::warn!(error = %e, "cannot show the popup");
+    let existing = app.get_webview_window(LABEL);
+    let change = VISIBILITY_CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
+    if calls.is_empty() {
+        if let Some(window) = existing {
+            let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
+            if let Err(e) = window.hide() {
+                tracing::warn!(error = %e, "cannot hide the popup");
+            }
+            close_later(app.clone(), change);
         }
+        return;
     }
-    #[cfg(not(target_os = "linux"))]
-    crate::popup_web::show(app, calls, corner);
+    let size = (WIDTH, height(calls.len()));
+    let (x, y) = position(app, corner, size);
+    match existing {
+        Some(window) => {
+            let _ = window.set_size(LogicalSize::new(size.0, size.1));
+            let _ = window.set_position(LogicalPosition::new(x, y));
+            let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
+            if !window.is_visible().unwrap_or(false) {
+                if let Err(e) = window.show() {
+                    tracing::warn!(error = %e, "cannot show the popup");
+                }
+            }
+        }
+        None => create(app, calls, size, (x, y), true),
+    }
+}
+
+/// Makes the popup ready, hidden, for a call about to come (one the user is placing): its
+/// first card then shows as fast as a warm popup's.
+pub fn prepare<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner) {
+    if app.get_webview_window(LABEL).is_some() {
+        return;
+    }
+    let change = VISIBILITY_CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
+    let size = (WIDTH, height(1));
+    create(app, &[], size, position(app, corner, size), false);
+    close_later(app.clone(), change);
+}
+
+fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], size: (f64, f64), at: (f64, f64), visible: bool) {
+    let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
+        .title(&crate::i18n::words().windows.popup)
+        .initialization_script(crate::windows::page_data(Some(calls)))
+        .inner_size(size.0, size.1)
+        .position(at.0, at.1)
+        .visible(visible)
+        .always_on_top(true)
+        .visible_on_all_workspaces(true)
+        .decorations(false)
+        .skip_taskbar(true)
+        // GTK sizes a window that is not resizable to the webview's natural height (200 px),
+        // whatever we ask: resizable it takes the cards' height. Without decorations the user
+        // gets no handle to resize it anyway.
+        .resizable(true)
+        .focused(false)
+        .focusable(false)
+        .build();
+    crate::windows::opened(built, LABEL);
+}
+
+/// Destroys the hidden popup after the keep-warm time unless it was shown (or hidden) since.
+fn close_later<R: Runtime>(app: AppHandle<R>, change: u64) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(keep_warm()).await;
+        if VISIBILITY_CHANGES.load(Ordering::SeqCst) != change {
+            return;
+        }
+        if let Some(window) = app.get_webview_window(LABEL) {
+            if let Err(e) = window.destroy() {
+                tracing::warn!(error = %e, "cannot close the popup");
+            }
+        }
+    });
+}
+
+/// The constants the web pages share with this side, as TypeScript.
+pub fn constants_ts() -> String {
+    format!(
+        "// Generated from src-tauri/src/popup.rs (cargo test -p istra-tray). Do not edit by hand.\n\n\
+         /** The popup window's width, in CSS pixels. */\n\
+         export const POPUP_WIDTH = {WIDTH};\n\
+         /** Each call card's height: the window is as tall as its cards. */\n\
+         export const POPUP_CARD_HEIGHT = {CARD_HEIGHT};\n\
+         /** The placeholders a screen pop address may hold. */\n\
+         export const SCREEN_POP_PLACEHOLDERS = {placeholders};\n\
+         /** The commands the pages may invoke. */\n\
+         export const COMMANDS = {commands} as const;\n\
+         export type Command = (typeof COMMANDS)[number];\n",
+        placeholders = serde_json::json!(crate::screenpop::PLACEHOLDERS),
+        commands = serde_json::json!(crate::COMMANDS),
+    )
 }
 
 #[cfg(test)]
@@ -53,17 +177,23 @@ mod tests {
     #[test]
     fn the_popup_sits_in_the_chosen_corner_inside_the_screen() {
         let screen = (1280.0, 800.0);
-        let size = (340.0, 110.0);
+        let size = (340.0, 150.0);
         assert_eq!(place(PopupCorner::TopRight, (0.0, 0.0), screen, size), (924.0, 16.0));
-        assert_eq!(place(PopupCorner::BottomLeft, (0.0, 0.0), screen, size), (16.0, 674.0));
-        assert_eq!(place(PopupCorner::BottomRight, (1280.0, 0.0), screen, size), (2204.0, 674.0));
+        assert_eq!(place(PopupCorner::BottomLeft, (0.0, 0.0), screen, size), (16.0, 634.0));
+        assert_eq!(place(PopupCorner::BottomRight, (1280.0, 0.0), screen, size), (2204.0, 634.0));
         assert_eq!(place(PopupCorner::TopLeft, (0.0, 0.0), (100.0, 100.0), size), (16.0, 16.0));
     }
 
     #[test]
     fn the_window_grows_with_the_stack_up_to_four_cards() {
-        assert_eq!(height(1), 110.0);
-        assert_eq!(height(2), 220.0);
+        assert_eq!(height(1), CARD_HEIGHT);
+        assert_eq!(height(2), 2.0 * CARD_HEIGHT);
         assert_eq!(height(9), height(4));
+    }
+
+    #[test]
+    fn export_constants() {
+        let dir = std::env::var("TS_RS_EXPORT_DIR").expect("set by .cargo/config.toml");
+        std::fs::write(std::path::Path::new(&dir).join("constants.ts"), constants_ts()).expect("constants.ts");
     }
 }

@@ -26,7 +26,7 @@ pub enum ScreenPopTrigger {
 }
 
 /// The names a template may use.
-const PLACEHOLDERS: [&str; 7] = ["number", "e164", "label", "name", "acd", "callId", "direction"];
+pub const PLACEHOLDERS: [&str; 7] = ["number", "e164", "label", "name", "acd", "callId", "direction"];
 /// Longest template accepted.
 const MAX_TEMPLATE_CHARS: usize = 2_000;
 /// Each value is cut to this many characters before encoding.

@@ -2,6 +2,8 @@
 
 use std::sync::Mutex;
 
+use tokio::time::Instant;
+
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
@@ -59,14 +61,14 @@ pub fn menu_text(text: &str) -> String {
 }
 
 fn recent_line(call: &CallView) -> String {
-    let who = call.title();
-    let number = call.number_display.as_deref().filter(|n| *n != who);
+    let who = call.lines.title.as_str();
+    let number = call.lines.number.as_deref();
     let mut line = match number {
         Some(n) => format!("{who} — {n}"),
         None => who.to_owned(),
     };
     if call.missed {
-        line.push_str(words().missed_suffix);
+        line.push_str(&words().tray.missed_suffix);
     }
     menu_text(&line)
 }
@@ -85,19 +87,20 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     let status = &model.status;
     let mut summary = status.summary();
     if status.missed_count > 0 {
-        summary.push_str(&fill(words().missed_count, &[&status.missed_count.to_string()]));
+        let w = words();
+        summary.push_str(&w.plural(&w.tray.missed_count, status.missed_count.into()));
     }
     let online = status.state == ConnectionState::Online;
     let state_line = MenuItem::with_id(app, "status", menu_text(&summary), false, None::<&str>)?;
-    let w = words();
+    let w = &words().tray;
     let dial_label = match status.hotkey.as_str() {
-        "" => w.dial_selection.to_owned(),
-        key => fill(w.dial_selection_with_key, &[key]),
+        "" => w.dial_selection.clone(),
+        key => fill(&w.dial_selection_with_key, &[("key", key)]),
     };
     let dial_selection = MenuItem::with_id(app, "dial-selection", dial_label, online, None::<&str>)?;
-    let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", w.dial_clipboard, online, None::<&str>)?;
+    let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", &w.dial_clipboard, online, None::<&str>)?;
     let recent_items: Vec<MenuItem<Wry>> = if model.recent.is_empty() {
-        vec![MenuItem::with_id(app, "recent-none", w.no_calls_yet, false, None::<&str>)?]
+        vec![MenuItem::with_id(app, "recent-none", &w.no_calls_yet, false, None::<&str>)?]
     } else {
         model
             .recent
@@ -106,10 +109,10 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             .collect::<tauri::Result<_>>()?
     };
     let recent_refs: Vec<&dyn IsMenuItem<Wry>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
-    let recent = Submenu::with_id_and_items(app, "recent", w.recent_calls, true, &recent_refs)?;
+    let recent = Submenu::with_id_and_items(app, "recent", &w.recent_calls, true, &recent_refs)?;
     let missed_label = match status.missed_count {
-        0 => w.no_missed_calls.to_owned(),
-        n => fill(w.mark_missed_seen, &[&n.to_string()]),
+        0 => w.no_missed_calls.clone(),
+        n => words().plural(&w.mark_missed_seen, n.into()),
     };
     let mark_seen = MenuItem::with_id(app, "mark-seen", missed_label, status.missed_count > 0, None::<&str>)?;
     let selected = status.terminal.as_ref().map(|t| t.id.as_str());
@@ -123,18 +126,18 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
         .collect::<tauri::Result<_>>()?;
     let terminal_refs: Vec<&dyn IsMenuItem<Wry>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
     let terminals =
-        Submenu::with_id_and_items(app, "terminal", w.terminal, !terminal_items.is_empty(), &terminal_refs)?;
-    let dnd = CheckMenuItem::with_id(app, "dnd", w.do_not_disturb, true, status.dnd, None::<&str>)?;
-    let open = MenuItem::with_id(app, "open", w.open, true, None::<&str>)?;
-    let settings = MenuItem::with_id(app, "settings", w.settings, true, None::<&str>)?;
-    let diagnostics = MenuItem::with_id(app, "diagnostics", w.copy_diagnostics, true, None::<&str>)?;
+        Submenu::with_id_and_items(app, "terminal", &w.terminal, !terminal_items.is_empty(), &terminal_refs)?;
+    let dnd = CheckMenuItem::with_id(app, "dnd", &w.do_not_disturb, true, status.dnd, None::<&str>)?;
+    let open = MenuItem::with_id(app, "open", &w.open, true, None::<&str>)?;
+    let settings = MenuItem::with_id(app, "settings", &w.settings, true, None::<&str>)?;
+    let diagnostics = MenuItem::with_id(app, "diagnostics", &w.copy_diagnostics, true, None::<&str>)?;
     let signed_in = status.state != ConnectionState::SignedOut;
     let sign = if signed_in {
-        MenuItem::with_id(app, "sign-out", w.sign_out, true, None::<&str>)?
+        MenuItem::with_id(app, "sign-out", &w.sign_out, true, None::<&str>)?
     } else {
-        MenuItem::with_id(app, "sign-in", w.sign_in, true, None::<&str>)?
+        MenuItem::with_id(app, "sign-in", &w.sign_in, true, None::<&str>)?
     };
-    let quit = MenuItem::with_id(app, "quit", w.quit, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", &w.quit, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     Menu::with_items(
         app,
@@ -246,8 +249,8 @@ fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
     let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
     let id = event.id().as_ref().to_owned();
     match id.as_str() {
-        "dial-selection" => spawn(async move { controller.dial_from(Source::Selection).await }),
-        "dial-clipboard" => spawn(async move { controller.dial_from(Source::Clipboard).await }),
+        "dial-selection" => spawn(async move { controller.dial_from(Source::Selection, Instant::now()).await }),
+        "dial-clipboard" => spawn(async move { controller.dial_from(Source::Clipboard, Instant::now()).await }),
         "dnd" => controller.set_dnd(!controller.settings().dnd),
         "mark-seen" => controller.mark_missed_seen(),
         "open" => {

@@ -10,6 +10,7 @@ use tokio::time::Instant;
 use ts_rs::TS;
 
 use crate::i18n::fill;
+use crate::lines::CallLines;
 
 /// An error as the UI sees it: a stable code and a sentence for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
@@ -85,7 +86,7 @@ pub struct TerminalView {
 
 impl From<&Terminal> for TerminalView {
     fn from(t: &Terminal) -> Self {
-        Self { id: t.terminal_id.clone(), name: t.describe().to_owned() }
+        Self { id: t.terminal_id.clone(), name: crate::lines::clip(t.describe()) }
     }
 }
 
@@ -171,22 +172,23 @@ impl StatusView {
 
     /// One line for the tray menu and tooltip.
     pub fn summary(&self) -> String {
-        let w = crate::i18n::words();
+        let w = &crate::i18n::words().tray;
         let who = match (&self.login, &self.terminal) {
-            (Some(login), Some(t)) => fill(w.on_terminal, &[login, &t.name]),
+            (Some(login), Some(t)) => fill(&w.on_terminal, &[("login", login), ("terminal", &t.name)]),
             (Some(login), None) => login.clone(),
             _ => String::new(),
         };
+        let w = &w.state;
         let state = match self.state {
-            ConnectionState::SignedOut => w.signed_out.to_owned(),
-            ConnectionState::Connecting => w.connecting.to_owned(),
-            ConnectionState::Online => w.online.to_owned(),
+            ConnectionState::SignedOut => w.signed_out.clone(),
+            ConnectionState::Connecting => w.connecting.clone(),
+            ConnectionState::Online => w.online.clone(),
             ConnectionState::Reconnecting => match self.retry_in_ms {
-                Some(ms) => fill(w.reconnecting_in, &[&ms.div_ceil(1000).to_string()]),
-                None => w.reconnecting.to_owned(),
+                Some(ms) => fill(&w.reconnecting_in, &[("seconds", &ms.div_ceil(1000).to_string())]),
+                None => w.reconnecting.clone(),
             },
-            ConnectionState::Failed => w.failed.to_owned(),
-            ConnectionState::Stopped => w.stopped.to_owned(),
+            ConnectionState::Failed => w.failed.clone(),
+            ConnectionState::Stopped => w.stopped.clone(),
         };
         if who.is_empty() { state } else { format!("{state} — {who}") }
     }
@@ -250,12 +252,22 @@ pub struct CallView {
     pub end_cause: Option<String>,
     /// A screen pop address is configured: the popup offers "Open in CRM".
     pub screen_pop: bool,
+    /// What the call says, line by line (see [`CallView::described`]).
+    pub lines: CallLines,
+    /// The call has a number to copy or call back.
+    pub has_number: bool,
+    /// The popup offers "Call back": an incoming call that ended unanswered, with a number.
+    pub offers_call_back: bool,
 }
 
 /// Unix milliseconds of a tracker instant, as seen from `now`.
 fn unix_ms(at: Instant, now: Instant, wall_now: SystemTime) -> u64 {
-    let wall = wall_now.checked_sub(now.saturating_duration_since(at)).unwrap_or(wall_now);
-    wall.duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    wall_ms(wall_now.checked_sub(now.saturating_duration_since(at)).unwrap_or(wall_now))
+}
+
+/// Unix milliseconds of a wall-clock time.
+pub fn wall_ms(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// "+33 1 23 45 67 89" for a valid E.164 number, otherwise the number as the platform sent it.
@@ -300,22 +312,29 @@ impl CallView {
             talk_ms: call.talk_ms,
             end_cause: call.end_cause.as_ref().map(|c| c.wire_name().to_owned()),
             screen_pop: false,
+            lines: CallLines::default(),
+            has_number: false,
+            offers_call_back: false,
         }
+        .described(wall_ms(wall_now))
+    }
+
+    /// This call with its lines decided for `now_ms` (Unix ms) in the user's language: call it
+    /// again after a change (a contact's name found) or to move the talking timer on.
+    #[must_use]
+    pub fn described(mut self, now_ms: u64) -> Self {
+        self.lines = CallLines::of(&self, now_ms, crate::i18n::words());
+        self.has_number = self.callback_number().is_some();
+        self.offers_call_back = self.has_number
+            && self.missed
+            && self.direction == DirectionView::Incoming
+            && self.state == CallStateView::Ended;
+        self
     }
 
     /// The best number to call this party back: E.164, else the displayed number.
     pub fn callback_number(&self) -> Option<&str> {
         self.e164.as_deref().or(self.number.as_deref()).filter(|n| !n.trim().is_empty())
-    }
-
-    /// Who this is, for a person: the contact's name, else the label, else the number.
-    pub fn title(&self) -> &str {
-        self.name
-            .as_deref()
-            .or(self.label.as_deref())
-            .or(self.number_display.as_deref())
-            .or(self.number.as_deref())
-            .unwrap_or(crate::i18n::words().unknown_caller)
     }
 }
 
@@ -359,7 +378,7 @@ impl From<journal::Suggestion> for Suggestion {
             journal::SuggestionSource::Contact => SuggestionSource::Contact,
             journal::SuggestionSource::History => SuggestionSource::History,
         };
-        Self { name: s.name, number: s.number, source }
+        Self { name: s.name.as_deref().map(crate::lines::clip), number: s.number, source }
     }
 }
 
@@ -397,7 +416,11 @@ pub(crate) fn sample_call(id: &str, state: CallStateView) -> CallView {
         talk_ms: None,
         end_cause: None,
         screen_pop: false,
+        lines: CallLines::default(),
+        has_number: false,
+        offers_call_back: false,
     }
+    .described(0)
 }
 
 #[cfg(test)]
@@ -422,7 +445,8 @@ mod tests {
         assert_eq!(view.started_at_ms, 1_800_000_000_000 - 2_000);
         assert_eq!(view.call_type, Some(CallTypeView::External));
         assert_eq!(view.callback_number(), Some("+33123456789"));
-        assert_eq!(view.title(), "+33 1 23 45 67 89");
+        assert_eq!(view.lines.title, "+33 1 23 45 67 89");
+        assert!(view.has_number && !view.offers_call_back, "a ringing call is not one to call back");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(crate) fn fresh_folder(name: &str) -> PathBuf {
 }
 
 /// HOME and the XDG folders under an app's folder.
-pub(crate) fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
+pub fn folder_env(folder: &Path) -> Vec<(&'static str, PathBuf)> {
     [("HOME", "home"), ("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")]
         .into_iter()
         .chain([("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")])
@@ -358,21 +358,28 @@ pub async fn close_window(title: &str) -> bool {
     Command::new(script("close-window.py")).arg(id).status().await.is_ok_and(|s| s.success())
 }
 
-/// The visible call popup's size in pixels, or `None` when no popup is on screen.
-pub async fn popup_size() -> Option<(u32, u32)> {
+/// Where the visible call popup is and how big, in pixels: `(x, y, width, height)`, or `None`
+/// when no popup is on screen.
+pub async fn popup_geometry() -> Option<(i32, i32, u32, u32)> {
     let out = Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", "^Incoming call$", "getwindowgeometry"])
+        .args(["search", "--onlyvisible", "--name", "^Calls — istra-tray$", "getwindowgeometry"])
         .output()
         .await
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
+    let (x, y) = text.lines().find_map(|l| l.trim().strip_prefix("Position: "))?.split_once(' ')?.0.split_once(',')?;
     let (width, height) = text.lines().find_map(|l| l.trim().strip_prefix("Geometry: "))?.split_once('x')?;
-    Some((width.trim().parse().ok()?, height.trim().parse().ok()?))
+    Some((x.parse().ok()?, y.parse().ok()?, width.trim().parse().ok()?, height.trim().parse().ok()?))
+}
+
+/// The visible call popup's size in pixels, or `None` when no popup is on screen.
+pub async fn popup_size() -> Option<(u32, u32)> {
+    popup_geometry().await.map(|(_, _, width, height)| (width, height))
 }
 
 /// Whether the call popup is on screen (a hidden popup does not count).
 pub async fn popup_visible() -> bool {
-    popup_size().await.is_some()
+    popup_geometry().await.is_some()
 }
 
 /// Waits until the call popup is off screen, for at most `limit`; whether it is.

@@ -16,10 +16,11 @@ mod unattended;
 mod wayland;
 mod webdriver;
 
+pub use desktop::folder_env;
 pub use desktop::{
     AccessibleWatch, App, accessible_text, close_window, helper_processes, helpers_gone_within, keyring_items,
-    notifications_seen, popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
-    wait_for_notification,
+    notifications_seen, popup_geometry, popup_hidden_within, popup_size, popup_visible, press, press_button,
+    process_tree, select_text, wait_for_notification,
 };
 pub use unattended::Unattended;
 pub use wayland::Sway;

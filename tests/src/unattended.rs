@@ -25,7 +25,7 @@ impl Unattended {
     ///
     /// When the app cannot start (the test cannot go on).
     pub async fn sign_in(name: &str, server: &str, login: &str, password: &str) -> Unattended {
-        Self::sign_in_within(fresh_folder(name), server, login, password, &[]).await
+        Self::sign_in_within(fresh_folder(name), server, login, password, &[], &[]).await
     }
 
     /// An empty folder for an app called `name` (HOME and XDG folders under it), to prepare
@@ -34,8 +34,8 @@ impl Unattended {
         fresh_folder(name)
     }
 
-    /// As [`Unattended::sign_in`], in `folder` (from [`Unattended::folder`]) and with the extra
-    /// arguments `args` (e.g. `--remember`).
+    /// As [`Unattended::sign_in`], in `folder` (from [`Unattended::folder`]), with the extra
+    /// arguments `args` (e.g. `--remember`) and environment variables `env`.
     ///
     /// # Panics
     ///
@@ -46,11 +46,13 @@ impl Unattended {
         login: &str,
         password: &str,
         args: &[&str],
+        env: &[(&str, &str)],
     ) -> Unattended {
         let mut process = Command::new(crate::app_binary())
             .args(["--server", server, "--login", login, "--password-stdin"])
             .args(args)
             .envs(folder_env(&folder))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

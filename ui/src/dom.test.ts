@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
+import type { CallLines } from "./bindings";
 import {
   caFileInput,
   caFileValue,
+  callSubtitleElement,
   callTitleElement,
   el,
   isolated,
@@ -10,6 +12,7 @@ import {
   serverInput,
 } from "./dom";
 import { setLocale } from "./i18n";
+import { sampleLines } from "./testing";
 
 describe("el", () => {
   test("puts text in as characters, never as markup", () => {
@@ -27,21 +30,34 @@ describe("isolated", () => {
     expect(isolated("+33 1", "number", "ltr").getAttribute("dir")).toBe("ltr");
   });
 
-  test("cuts overlong text at 120 characters and keeps all of it in the title", () => {
-    const text = "A".repeat(500);
+  test("shows the text whole, the Rust side having cut it, and repeats it in the title", () => {
+    const text = `${"A".repeat(119)}…`;
     const element = isolated(text, "label");
-    expect(element.textContent).toBe(`${"A".repeat(119)}…`);
+    expect(element.textContent).toBe(text);
     expect(element.title).toBe(text);
-    expect(isolated("ACME Corp", "label").title).toBe("ACME Corp");
   });
 });
 
-describe("callTitleElement", () => {
+describe("a call's lines", () => {
   test("a contact's name or a label reads in its own direction, a number left to right", () => {
-    expect(callTitleElement({ text: "أحمد", kind: "name" }).getAttribute("dir")).toBe("auto");
-    expect(callTitleElement({ text: "ACME", kind: "label" }).getAttribute("dir")).toBe("auto");
-    expect(callTitleElement({ text: "+33 1", kind: "number" }).getAttribute("dir")).toBe("ltr");
-    expect(callTitleElement({ text: "Alice", kind: "name" }).className).toBe("title name");
+    const title = (overrides: Partial<CallLines>) => callTitleElement(sampleLines(overrides));
+    expect(title({ title: "أحمد", titleKind: "name" }).getAttribute("dir")).toBe("auto");
+    expect(title({ title: "ACME", titleKind: "label" }).getAttribute("dir")).toBe("auto");
+    expect(title({ title: "+33 1", titleKind: "number" }).getAttribute("dir")).toBe("ltr");
+    expect(title({ title: "Unknown caller", titleKind: "unknown" }).getAttribute("dir")).toBe("ltr");
+    expect(title({ title: "Alice", titleKind: "name" }).className).toBe("title name");
+  });
+
+  test("the line under the title holds the label, number and E.164 form it has, in that order", () => {
+    const line = callSubtitleElement(sampleLines({ label: "Reception" }));
+    expect(
+      [...line.children].map((part) => [part.className, part.textContent, part.getAttribute("dir")]),
+    ).toEqual([
+      ["label", "Reception", "auto"],
+      ["number", "01 23 45 67 89", "ltr"],
+      ["e164", "+33123456789", "ltr"],
+    ]);
+    expect(callSubtitleElement(sampleLines({ number: null, e164: null })).childElementCount).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@
  * Element building for the pages. Text always goes in through `textContent`, never as markup,
  * so caller labels, numbers and server messages show exactly the characters they hold.
  */
-import { clipText, type CallTitle } from "./format";
+import type { CallLines } from "./bindings";
 import { t } from "./i18n";
 
 type ElementOptions = {
@@ -27,17 +27,26 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 /**
  * Text from outside (a caller's label, an ACD name) in an isolated run: `<bdi dir="auto">`
  * keeps right-to-left text, and any direction override characters it holds, from reordering
- * what is around it. Numbers use `dir="ltr"`. Overlong text is cut (see `clipText`); the
- * `title` holds the whole of it, also for text the CSS cuts shorter with an ellipsis.
+ * what is around it. Numbers use `dir="ltr"`. The Rust side already cut call text to a
+ * readable length; the `title` repeats the text for when the CSS cuts it to the width.
  */
 export function isolated(text: string, className: string, dir: "auto" | "ltr" = "auto"): HTMLElement {
-  return el("bdi", { className, text: clipText(text), attrs: { dir, title: text } });
+  return el("bdi", { className, text, attrs: { dir, title: text } });
 }
 
 /** A call's title line: a name or label reads in its own direction, a number always left to right. */
-export function callTitleElement(title: CallTitle): HTMLElement {
-  const named = title.kind === "name" || title.kind === "label";
-  return isolated(title.text, `title ${title.kind}`, named ? "auto" : "ltr");
+export function callTitleElement(lines: CallLines): HTMLElement {
+  const named = lines.titleKind === "name" || lines.titleKind === "label";
+  return isolated(lines.title, `title ${lines.titleKind}`, named ? "auto" : "ltr");
+}
+
+/** The line under a call's title: the label, the number and the E.164 form, those it has. */
+export function callSubtitleElement(lines: CallLines): HTMLElement {
+  const line = el("div", { className: "subtitle" });
+  if (lines.label !== null) line.append(isolated(lines.label, "label"));
+  if (lines.number !== null) line.append(isolated(lines.number, "number", "ltr"));
+  if (lines.e164 !== null) line.append(isolated(lines.e164, "e164", "ltr"));
+  return line;
 }
 
 /** A labelled form row: caption, control, and a line for that field's validation message. */

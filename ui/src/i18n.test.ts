@@ -1,81 +1,182 @@
-import { describe, expect, test, vi } from "vitest";
-import { CATALOGS, locale, localeFor, setLocale, systemLocale, t } from "./i18n";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { appLocale, CATALOGS, fmt, locale, localeFor, setLocale, t } from "./i18n";
 
-/**
- * French words that may read exactly as the English ones, by key path. A function's path
- * stands for what it returns.
- */
-const SAME_IN_FRENCH = new Set(["settings.contacts", "dial.sources.contact", "call.via"]);
+/** French words that may read exactly as the English ones, by key path. */
+const SAME_IN_FRENCH = new Set([
+  "settings.contacts",
+  "dial.sources.contact",
+  "call.via",
+  "windows.main",
+  "settings.imported",
+]);
 
-type Entry = { path: string; en: string; fr: string };
+/** A message of a catalog and its key path: a string, or a plural message's forms by category. */
+type Entry = { path: string; message: string | Record<string, unknown> };
 
-/** Every string of both catalogs, side by side; functions are called with sample values. */
-function entries(en: unknown, fr: unknown, path = ""): Entry[] {
-  if (typeof en === "string") return [{ path, en, fr: String(fr) }];
-  if (typeof en === "function" && typeof fr === "function") {
-    return [1, 7].map((value) => {
-      const args = Array.from({ length: en.length }, () => value);
-      return { path, en: String(en(...args)), fr: String(fr(...args)) };
-    });
-  }
-  if (typeof en === "object" && en !== null) {
-    const frObject = (fr ?? {}) as Record<string, unknown>;
-    return Object.entries(en).flatMap(([key, value]) =>
-      entries(value, frObject[key], path === "" ? key : `${path}.${key}`),
-    );
-  }
-  throw new Error(`${path}: unexpected ${typeof en}`);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// A section never has a "one" or "other" key, so either marks a plural message, even a broken one.
+const isPlural = (value: Record<string, unknown>): boolean => "one" in value || "other" in value;
+
+/** Every message of a catalog, by key path. */
+function entries(catalog: unknown, path = ""): Entry[] {
+  if (typeof catalog === "string") return [{ path, message: catalog }];
+  if (!isObject(catalog)) throw new Error(`${path}: a ${typeof catalog} is not a message`);
+  if (isPlural(catalog)) return [{ path, message: catalog }];
+  return Object.entries(catalog).flatMap(([key, value]) =>
+    entries(value, path === "" ? key : `${path}.${key}`),
+  );
+}
+
+/** Every string a person may read, plural forms included. */
+const texts = ({ message }: Entry): string[] =>
+  typeof message === "string" ? [message] : Object.values(message).map(String);
+
+/** The names of the holes of a message, all its forms together. */
+function holes(entry: Entry): string[] {
+  const names = texts(entry).flatMap((text) =>
+    [...text.matchAll(/\{([A-Za-z]+)\}/g)].map((match) => match[1] ?? ""),
+  );
+  return [...new Set(names)].sort();
 }
 
 describe("the catalogs", () => {
-  const all = entries(CATALOGS.en, CATALOGS.fr);
+  const en = entries(CATALOGS.en);
+  const fr = entries(CATALOGS.fr);
+  const frByPath = new Map(fr.map((entry) => [entry.path, entry]));
 
   test("hold a good number of words", () => {
-    expect(all.length).toBeGreaterThan(150);
+    expect(en.length).toBeGreaterThan(200);
+  });
+
+  test("have exactly the same keys", () => {
+    expect(fr.map((entry) => entry.path)).toEqual(en.map((entry) => entry.path));
+  });
+
+  test("have the same plural messages, each with exactly a one and an other form", () => {
+    const plurals = (list: Entry[]) =>
+      list.filter((entry) => typeof entry.message !== "string").map((entry) => entry.path);
+    expect(plurals(fr)).toEqual(plurals(en));
+    expect(plurals(en)).toContain("tray.markMissedSeen");
+    for (const { path, message } of [...en, ...fr]) {
+      if (typeof message === "string") continue;
+      expect(Object.keys(message).sort(), path).toEqual(["one", "other"]);
+      for (const form of Object.values(message)) expect(typeof form, path).toBe("string");
+    }
+  });
+
+  test("give each message the same holes in both languages", () => {
+    for (const entry of en) {
+      const french = frByPath.get(entry.path);
+      expect(french, entry.path).toBeDefined();
+      if (french !== undefined) expect(holes(french), entry.path).toEqual(holes(entry));
+    }
+  });
+
+  test("count with the {count} hole: a plural's other forms all hold it", () => {
+    for (const { path, message } of [...en, ...fr]) {
+      if (typeof message !== "string") expect(message.other, path).toMatch(/\{count\}/);
+    }
+  });
+
+  test("write holes with ASCII letters only, and no brace outside a hole", () => {
+    for (const entry of [...en, ...fr]) {
+      for (const text of texts(entry)) {
+        expect(text.replace(/\{[A-Za-z]+\}/g, ""), entry.path).not.toMatch(/[{}]/);
+      }
+    }
   });
 
   test("French has every word, none empty", () => {
-    for (const { path, fr } of all) {
-      expect(fr.trim(), path).not.toBe("");
-      expect(fr, path).not.toBe("undefined");
+    for (const entry of fr) {
+      for (const text of texts(entry)) expect(text.trim(), entry.path).not.toBe("");
     }
   });
 
   test("French never just repeats the English, except for a few words", () => {
-    const same = all.filter(({ path, en, fr }) => en === fr && !SAME_IN_FRENCH.has(path));
-    expect(same).toEqual([]);
+    const same = en.filter((entry) => {
+      const french = frByPath.get(entry.path);
+      return (
+        french !== undefined &&
+        JSON.stringify(texts(french)) === JSON.stringify(texts(entry)) &&
+        !SAME_IN_FRENCH.has(entry.path)
+      );
+    });
+    expect(same.map((entry) => entry.path)).toEqual([]);
   });
 
   test("French puts a no-break space before a colon or question mark", () => {
-    for (const { path, fr } of all) {
-      expect(fr, path).not.toMatch(/ [:?!;]/);
+    for (const entry of fr) {
+      for (const text of texts(entry)) expect(text, entry.path).not.toMatch(/ [:?!;]/);
+    }
+  });
+
+  test("French plurals are real plurals, not (s)", () => {
+    for (const entry of fr) {
+      for (const text of texts(entry)) expect(text, entry.path).not.toContain("(s)");
     }
   });
 });
 
-describe("plural forms", () => {
-  test("English: one for 1, else other", () => {
-    setLocale("en");
-    expect(t().status.missedCalls(1)).toBe("1 missed call");
-    expect(t().status.missedCalls(2)).toBe("2 missed calls");
-    expect(t().status.missedCalls(0)).toBe("0 missed calls");
-    expect(t().time.daysAgo(1)).toBe("1 day ago");
-    expect(t().settings.imported(1, 3)).toBe("Imported 1 contact (3 skipped)");
+describe("fmt", () => {
+  test("fills named holes", () => {
+    expect(fmt(t().call.talking, { duration: "01:05" })).toBe("Talking 01:05");
+    expect(fmt("{login} on {terminal}", { login: "alice", terminal: "Desk 1" })).toBe("alice on Desk 1");
+    expect(fmt("{n}{n}", { n: 4 })).toBe("44");
   });
 
-  test("French: singular for 0 and 1, plural from 2", () => {
+  test("English: one for 1, other for 0 and 2", () => {
+    setLocale("en");
+    const missed = t().status.missedCalls;
+    expect([0, 1, 2].map((count) => fmt(missed, { count }))).toEqual([
+      "0 missed calls",
+      "1 missed call",
+      "2 missed calls",
+    ]);
+  });
+
+  test("French: one for 0 and 1, other for 2", () => {
     setLocale("fr");
-    expect(t().status.missedCalls(1)).toBe("1 appel manqué");
-    expect(t().status.missedCalls(2)).toBe("2 appels manqués");
-    expect(t().status.missedCalls(0)).toBe("0 appel manqué");
-    expect(t().time.daysAgo(4)).toBe("il y a 4 jours");
-    expect(t().settings.imported(12, 0)).toBe("12 contacts importés (0 ignoré)");
-    expect(t().settings.contactCount(0)).toBe("Aucun contact enregistré");
-    expect(t().settings.contactCount(1)).toBe("1 contact enregistré");
+    const missed = t().status.missedCalls;
+    expect([0, 1, 2].map((count) => fmt(missed, { count }))).toEqual([
+      "0 appel manqué",
+      "1 appel manqué",
+      "2 appels manqués",
+    ]);
+  });
+
+  test('French puts a million in the other form: the catalogs write no "many" form', () => {
+    setLocale("fr");
+    expect(fmt(t().status.missedCalls, { count: 1_000_000 })).toBe("1000000 appels manqués");
+  });
+
+  test("a missing value leaves its hole visible, and never throws", () => {
+    expect(fmt("{a} and {b}", { a: "x" })).toBe("x and {b}");
+    expect(fmt(t().status.missedCalls, {})).toBe("{count} missed calls");
+    expect(fmt(t().call.via)).toBe("via {queue}");
+  });
+
+  test("a value is never read as a template", () => {
+    expect(fmt("{a}", { a: "{a}" })).toBe("{a}");
+    expect(fmt("{a} {b}", { a: "{b}", b: "x" })).toBe("{b} x");
+    expect(fmt("{a}", { a: "$& $1 $$" })).toBe("$& $1 $$");
+  });
+
+  test("only ASCII letters name a hole; other braces stay as written", () => {
+    expect(fmt("{ a } {a1} {} {é} {", { a: "x", a1: "y", é: "z" })).toBe("{ a } {a1} {} {é} {");
+  });
+
+  test("a name the object inherits is no value", () => {
+    expect(fmt("{constructor}", {})).toBe("{constructor}");
   });
 });
 
 describe("the locale", () => {
+  afterEach(() => {
+    delete (window as { __ISTRA__?: unknown }).__ISTRA__;
+  });
+
   test.each([
     [["fr-FR", "en-US"], "fr"],
     [["fr"], "fr"],
@@ -89,15 +190,32 @@ describe("the locale", () => {
     expect(localeFor(languages)).toBe(expected);
   });
 
-  test("follows the first preferred language of the webview", () => {
+  test("without word from the Rust side, follows the first preferred language of the webview", () => {
     vi.spyOn(navigator, "languages", "get").mockReturnValue(["fr-FR", "en"]);
-    expect(systemLocale()).toBe("fr");
+    expect(appLocale()).toBe("fr");
   });
 
   test("falls back to navigator.language when languages is empty", () => {
     vi.spyOn(navigator, "languages", "get").mockReturnValue([]);
     vi.spyOn(navigator, "language", "get").mockReturnValue("fr-CA");
-    expect(systemLocale()).toBe("fr");
+    expect(appLocale()).toBe("fr");
+  });
+
+  test("the Rust side's choice wins over the webview's languages", () => {
+    vi.spyOn(navigator, "languages", "get").mockReturnValue(["fr-FR"]);
+    window.__ISTRA__ = { locale: "en" } as const;
+    expect(appLocale()).toBe("en");
+    vi.spyOn(navigator, "languages", "get").mockReturnValue(["en-US"]);
+    window.__ISTRA__ = { locale: "fr" } as const;
+    expect(appLocale()).toBe("fr");
+  });
+
+  test("a language the app does not speak from the Rust side is ignored", () => {
+    vi.spyOn(navigator, "languages", "get").mockReturnValue(["fr-FR"]);
+    for (const locale of ["de", "FR", "", 7, null]) {
+      (window as { __ISTRA__?: unknown }).__ISTRA__ = { locale };
+      expect(appLocale(), String(locale)).toBe("fr");
+    }
   });
 
   test("forcing a locale switches the words and the document's language", () => {

@@ -18,7 +18,8 @@ import type {
   StatusView,
   Suggestion,
 } from "./bindings";
-import { t } from "./i18n";
+import type { Command } from "./bindings/constants";
+import { fmt, t } from "./i18n";
 
 /** Code given to rejections that did not come as `{code, message}` (e.g. a missing command). */
 export const UNKNOWN_CODE = "unknown";
@@ -38,7 +39,7 @@ export function errorMessage(code: string, message: string): string {
   const detail = message.trim();
   const sentence = sentenceFor(code);
   if (sentence === undefined) {
-    return detail === "" ? t().unknownError : t().unknownErrorWith(detail);
+    return detail === "" ? t().unknownError : fmt(t().unknownErrorWith, { detail });
   }
   return detail === "" || detail === sentence ? sentence : `${sentence} (${detail})`;
 }
@@ -59,7 +60,7 @@ export function describeError(reason: unknown): string {
   return errorMessage(code, message);
 }
 
-async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+async function call<T>(command: Command, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (reason) {

@@ -1,8 +1,11 @@
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, test, vi } from "vitest";
 import type { CallView } from "./bindings";
+import { POPUP_CARD_HEIGHT } from "./bindings/constants";
 import { setLocale } from "./i18n";
 import { mount } from "./popup";
+import baseCss from "./styles/base.css?raw";
+import popupCss from "./styles/popup.css?raw";
 import {
   BIDI_CONTROLS,
   deferred,
@@ -15,7 +18,12 @@ import {
   expectMarkupShownAsText,
 } from "./testing";
 
-const page = usePage(mount, { fakeTime: true });
+const page = usePage(mount, {
+  fakeTime: true,
+  reset: () => {
+    delete window.__ISTRA__;
+  },
+});
 
 const showPopup = (calls: CallView[], handlers: Handlers = {}) =>
   page.open({ popup_calls: () => calls, ...handlers });
@@ -27,49 +35,78 @@ const card = (id = "call-1"): HTMLElement => {
 };
 const text = (selector: string, id?: string): string | null =>
   card(id).querySelector(selector)?.textContent ?? null;
+const button = (className: string, id?: string): HTMLButtonElement =>
+  card(id).querySelector<HTMLButtonElement>(`button.${className}`)!;
 
 describe("an incoming call card", () => {
-  test("shows the caller's label big, then the number and its international form", async () => {
-    await showPopup([sampleCall({ acd: "Sales" })]);
+  test("shows the caller big, then the number line, the chips and the state, each on its own line", async () => {
+    await showPopup([sampleCall({ lines: { queue: "via Sales" } })]);
+    const details = card().querySelector(".details")!;
+    expect([...details.children].map((line) => line.className)).toEqual([
+      "title label",
+      "subtitle",
+      "chips",
+      "state",
+    ]);
     expect(text(".title")).toBe("ACME Corp");
-    expect(card().querySelector(".title")?.classList.contains("label")).toBe(true);
-    expect(text(".number")).toBe("01 23 45 67 89");
-    expect(text(".e164")).toBe("+33123456789");
-    expect(text(".call-type")).toBe("External");
-    expect(text(".acd")).toBe("via Sales");
+    expect(text(".subtitle .number")).toBe("01 23 45 67 89");
+    expect(text(".subtitle .e164")).toBe("+33123456789");
+    expect(text(".chips .call-type")).toBe("External");
+    expect(text(".chips .queue")).toBe("via Sales");
     expect(text(".state")).toBe("Incoming call…");
   });
 
-  test("without a label shows the number as the title and does not repeat it", async () => {
-    await showPopup([sampleCall({ label: null, numberDisplay: "+33 1 23 45 67 89", callType: "internal" })]);
+  test("a number as the title reads left to right and is not repeated", async () => {
+    await showPopup([
+      sampleCall({
+        lines: {
+          title: "+33 1 23 45 67 89",
+          titleKind: "number",
+          number: null,
+          e164: null,
+          callType: "Internal",
+        },
+      }),
+    ]);
     expect(text(".title")).toBe("+33 1 23 45 67 89");
-    expect(card().querySelector(".label")).toBeNull();
-    expect(card().querySelectorAll(".number")).toHaveLength(1);
-    expect(card().querySelector(".e164")).toBeNull();
+    expect(card().querySelector(".title")?.getAttribute("dir")).toBe("ltr");
+    expect(card().querySelector(".subtitle")?.childElementCount).toBe(0);
     expect(text(".call-type")).toBe("Internal");
   });
 
-  test("a label containing markup is shown as those characters", async () => {
-    const label = "<img src=x onerror=alert(1)>";
-    await showPopup([sampleCall({ label, acd: "<b>Sales</b>" })]);
-    expect(text(".label")).toBe(label);
-    expect(text(".acd")).toBe("via <b>Sales</b>");
-    expect(document.querySelector("img")).toBeNull();
-    expect(document.querySelector(".acd b")).toBeNull();
+  test("without a call type or queue the chips line is empty", async () => {
+    await showPopup([sampleCall({ lines: { callType: null } })]);
+    expect(card().querySelector(".chips")?.childElementCount).toBe(0);
   });
 
-  test("an outgoing call that rings says Calling…", async () => {
-    await showPopup([sampleCall({ direction: "outgoing" })]);
-    expect(text(".state")).toBe("Calling…");
-    expect(card().classList.contains("outgoing")).toBe(true);
+  test("a label or queue containing markup is shown as those characters", async () => {
+    const label = "<img src=x onerror=alert(1)>";
+    await showPopup([
+      sampleCall({ lines: { title: "Alice", titleKind: "name", label, queue: "via <b>Sales</b>" } }),
+    ]);
+    expect(text(".subtitle .label")).toBe(label);
+    expect(text(".queue")).toBe("via <b>Sales</b>");
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector(".queue b")).toBeNull();
+  });
+
+  test("the card's classes say the call's state and direction", async () => {
+    await showPopup([
+      sampleCall({ id: "out", direction: "outgoing", lines: { state: "Calling…" } }),
+      sampleCall({ id: "gone", state: "ended", missed: true, lines: { state: "Missed call" } }),
+    ]);
+    expect(card("out").className).toBe("call ringing outgoing");
+    expect(text(".state", "out")).toBe("Calling…");
+    expect(card("gone").className).toBe("call ended incoming missed");
+    expect(text(".state", "gone")).toBe("Missed call");
   });
 });
 
 describe("a hostile caller label", () => {
   const titleOf = (): HTMLElement => card().querySelector<HTMLElement>(".title")!;
 
-  test("10,000 characters are cut to 120 with …, the title holding them all", async () => {
-    await showPopup([sampleCall({ label: HOSTILE_LABELS.long })]);
+  test("cut to 120 characters, it shows whole, its title holding it too", async () => {
+    await showPopup([sampleCall({ lines: { title: HOSTILE_LABELS.long } })]);
     const title = titleOf();
     expect(title.textContent).toBe(`${"ש".repeat(119)}…`);
     expect(title.getAttribute("title")).toBe(HOSTILE_LABELS.long);
@@ -81,8 +118,10 @@ describe("a hostile caller label", () => {
     expect(card().textContent?.length).toBeLessThan(400);
   });
 
-  test("as secondary text under a contact's name it is cut too", async () => {
-    await showPopup([sampleCall({ name: "Alice Martin", label: HOSTILE_LABELS.long })]);
+  test("as secondary text under a contact's name it shows the same", async () => {
+    await showPopup([
+      sampleCall({ lines: { title: "Alice Martin", titleKind: "name", label: HOSTILE_LABELS.long } }),
+    ]);
     const label = card().querySelector<HTMLElement>(".subtitle .label")!;
     expect(label.textContent).toBe(`${"ש".repeat(119)}…`);
     expect(label.title).toBe(HOSTILE_LABELS.long);
@@ -90,18 +129,18 @@ describe("a hostile caller label", () => {
   });
 
   test("direction overrides and isolates stay inside the label's own bdi", async () => {
-    await showPopup([sampleCall({ label: HOSTILE_LABELS.overrides, acd: "\u202ESales" })]);
+    await showPopup([sampleCall({ lines: { title: HOSTILE_LABELS.overrides, queue: "via \u202ESales" } })]);
     const title = titleOf();
     expect(title.tagName).toBe("BDI");
     expect(title.getAttribute("dir")).toBe("auto");
     expect(title.textContent).toBe(HOSTILE_LABELS.overrides);
     expect(title.title).toBe(HOSTILE_LABELS.overrides);
-    const acd = card().querySelector<HTMLElement>(".acd")!;
-    expect(acd.tagName).toBe("BDI");
+    const queue = card().querySelector<HTMLElement>(".queue")!;
+    expect(queue.tagName).toBe("BDI");
     const carriers = textNodesUnder(card()).filter((node) => BIDI_CONTROLS.test(node.data));
     expect(carriers).toHaveLength(2);
-    for (const node of carriers) expect([title, acd]).toContain(node.parentElement);
-    // The number, the state and the buttons hold none of them.
+    for (const node of carriers) expect([title, queue]).toContain(node.parentElement);
+    // The numbers, the state and the buttons hold none of them.
     for (const selector of [".number", ".e164", ".state", ".actions"]) {
       expect(text(selector)).not.toMatch(BIDI_CONTROLS);
     }
@@ -109,73 +148,81 @@ describe("a hostile caller label", () => {
   });
 
   test("markup is shown as its characters and creates no element", async () => {
-    await showPopup([sampleCall({ label: HOSTILE_LABELS.markup })]);
+    await showPopup([sampleCall({ lines: { title: HOSTILE_LABELS.markup } })]);
     expectMarkupShownAsText(titleOf(), HOSTILE_LABELS.markup);
   });
 });
 
 describe("call progress", () => {
-  test("once answered the card shows a talking timer that runs every second", async () => {
+  test("the state line shows what the Rust side sends, and the page runs no timer of its own", async () => {
     await showPopup([sampleCall()]);
     expect(card().classList.contains("ringing")).toBe(true);
 
-    await emit("popup-calls-changed", [sampleCall({ state: "talking", answeredAtMs: Date.now() })]);
+    const talking = (state: string) =>
+      sampleCall({ state: "talking", answeredAtMs: Date.now(), lines: { state, outcome: "In progress" } });
+    await emit("popup-calls-changed", [talking("Talking 00:00")]);
     expect(card().classList.contains("talking")).toBe(true);
     expect(text(".state")).toBe("Talking 00:00");
+    expect(vi.getTimerCount()).toBe(0);
 
     vi.advanceTimersByTime(83_000);
+    expect(text(".state")).toBe("Talking 00:00");
+    await emit("popup-calls-changed", [talking("Talking 01:23")]);
     expect(text(".state")).toBe("Talking 01:23");
-  });
-
-  test("a held call says On hold", async () => {
-    await showPopup([sampleCall({ state: "held", answeredAtMs: Date.now() })]);
-    expect(text(".state")).toBe("On hold");
-  });
-
-  test("an unanswered incoming call ends as Missed call", async () => {
-    await showPopup([sampleCall({ state: "ended", missed: true, endedAtMs: Date.now() })]);
-    expect(text(".state")).toBe("Missed call");
-    expect(card().classList.contains("missed")).toBe(true);
-  });
-
-  test("an answered call ends showing how long it lasted", async () => {
-    await showPopup([sampleCall({ state: "ended", talkMs: 125_000 })]);
-    expect(text(".state")).toBe("Ended · 02:05");
   });
 });
 
 describe("for a screen reader", () => {
-  test("the card is named by all its lines, the live state included", async () => {
-    await showPopup([sampleCall({ acd: "Sales" })]);
+  test("the card is named by the Rust side's summary, kept in step", async () => {
+    await showPopup([sampleCall({ lines: { queue: "via Sales" } })]);
     expect(card().getAttribute("aria-label")).toBe(
       "ACME Corp, 01 23 45 67 89, +33123456789, External, via Sales, Incoming call…",
     );
     await emit("popup-calls-changed", [
-      sampleCall({ acd: "Sales", state: "talking", answeredAtMs: Date.now() }),
+      sampleCall({ state: "talking", lines: { queue: "via Sales", state: "Talking 01:23" } }),
     ]);
-    vi.advanceTimersByTime(83_000);
     expect(card().getAttribute("aria-label")).toBe(
       "ACME Corp, 01 23 45 67 89, +33123456789, External, via Sales, Talking 01:23",
     );
   });
 
-  test("a huge label is cut there too", async () => {
-    await showPopup([sampleCall({ label: "x".repeat(10_000) })]);
-    expect(card().getAttribute("aria-label")?.length).toBeLessThan(300);
+  test("an error shown on the state line takes the state's place in the name while it shows", async () => {
+    await showPopup([sampleCall()], {
+      copy_number: () => {
+        throw { code: "internal", message: "" };
+      },
+    });
+    button("copy").click();
+    await settle();
+    expect(card().getAttribute("aria-label")).toBe(
+      "ACME Corp, 01 23 45 67 89, +33123456789, External, Something went wrong inside istra-tray",
+    );
+    vi.advanceTimersByTime(4000);
+    expect(card().getAttribute("aria-label")).toBe(
+      "ACME Corp, 01 23 45 67 89, +33123456789, External, Incoming call…",
+    );
+  });
+
+  test("an error still gets said after a summary that does not end with the state", async () => {
+    await showPopup([sampleCall({ lines: { summary: "ACME Corp" } })], {
+      copy_number: () => {
+        throw { code: "internal", message: "" };
+      },
+    });
+    button("copy").click();
+    await settle();
+    expect(card().getAttribute("aria-label")).toBe("ACME Corp, Something went wrong inside istra-tray");
   });
 });
 
 describe("several calls", () => {
   test("stack newest on top and the page says how many there are", async () => {
-    await showPopup([sampleCall({ id: "new", label: "Newest" }), sampleCall({ id: "old", label: "Oldest" })]);
+    await showPopup([sampleCall({ id: "new" }), sampleCall({ id: "old" })]);
     const ids = [...document.querySelectorAll<HTMLElement>(".call")].map((element) => element.dataset.callId);
     expect(ids).toEqual(["new", "old"]);
     expect(document.body.dataset.callCount).toBe("2");
 
-    await emit("popup-calls-changed", [
-      sampleCall({ id: "newer", label: "Newer" }),
-      sampleCall({ id: "new", label: "Newest" }),
-    ]);
+    await emit("popup-calls-changed", [sampleCall({ id: "newer" }), sampleCall({ id: "new" })]);
     const after = [...document.querySelectorAll<HTMLElement>(".call")].map(
       (element) => element.dataset.callId,
     );
@@ -199,49 +246,165 @@ describe("several calls", () => {
   });
 });
 
+describe("the first paint", () => {
+  test("shows the calls that came with the page at once, before any IPC answer", async () => {
+    window.__ISTRA__ = { locale: "en", popupCalls: [sampleCall({ id: "early" })] };
+    const pull = deferred<CallView[]>();
+    page.start({ popup_calls: () => pull.promise });
+    expect(card("early").querySelector(".title")?.textContent).toBe("ACME Corp");
+    expect(document.body.dataset.callCount).toBe("1");
+
+    pull.resolve([sampleCall({ id: "later" })]);
+    await settle();
+    expect(document.querySelector(".call")?.getAttribute("data-call-id")).toBe("later");
+    expect(document.body.dataset.callCount).toBe("1");
+  });
+
+  test("an event replaces them too", async () => {
+    window.__ISTRA__ = { locale: "en", popupCalls: [sampleCall({ id: "early" })] };
+    await page.open({ popup_calls: () => deferred<CallView[]>().promise });
+    await emit("popup-calls-changed", []);
+    expect(document.querySelectorAll(".call")).toHaveLength(0);
+  });
+
+  test("without calls from the Rust side the page waits for the pull", () => {
+    (window as { __ISTRA__?: unknown }).__ISTRA__ = { locale: "en", popupCalls: "nope" };
+    page.start({ popup_calls: () => deferred<CallView[]>().promise });
+    expect(document.querySelectorAll(".call")).toHaveLength(0);
+    expect(document.body.dataset.callCount).toBe("0");
+  });
+});
+
 describe("card buttons", () => {
-  test("Copy number copies this call's number and says Copied", async () => {
+  test("Copy number copies this call's number and says Copied, also across an update", async () => {
     const backend = await showPopup([sampleCall({ id: "a" }), sampleCall({ id: "b" })], {
       copy_number: () => null,
     });
-    card("b").querySelector<HTMLButtonElement>("button.copy")?.click();
+    button("copy", "b").click();
     await settle();
     expect(backend.argsOf("copy_number")).toEqual([{ callId: "b" }]);
+    expect(text("button.copy", "b")).toBe("Copied");
+    await emit("popup-calls-changed", [sampleCall({ id: "a" }), sampleCall({ id: "b" })]);
     expect(text("button.copy", "b")).toBe("Copied");
     vi.advanceTimersByTime(2000);
     expect(text("button.copy", "b")).toBe("Copy number");
   });
 
-  test("Dismiss asks to dismiss this call", async () => {
+  test("Dismiss asks to dismiss this call and stays pressed until the card goes", async () => {
     const backend = await showPopup([sampleCall({ id: "a" })], { dismiss_call: () => null });
-    card("a").querySelector<HTMLButtonElement>("button.dismiss")?.click();
+    button("dismiss", "a").click();
     await settle();
     expect(backend.argsOf("dismiss_call")).toEqual([{ callId: "a" }]);
+    expect(button("dismiss", "a").disabled).toBe(true);
   });
 
-  test("a failed copy shows why on the card", async () => {
+  test("a failed dismiss shows why and can be tried again", async () => {
+    await showPopup([sampleCall()], {
+      dismiss_call: () => {
+        throw { code: "internal", message: "" };
+      },
+    });
+    button("dismiss").click();
+    await settle();
+    expect(text(".state")).toBe("Something went wrong inside istra-tray");
+    expect(button("dismiss").disabled).toBe(false);
+  });
+
+  test("a failed copy shows why on the card, for 4 seconds", async () => {
     await showPopup([sampleCall()], {
       copy_number: () => {
         throw { code: "no_number", message: "" };
       },
     });
-    card().querySelector<HTMLButtonElement>("button.copy")?.click();
+    button("copy").click();
     await settle();
-    expect(text(".state")).toBe("There is no number to use");
+    expect(text(".state")).toBe("No phone number found in the selection");
+    expect(card().querySelector(".state")?.classList.contains("error")).toBe(true);
     vi.advanceTimersByTime(4000);
     expect(text(".state")).toBe("Incoming call…");
+    expect(card().querySelector(".state")?.classList.contains("error")).toBe(false);
   });
 
   test("a withheld number cannot be copied", async () => {
-    await showPopup([sampleCall({ label: null, number: null, numberDisplay: null, e164: null })]);
-    expect(text(".title")).toBe("Unknown number");
-    expect(card().querySelector<HTMLButtonElement>("button.copy")?.disabled).toBe(true);
+    await showPopup([
+      sampleCall({
+        number: null,
+        numberDisplay: null,
+        e164: null,
+        hasNumber: false,
+        lines: { title: "Unknown caller", titleKind: "unknown", number: null, e164: null },
+      }),
+    ]);
+    expect(text(".title")).toBe("Unknown caller");
+    expect(button("copy").disabled).toBe(true);
+  });
+});
+
+describe("Call back", () => {
+  const missed = (overrides: Partial<CallView> = {}) =>
+    sampleCall({
+      state: "ended",
+      missed: true,
+      offersCallBack: true,
+      lines: { state: "Missed call", outcome: "Missed" },
+      ...overrides,
+    });
+
+  test("is offered only when the Rust side offers it", async () => {
+    await showPopup([missed({ id: "a" }), sampleCall({ id: "b" })]);
+    expect(button("call-back", "a").hidden).toBe(false);
+    expect(button("call-back", "a").textContent).toBe("Call back");
+    expect(button("call-back", "b").hidden).toBe(true);
+
+    await emit("popup-calls-changed", [missed({ id: "a", offersCallBack: false }), missed({ id: "b" })]);
+    expect(button("call-back", "a").hidden).toBe(true);
+    expect(button("call-back", "b").hidden).toBe(false);
+  });
+
+  test("calls this call back, the button disabled while it goes", async () => {
+    const placed = deferred<unknown>();
+    const backend = await showPopup([missed({ id: "a" }), missed({ id: "b" })], {
+      call_back: () => placed.promise,
+    });
+    button("call-back", "b").click();
+    expect(button("call-back", "b").disabled).toBe(true);
+    await settle();
+    expect(backend.argsOf("call_back")).toEqual([{ callId: "b" }]);
+    expect(button("call-back", "a").disabled).toBe(false);
+
+    placed.resolve({ destination: "+33123456789", display: "01 23 45 67 89" });
+    await settle();
+    expect(button("call-back", "b").disabled).toBe(false);
+    expect(text(".state", "b")).toBe("Missed call");
+  });
+
+  test("stays disabled while pending across an update", async () => {
+    await showPopup([missed()], { call_back: () => deferred<unknown>().promise });
+    button("call-back").click();
+    await emit("popup-calls-changed", [missed()]);
+    expect(button("call-back").disabled).toBe(true);
+  });
+
+  test("a call back that fails shows why on the state line", async () => {
+    await showPopup([missed()], {
+      call_back: () => {
+        throw { code: "not_signed_in", message: "" };
+      },
+    });
+    button("call-back").click();
+    await settle();
+    expect(text(".state")).toBe("You are not signed in");
+    expect(button("call-back").disabled).toBe(false);
+    vi.advanceTimersByTime(4000);
+    expect(text(".state")).toBe("Missed call");
   });
 });
 
 describe("a caller from the contacts", () => {
-  test("shows the contact's name before the label and the number", async () => {
-    await showPopup([sampleCall({ name: "Alice Martin", label: "Reception" })]);
+  test("shows the contact's name, then the label and the number", async () => {
+    await showPopup([
+      sampleCall({ lines: { title: "Alice Martin", titleKind: "name", label: "Reception" } }),
+    ]);
     expect(text(".title")).toBe("Alice Martin");
     expect(card().querySelector(".title")?.classList.contains("name")).toBe(true);
     expect(card().querySelector(".title")?.getAttribute("dir")).toBe("auto");
@@ -249,41 +412,32 @@ describe("a caller from the contacts", () => {
     expect(text(".subtitle .number")).toBe("01 23 45 67 89");
   });
 
-  test("a label that is only the number is not shown again", async () => {
-    await showPopup([sampleCall({ name: "Alice Martin", label: "0123456789" })]);
-    expect(text(".title")).toBe("Alice Martin");
-    expect(card().querySelector(".label")).toBeNull();
-  });
-
   test("a name with markup is shown as text", async () => {
-    await showPopup([sampleCall({ name: "<img src=x onerror=alert(1)>" })]);
+    await showPopup([sampleCall({ lines: { title: "<img src=x onerror=alert(1)>", titleKind: "name" } })]);
     expect(text(".title")).toBe("<img src=x onerror=alert(1)>");
     expect(document.querySelector("img")).toBeNull();
   });
 });
 
 describe("Open in CRM", () => {
-  const crmButton = (id?: string): HTMLButtonElement =>
-    card(id).querySelector<HTMLButtonElement>("button.screen-pop")!;
-
   test("is offered only when a screen pop address is configured", async () => {
     await showPopup([sampleCall({ id: "a", screenPop: true }), sampleCall({ id: "b" })]);
-    expect(crmButton("a").hidden).toBe(false);
-    expect(crmButton("a").textContent).toBe("Open in CRM");
-    expect(crmButton("b").hidden).toBe(true);
+    expect(button("screen-pop", "a").hidden).toBe(false);
+    expect(button("screen-pop", "a").textContent).toBe("Open in CRM");
+    expect(button("screen-pop", "b").hidden).toBe(true);
 
     await emit("popup-calls-changed", [sampleCall({ id: "a" }), sampleCall({ id: "b", screenPop: true })]);
-    expect(crmButton("a").hidden).toBe(true);
-    expect(crmButton("b").hidden).toBe(false);
+    expect(button("screen-pop", "a").hidden).toBe(true);
+    expect(button("screen-pop", "b").hidden).toBe(false);
   });
 
   test("opens this call's CRM page", async () => {
     const backend = await showPopup([sampleCall({ id: "a", screenPop: true })], { screen_pop: () => null });
-    crmButton("a").click();
-    expect(crmButton("a").disabled).toBe(true);
+    button("screen-pop", "a").click();
+    expect(button("screen-pop", "a").disabled).toBe(true);
     await settle();
     expect(backend.argsOf("screen_pop")).toEqual([{ callId: "a" }]);
-    expect(crmButton("a").disabled).toBe(false);
+    expect(button("screen-pop", "a").disabled).toBe(false);
   });
 
   test("a page that cannot be opened shows why on the card", async () => {
@@ -292,7 +446,7 @@ describe("Open in CRM", () => {
         throw { code: "browser", message: "" };
       },
     });
-    crmButton().click();
+    button("screen-pop").click();
     await settle();
     expect(text(".state")).toBe("The web browser could not be opened");
     vi.advanceTimersByTime(4000);
@@ -300,30 +454,67 @@ describe("Open in CRM", () => {
   });
 });
 
+describe("the card's layout", () => {
+  test("every card is POPUP_CARD_HEIGHT high, a number the CSS takes from the page", async () => {
+    await showPopup([sampleCall()]);
+    const list = document.querySelector<HTMLElement>(".popup")!;
+    expect(list.style.getPropertyValue("--card-height")).toBe(`${POPUP_CARD_HEIGHT}px`);
+    expect(popupCss).toMatch(/\.call \{[^}]*\bheight: var\(--card-height\);/);
+    expect(popupCss).not.toContain(String(POPUP_CARD_HEIGHT));
+  });
+
+  test("the state line is never cut with an ellipsis, whatever rule could match it", async () => {
+    await showPopup([sampleCall()], {
+      copy_number: () => {
+        throw { code: "tls", message: "" };
+      },
+    });
+    const state = card().querySelector<HTMLElement>(".state")!;
+    const cutting = `${baseCss}\n${popupCss}`
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .split("}")
+      .map((rule) => rule.split("{"))
+      .filter((parts) => /text-overflow|nowrap/.test(parts.at(-1) ?? ""))
+      .map((parts) => parts.at(-2)?.trim() ?? "");
+    expect(cutting).toContain(".title,\n.name,\n.label,\n.number,\n.e164,\n.queue,\n.terminal-name");
+    const check = (): void => {
+      for (const selector of cutting) expect(state.matches(selector), selector).toBe(false);
+    };
+    check();
+    button("copy").click();
+    await settle();
+    expect(state.classList.contains("error")).toBe(true);
+    check();
+  });
+
+  test("loads nothing from the network: no web font, no import, no outside address", () => {
+    for (const css of [baseCss, popupCss]) {
+      expect(css).not.toMatch(/@font-face|@import|url\(/);
+    }
+  });
+});
+
 describe("in French", () => {
-  test("the card speaks French", async () => {
+  test("the card's own words are French", async () => {
     setLocale("fr");
-    await showPopup([sampleCall({ acd: "Ventes", screenPop: true })]);
-    expect(text(".state")).toBe("Appel entrant…");
-    expect(text(".call-type")).toBe("Externe");
-    expect(text(".acd")).toBe("via Ventes");
+    await showPopup([sampleCall({ screenPop: true, offersCallBack: true })]);
     expect(text("button.copy")).toBe("Copier le numéro");
     expect(text("button.dismiss")).toBe("Ignorer");
     expect(text("button.screen-pop")).toBe("Ouvrir dans le CRM");
+    expect(text("button.call-back")).toBe("Rappeler");
     expect(document.documentElement.lang).toBe("fr");
   });
 
-  test("states and errors are French too", async () => {
+  test("errors are French too", async () => {
     setLocale("fr");
-    await showPopup([sampleCall({ state: "ended", missed: true, callType: "internal" })], {
+    await showPopup([sampleCall({ lines: { state: "Appel manqué" } })], {
       copy_number: () => {
         throw { code: "no_number", message: "" };
       },
     });
     expect(text(".state")).toBe("Appel manqué");
-    expect(text(".call-type")).toBe("Interne");
-    card().querySelector<HTMLButtonElement>("button.copy")?.click();
+    button("copy").click();
     await settle();
-    expect(text(".state")).toBe("Il n'y a aucun numéro à utiliser");
+    expect(text(".state")).toBe("Aucun numéro de téléphone trouvé dans la sélection");
   });
 });

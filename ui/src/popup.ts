@@ -1,26 +1,44 @@
 /**
- * The call popup on Windows and macOS (Linux draws it with GTK: `src-tauri/src/popup_gtk.rs`,
- * same lines and buttons): one card per call the Rust side wants shown, newest on top, each
- * with a live state line and "Copy number" / "Dismiss" buttons, plus "Open in CRM" when a
- * screen pop address is configured.
+ * The call popup, on every platform: one card per call the Rust side wants shown, newest on
+ * top. The Rust side decides what a card says (`CallView.lines`, in the user's language) and
+ * sends the calls again whenever that changes, every second while one is talking; this page
+ * only lays the lines out.
  *
- * Cards are kept by call id across updates, so a button's "Copied" or pending state survives
- * a `popup-calls-changed` event. The host element carries `data-call-count`.
+ * A card, top to bottom: who (the title); the label, number and E.164 form; the call type and
+ * queue chips; the state line. Beside them the buttons: "Open in CRM" when a screen pop address
+ * is configured, "Copy number", "Call back" when the Rust side offers it, and "Dismiss". Every
+ * card is `POPUP_CARD_HEIGHT` high, the height the Rust side sizes the window by.
+ *
+ * The calls of the first paint come with the page (`window.__ISTRA__.popupCalls`), so they show
+ * without waiting for an IPC round trip. Cards are kept by call id across updates, so a
+ * button's "Copied" or pending state survives a `popup-calls-changed` event. The host element
+ * carries `data-call-count`.
  */
-import type { CallView } from "./bindings";
-import { callTitleElement, el, isolated } from "./dom";
-import { callStateText, callSubtitle, callTitle, clipText, displayedNumber, secondaryLabel } from "./format";
+import type { CallLines, CallView } from "./bindings";
+import { POPUP_CARD_HEIGHT } from "./bindings/constants";
+import { callSubtitleElement, callTitleElement, el, isolated } from "./dom";
 import { t } from "./i18n";
-import { copyNumber, describeError, dismissCall, screenPop, watchPopupCalls } from "./ipc";
+import { callBack, copyNumber, describeError, dismissCall, screenPop, watchPopupCalls } from "./ipc";
 
-const TICK_MS = 1000;
 const FEEDBACK_MS = 2000;
 const ERROR_MS = 4000;
+
+/**
+ * What a screen reader says for a card: the Rust side's summary, which ends with the state,
+ * with an error shown in the state's place (after the summary should it not end so). WebKit
+ * leaves the items of a flex row out of the accessibility tree, so the card carries its lines
+ * as its name.
+ */
+function spokenSummary({ summary, state }: CallLines, error: string | null): string {
+  if (error === null) return summary;
+  return summary.endsWith(state)
+    ? `${summary.slice(0, summary.length - state.length)}${error}`
+    : `${summary}, ${error}`;
+}
 
 type CallCard = {
   element: HTMLElement;
   update(call: CallView): void;
-  tick(nowMs: number): void;
   discard(): void;
 };
 
@@ -30,101 +48,94 @@ function createCard(first: CallView): CallCard {
   let error: string | null = null;
   let errorTimer: number | undefined;
   let copiedTimer: number | undefined;
+  /** The buttons whose command is still running. */
+  const pending = new Set<HTMLButtonElement>();
+  /** Dismissed: the card stays until the Rust side sends the calls without it. */
+  let dismissed = false;
 
+  const button = (className: string, text: string): HTMLButtonElement =>
+    el("button", { className, text, attrs: { type: "button" } });
+  const crm = button("screen-pop", words.openInCrm);
+  const copy = button("copy", words.copyNumber);
+  const back = button("call-back", words.callBack);
+  const dismiss = button("dismiss", words.dismiss);
   const details = el("div", { className: "details" });
-  const state = el("span", { className: "state" });
-  const crm = el("button", { className: "screen-pop", text: words.openInCrm, attrs: { type: "button" } });
-  const copy = el("button", { className: "copy", text: words.copyNumber, attrs: { type: "button" } });
-  const dismiss = el("button", { className: "dismiss", text: words.dismiss, attrs: { type: "button" } });
+  const state = el("div", { className: "state" });
   const element = el(
     "article",
     { attrs: { "data-call-id": call.id } },
     details,
-    el("div", { className: "actions" }, crm, copy, dismiss),
+    el("div", { className: "actions" }, crm, copy, back, dismiss),
   );
 
-  // What a screen reader says for the card: its lines in reading order. WebKit leaves the
-  // items of a flex row out of the accessibility tree, so the card carries them as its name.
-  let summary: string[] = [];
-
-  const showState = (nowMs: number): void => {
-    state.textContent = error ?? callStateText(call, nowMs);
+  const showState = (): void => {
+    state.textContent = error ?? call.lines.state;
     state.classList.toggle("error", error !== null);
-    element.setAttribute("aria-label", [...summary, state.textContent].join(", "));
+    element.setAttribute("aria-label", spokenSummary(call.lines, error));
   };
 
   const showError = (reason: unknown): void => {
     error = describeError(reason);
-    showState(Date.now());
+    showState();
     window.clearTimeout(errorTimer);
     errorTimer = window.setTimeout(() => {
       error = null;
-      showState(Date.now());
+      showState();
     }, ERROR_MS);
   };
 
-  const render = (): void => {
-    const title = callTitle(call);
-    const { number, e164 } = callSubtitle(call);
-    const label = secondaryLabel(call);
-    const subtitle = el("div", { className: "subtitle" });
-    if (label !== null) subtitle.append(isolated(label, "label"));
-    if (number !== null) subtitle.append(isolated(number, "number", "ltr"));
-    if (e164 !== null) subtitle.append(isolated(e164, "e164", "ltr"));
-    const meta = el("div", { className: "meta" });
-    if (call.callType !== null) {
-      meta.append(
-        el("span", {
-          className: "badge call-type",
-          text: call.callType === "internal" ? t().call.internal : t().call.external,
-        }),
-      );
-    }
-    if (call.acd !== null && call.acd !== "") meta.append(isolated(t().call.via(call.acd), "badge acd"));
-    meta.append(state);
-    const badges = [...meta.querySelectorAll(".badge")].map((badge) => badge.textContent);
-    summary = [title.text, label, number, e164, ...badges]
-      .filter((part): part is string => part !== null && part !== "")
-      .map(clipText);
-    details.replaceChildren(callTitleElement(title), subtitle, meta);
-    element.className = `call ${call.state} ${call.direction}${call.missed ? " missed" : ""}`;
-    copy.disabled = displayedNumber(call) === null;
+  const showButtons = (): void => {
     crm.hidden = !call.screenPop;
-    showState(Date.now());
+    back.hidden = !call.offersCallBack;
+    crm.disabled = pending.has(crm);
+    copy.disabled = pending.has(copy) || !call.hasNumber;
+    back.disabled = pending.has(back);
+    dismiss.disabled = pending.has(dismiss) || dismissed;
   };
 
-  copy.addEventListener("click", () => {
-    copy.disabled = true;
-    copyNumber(call.id)
-      .then(() => {
-        copy.textContent = words.copied;
-        window.clearTimeout(copiedTimer);
-        copiedTimer = window.setTimeout(() => {
-          copy.textContent = words.copyNumber;
-        }, FEEDBACK_MS);
-      }, showError)
-      .finally(() => {
-        copy.disabled = displayedNumber(call) === null;
-      });
-  });
-
-  crm.addEventListener("click", () => {
-    crm.disabled = true;
-    screenPop(call.id)
-      .catch(showError)
-      .finally(() => {
-        crm.disabled = false;
-      });
-  });
-
-  dismiss.addEventListener("click", () => {
-    // The card goes when the Rust side sends the list without it.
-    dismiss.disabled = true;
-    dismissCall(call.id).catch((reason: unknown) => {
-      dismiss.disabled = false;
-      showError(reason);
+  /** Runs `command` on click, the button disabled until it settles; a failure shows on the state line. */
+  const onPress = (pressed: HTMLButtonElement, command: () => Promise<unknown>): void => {
+    pressed.addEventListener("click", () => {
+      pending.add(pressed);
+      showButtons();
+      command()
+        .catch(showError)
+        .finally(() => {
+          pending.delete(pressed);
+          showButtons();
+        });
     });
-  });
+  };
+
+  const render = (): void => {
+    const { lines } = call;
+    const chips = el("div", { className: "chips" });
+    if (lines.callType !== null)
+      chips.append(el("span", { className: "badge call-type", text: lines.callType }));
+    if (lines.queue !== null) chips.append(isolated(lines.queue, "badge queue"));
+    details.replaceChildren(callTitleElement(lines), callSubtitleElement(lines), chips, state);
+    element.className = `call ${call.state} ${call.direction}${call.missed ? " missed" : ""}`;
+    showButtons();
+    showState();
+  };
+
+  onPress(crm, () => screenPop(call.id));
+  onPress(copy, () =>
+    copyNumber(call.id).then(() => {
+      copy.textContent = words.copied;
+      window.clearTimeout(copiedTimer);
+      copiedTimer = window.setTimeout(() => {
+        copy.textContent = words.copyNumber;
+      }, FEEDBACK_MS);
+    }),
+  );
+  // A call placed gets a card of its own, which says it is calling.
+  onPress(back, () => callBack(call.id));
+  onPress(dismiss, () =>
+    dismissCall(call.id).then(() => {
+      dismissed = true;
+    }),
+  );
 
   render();
   return {
@@ -132,9 +143,6 @@ function createCard(first: CallView): CallCard {
     update(next) {
       call = next;
       render();
-    },
-    tick(nowMs) {
-      if (call.state === "talking") showState(nowMs);
     },
     discard() {
       window.clearTimeout(errorTimer);
@@ -146,15 +154,12 @@ function createCard(first: CallView): CallCard {
 
 export function mount(host: HTMLElement): () => void {
   const list = el("main", { className: "popup" });
+  // The CSS takes the height from here so the number lives in one place; a strict CSP
+  // (`style-src 'self'`) allows setting it through the CSSOM, unlike a style attribute.
+  list.style.setProperty("--card-height", `${POPUP_CARD_HEIGHT}px`);
   host.append(list);
   host.dataset.callCount = "0";
   const cards = new Map<string, CallCard>();
-  let ticker: number | undefined;
-
-  const tick = (): void => {
-    const now = Date.now();
-    for (const card of cards.values()) card.tick(now);
-  };
 
   const show = (calls: CallView[]): void => {
     const ids = new Set(calls.map((call) => call.id));
@@ -175,23 +180,16 @@ export function mount(host: HTMLElement): () => void {
     // Appending an element already in the list moves it: this puts the cards in the given order.
     list.append(...calls.flatMap((call) => cards.get(call.id)?.element ?? []));
     host.dataset.callCount = String(calls.length);
-
-    const live = calls.some((call) => call.state === "talking");
-    if (live && ticker === undefined) {
-      ticker = window.setInterval(tick, TICK_MS);
-    } else if (!live && ticker !== undefined) {
-      window.clearInterval(ticker);
-      ticker = undefined;
-    }
   };
 
+  const firstCalls = window.__ISTRA__?.popupCalls;
+  if (Array.isArray(firstCalls)) show(firstCalls);
   const unwatch = watchPopupCalls(show, (error) => {
     console.error("popup: cannot load calls", error);
   });
 
   return () => {
     unwatch();
-    window.clearInterval(ticker);
     for (const card of cards.values()) card.discard();
     list.remove();
     delete host.dataset.callCount;

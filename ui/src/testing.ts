@@ -4,7 +4,7 @@
  */
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, expect, vi } from "vitest";
-import type { CallView, Settings, StatusView } from "./bindings";
+import type { CallLines, CallView, Settings, StatusView } from "./bindings";
 
 type Args = Record<string, unknown>;
 /** Fake commands by name: each gets the command's arguments and returns (or throws) its answer. */
@@ -100,11 +100,12 @@ export async function settle(): Promise<void> {
 }
 
 /**
- * Caller labels as hostile as the outside can send: very long, full of direction overrides and
- * isolates (U+202A–U+202E, U+2066–U+2069), or holding markup.
+ * Caller labels as hostile as the outside can send, as the Rust side passes them on: very long
+ * (so cut to 120 characters), full of direction overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), or holding markup.
  */
 export const HOSTILE_LABELS = {
-  long: "ש".repeat(10_000),
+  long: `${"ש".repeat(119)}…`,
   overrides: "\u202Efdp.exe\u202C \u2066Payroll\u2067 \u202Dlrt\u202Bltr\u202Aend\u2068",
   markup: '<img src=x onerror=alert(1)><b>Boss</b><script>alert(2)</script><bdo dir="rtl">x</bdo>',
 };
@@ -119,7 +120,34 @@ export function textNodesUnder(root: Node): Text[] {
   );
 }
 
-export function sampleCall(overrides: Partial<CallView> = {}): CallView {
+/**
+ * What the Rust side says for `sampleCall()` in English, with `overrides`. The summary, unless
+ * given, reads the lines in order, then the state, as the Rust side builds it.
+ */
+export function sampleLines(overrides: Partial<CallLines> = {}): CallLines {
+  const lines: CallLines = {
+    title: "ACME Corp",
+    titleKind: "label",
+    label: null,
+    number: "01 23 45 67 89",
+    e164: "+33123456789",
+    callType: "External",
+    queue: null,
+    state: "Incoming call…",
+    outcome: "In progress",
+    summary: "",
+    ...overrides,
+  };
+  const { title, label, number, e164, callType, queue, state } = lines;
+  const parts = [title, label, number, e164, callType, queue, state].filter((part) => part !== null);
+  return { ...lines, summary: overrides.summary ?? parts.join(", ") };
+}
+
+/** An incoming call ringing now from ACME Corp; `lines` overrides only the lines it names. */
+export function sampleCall(
+  overrides: Partial<Omit<CallView, "lines">> & { lines?: Partial<CallLines> } = {},
+): CallView {
+  const { lines, ...fields } = overrides;
   return {
     id: "call-1",
     direction: "incoming",
@@ -139,7 +167,10 @@ export function sampleCall(overrides: Partial<CallView> = {}): CallView {
     talkMs: null,
     endCause: null,
     screenPop: false,
-    ...overrides,
+    hasNumber: true,
+    offersCallBack: false,
+    ...fields,
+    lines: sampleLines(lines),
   };
 }
 

@@ -262,6 +262,11 @@ async fn demo(control: &SimControl, terminal_id: &str) {
         Scenario::Rejected,
         Scenario::Transferred,
     ];
+    // Calls sent before anyone listens are lost, as on the real platform: the demo waits for
+    // the app to watch the terminal, then gives the user a few seconds to look around (ten
+    // steps: 3 s at the default pace).
+    while !control.wait_for_subscriber(terminal_id, Duration::from_secs(3600)).await {}
+    tokio::time::sleep(control.step_delay() * 10).await;
     let callers = demo_callers();
     for scenario in CYCLE.iter().cycle() {
         let pace = Pace { unit: control.step_delay() * 4, jitter: true };

@@ -82,7 +82,8 @@ async fn run() -> Result<(), String> {
     std::fs::create_dir_all(&config).map_err(|e| e.to_string())?;
     std::fs::write(config.join("settings.json"), r#"{"dnd": true, "handleLinks": false}"#)
         .map_err(|e| e.to_string())?;
-    let mut app = Unattended::sign_in_within(home.clone(), &sim.base_url(), "alice", "secret", &["--remember"]).await;
+    let mut app =
+        Unattended::sign_in_within(home.clone(), &sim.base_url(), "alice", "secret", &["--remember"], &[]).await;
     let pid = app.pid().ok_or("the app exited")?;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());

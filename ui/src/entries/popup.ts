@@ -3,5 +3,5 @@ import "../styles/popup.css";
 import { t } from "../i18n";
 import { mount } from "../popup";
 
-document.title = t().popup.windowTitle;
+document.title = t().windows.popup;
 mount(document.body);

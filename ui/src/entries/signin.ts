@@ -3,5 +3,5 @@ import "../styles/signin.css";
 import { t } from "../i18n";
 import { mount } from "../signin";
 
-document.title = t().signin.windowTitle;
+document.title = t().windows.signIn;
 mount(document.body);

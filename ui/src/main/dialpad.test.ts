@@ -38,7 +38,7 @@ test("a number the server cannot dial shows why", async () => {
     },
   });
   await dial("123");
-  expect(result()).toBe("This number is ambiguous — add the country code");
+  expect(result()).toBe("This text holds several phone numbers — keep just the one to call");
 });
 
 test("the Call button is disabled while the call is being placed, and a second press is ignored", async () => {

@@ -9,7 +9,7 @@
  */
 import type { Suggestion } from "../bindings";
 import { el, isolated, notice } from "../dom";
-import { t } from "../i18n";
+import { fmt, t } from "../i18n";
 import { describeError, dialText, suggestNumbers } from "../ipc";
 
 /** Typing pauses this long before suggestions are asked for. */
@@ -153,7 +153,7 @@ export function mount(host: HTMLElement): () => void {
     result.show(null);
     dialText(text)
       .then(
-        (outcome) => result.show(t().common.calling(outcome.display), "success"),
+        (outcome) => result.show(fmt(t().toast.calling, { number: outcome.display }), "success"),
         (reason: unknown) => result.show(describeError(reason), "error"),
       )
       .finally(() => {

@@ -54,6 +54,7 @@ function fiveCalls(): CallView[] {
       missed: n === 2 || n === 4,
       talkMs: n === 2 || n === 4 ? null : 60_000,
       startedAtMs: now - n * MINUTE,
+      lines: { outcome: n === 2 || n === 4 ? "Missed" : "01:00" },
     }),
   );
 }
@@ -94,7 +95,13 @@ async function click(selector: string): Promise<void> {
 test("the first page lists calls newest first with who, when and how they went", async () => {
   const now = Date.now();
   const backend = await open([
-    sampleCall({ id: "b", state: "ended", missed: true, startedAtMs: now - 5 * MINUTE }),
+    sampleCall({
+      id: "b",
+      state: "ended",
+      missed: true,
+      startedAtMs: now - 5 * MINUTE,
+      lines: { outcome: "Missed" },
+    }),
     sampleCall({
       id: "a",
       label: null,
@@ -102,6 +109,7 @@ test("the first page lists calls newest first with who, when and how they went",
       state: "ended",
       talkMs: 125_000,
       startedAtMs: now - 2 * 3_600_000,
+      lines: { title: "01 23 45 67 89", titleKind: "number", number: null, e164: null, outcome: "02:05" },
     }),
   ]);
   expect(backend.argsOf("history_page")).toEqual([{ filter: "all", search: null, cursor: null }]);
@@ -109,12 +117,15 @@ test("the first page lists calls newest first with who, when and how they went",
   expect(missed?.dataset.callId).toBe("b");
   expect(missed?.querySelector(".title")?.textContent).toBe("ACME Corp");
   expect(missed?.querySelector(".number")?.textContent).toBe("01 23 45 67 89");
+  expect(missed?.querySelector(".e164")?.textContent).toBe("+33123456789");
   expect(missed?.querySelector(".when")?.textContent).toBe("5 min ago");
   expect(missed?.querySelector(".outcome")?.textContent).toBe("Missed");
   expect(missed?.classList.contains("missed")).toBe(true);
   expect(missed?.querySelector(".direction")?.getAttribute("aria-label")).toBe("Incoming");
 
   expect(talked?.querySelector(".title")?.textContent).toBe("01 23 45 67 89");
+  expect(talked?.querySelector(".title")?.getAttribute("dir")).toBe("ltr");
+  expect(talked?.querySelector(".subtitle")?.childElementCount).toBe(0);
   expect(talked?.querySelector(".outcome")?.textContent).toBe("02:05");
   expect(talked?.querySelector(".direction")?.getAttribute("aria-label")).toBe("Outgoing");
   expect(loadMore().hidden).toBe(true);
@@ -398,7 +409,9 @@ test("Copy copies that call's number", async () => {
 });
 
 test("a label with markup is shown as text", async () => {
-  await open([sampleCall({ label: "<img src=x onerror=alert(1)>" })]);
+  await open([
+    sampleCall({ lines: { title: "Alice", titleKind: "name", label: "<img src=x onerror=alert(1)>" } }),
+  ]);
   expect(document.querySelector(".label")?.textContent).toBe("<img src=x onerror=alert(1)>");
   expect(document.querySelector("img")).toBeNull();
 });
@@ -407,8 +420,10 @@ describe("a hostile caller label", () => {
   const firstRow = (): HTMLElement => rows()[0]!;
   const titleOf = (): HTMLElement => firstRow().querySelector<HTMLElement>(".title")!;
 
-  test("10,000 characters are cut to 120 with …, the title holding them all", async () => {
-    await open([sampleCall({ label: HOSTILE_LABELS.long, state: "ended", talkMs: 60_000 })]);
+  test("cut to 120 characters, it shows whole, its title holding it too", async () => {
+    await open([
+      sampleCall({ state: "ended", talkMs: 60_000, lines: { title: HOSTILE_LABELS.long, outcome: "01:00" } }),
+    ]);
     const title = titleOf();
     expect(title.textContent).toBe(`${"ש".repeat(119)}…`);
     expect(title.getAttribute("title")).toBe(HOSTILE_LABELS.long);
@@ -420,8 +435,10 @@ describe("a hostile caller label", () => {
     expect(firstRow().textContent?.length).toBeLessThan(400);
   });
 
-  test("as secondary text under a contact's name it is cut too", async () => {
-    await open([sampleCall({ name: "Alice Martin", label: HOSTILE_LABELS.long })]);
+  test("as secondary text under a contact's name it shows the same", async () => {
+    await open([
+      sampleCall({ lines: { title: "Alice Martin", titleKind: "name", label: HOSTILE_LABELS.long } }),
+    ]);
     const label = firstRow().querySelector<HTMLElement>(".who .label")!;
     expect(label.textContent).toBe(`${"ש".repeat(119)}…`);
     expect(label.title).toBe(HOSTILE_LABELS.long);
@@ -429,7 +446,13 @@ describe("a hostile caller label", () => {
   });
 
   test("direction overrides and isolates stay inside the label's own bdi", async () => {
-    await open([sampleCall({ label: HOSTILE_LABELS.overrides, state: "ended", talkMs: 60_000 })]);
+    await open([
+      sampleCall({
+        state: "ended",
+        talkMs: 60_000,
+        lines: { title: HOSTILE_LABELS.overrides, outcome: "01:00" },
+      }),
+    ]);
     const title = titleOf();
     expect(title.tagName).toBe("BDI");
     expect(title.getAttribute("dir")).toBe("auto");
@@ -437,22 +460,39 @@ describe("a hostile caller label", () => {
     expect(title.title).toBe(HOSTILE_LABELS.overrides);
     const carriers = textNodesUnder(firstRow()).filter((node) => BIDI_CONTROLS.test(node.data));
     expect(carriers.map((node) => node.parentElement)).toEqual([title]);
-    // The number, the time, the outcome and the buttons hold none of them.
-    for (const selector of [".number", ".when", ".outcome", ".row-actions"]) {
+    // The numbers, the time, the outcome and the buttons hold none of them.
+    for (const selector of [".number", ".e164", ".when", ".outcome", ".row-actions"]) {
       expect(firstRow().querySelector(selector)?.textContent).not.toMatch(BIDI_CONTROLS);
     }
     expect(firstRow().querySelector(".number")?.getAttribute("dir")).toBe("ltr");
   });
 
   test("markup is shown as its characters and creates no element", async () => {
-    await open([sampleCall({ label: HOSTILE_LABELS.markup })]);
+    await open([sampleCall({ lines: { title: HOSTILE_LABELS.markup } })]);
     expectMarkupShownAsText(titleOf(), HOSTILE_LABELS.markup);
   });
 });
 
-test("a call without a number cannot be called back", async () => {
-  await open([sampleCall({ label: null, number: null, numberDisplay: null, e164: null })]);
+test("a call without a number can be neither called back nor copied", async () => {
+  await open([
+    sampleCall({
+      label: null,
+      number: null,
+      numberDisplay: null,
+      e164: null,
+      hasNumber: false,
+      lines: { title: "Unknown caller", titleKind: "unknown", number: null, e164: null },
+    }),
+  ]);
+  expect(document.querySelector(".title")?.textContent).toBe("Unknown caller");
   expect(document.querySelector<HTMLButtonElement>("button.call-back")?.disabled).toBe(true);
+  expect(document.querySelector<HTMLButtonElement>("button.copy")?.disabled).toBe(true);
+});
+
+test("a call with a number can be called back and copied", async () => {
+  await open([sampleCall()]);
+  expect(document.querySelector<HTMLButtonElement>("button.call-back")?.disabled).toBe(false);
+  expect(document.querySelector<HTMLButtonElement>("button.copy")?.disabled).toBe(false);
 });
 
 test("after unmounting, nothing more is queried", async () => {
@@ -470,8 +510,8 @@ test("after unmounting, nothing more is queried", async () => {
 
 test("a caller from the contacts is listed by name, then label and number", async () => {
   await open([
-    sampleCall({ name: "Alice Martin", label: "Reception" }),
-    sampleCall({ id: "b", name: "Bob" }),
+    sampleCall({ lines: { title: "Alice Martin", titleKind: "name", label: "Reception" } }),
+    sampleCall({ id: "b", lines: { title: "Bob", titleKind: "name", label: "ACME Corp" } }),
   ]);
   const [first, second] = rows();
   expect(first?.querySelector(".title")?.textContent).toBe("Alice Martin");
@@ -507,8 +547,7 @@ test("in French, the History tab speaks French", async () => {
   expect(loadMore().textContent).toBe("Afficher plus");
   const [first, second] = rows();
   expect(first?.querySelector(".when")?.textContent).toBe("il y a 1 min");
-  expect(first?.querySelector(".outcome")?.textContent).toBe("01:00");
-  expect(second?.querySelector(".outcome")?.textContent).toBe("Manqué");
+  expect(second?.querySelector(".when")?.textContent).toBe("il y a 2 min");
   expect(first?.querySelector(".direction")?.getAttribute("aria-label")).toBe("Entrant");
   expect(first?.querySelector(".call-back")?.textContent).toBe("Rappeler");
   expect(first?.querySelector(".copy")?.textContent).toBe("Copier");

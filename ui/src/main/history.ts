@@ -9,17 +9,9 @@
  * list does not move under the reader. Relative times are refreshed every half minute.
  */
 import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
-import { callTitleElement, el, isolated, notice } from "../dom";
-import {
-  callOutcomeText,
-  callSubtitle,
-  callTitle,
-  displayedNumber,
-  formatDateTime,
-  formatRelativeTime,
-  secondaryLabel,
-} from "../format";
-import { t } from "../i18n";
+import { callSubtitleElement, callTitleElement, el, notice } from "../dom";
+import { formatDateTime, formatRelativeTime } from "../format";
+import { fmt, t } from "../i18n";
 import {
   callBack,
   copyNumber,
@@ -161,12 +153,12 @@ export function mount(host: HTMLElement): () => void {
   };
 
   const row = (call: CallView): HTMLLIElement => {
-    const title = callTitle(call);
-    const { number } = callSubtitle(call);
-    const label = secondaryLabel(call);
-    const who = el("div", { className: "who" }, callTitleElement(title));
-    if (label !== null) who.append(isolated(label, "label"));
-    if (number !== null) who.append(isolated(number, "number", "ltr"));
+    const who = el(
+      "div",
+      { className: "who" },
+      callTitleElement(call.lines),
+      callSubtitleElement(call.lines),
+    );
 
     const when = el("time", {
       className: "when",
@@ -177,12 +169,11 @@ export function mount(host: HTMLElement): () => void {
     });
     times.push({ element: when, atMs: call.startedAtMs });
 
-    const reachable = displayedNumber(call) !== null;
     const back = el("button", { className: "call-back", text: words.callBack, attrs: { type: "button" } });
     const copy = el("button", { className: "copy", text: words.copy, attrs: { type: "button" } });
-    back.disabled = !reachable;
-    copy.disabled = !reachable;
-    act(back, () => callBack(call.id).then((outcome) => t().common.calling(outcome.display)));
+    back.disabled = !call.hasNumber;
+    copy.disabled = !call.hasNumber;
+    act(back, () => callBack(call.id).then((outcome) => fmt(t().toast.calling, { number: outcome.display })));
     act(copy, () => copyNumber(call.id).then(() => words.copied));
 
     const direction = call.direction === "incoming" ? t().call.incoming : t().call.outgoing;
@@ -198,7 +189,7 @@ export function mount(host: HTMLElement): () => void {
       }),
       who,
       when,
-      el("span", { className: "outcome", text: callOutcomeText(call) }),
+      el("span", { className: "outcome", text: call.lines.outcome }),
       el("span", { className: "row-actions" }, back, copy),
     );
   };
@@ -317,7 +308,7 @@ export function mount(host: HTMLElement): () => void {
   act(markSeen, () => markAllSeen().then(() => words.markedSeen));
   act(exportCsv, () => {
     applyQuery();
-    return exportHistory(query).then((path) => words.exported(path));
+    return exportHistory(query).then((path) => fmt(words.exported, { path }));
   });
   loadMoreButton.addEventListener("click", loadMore);
   newCalls.addEventListener("click", () => {

@@ -432,6 +432,21 @@ describe("the contacts section", () => {
     expect(contactsNotice()).toBe("Imported 1 contact (0 skipped)");
   });
 
+  test("in French, zero and one take the singular, as every count does", async () => {
+    setLocale("fr");
+    let imported = { imported: 0, skipped: 1, total: 0 };
+    await open({ contact_count: () => imported.total, import_contacts: () => imported });
+    expect(countText()).toBe("Aucun contact enregistré");
+    choose(csv());
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe("0 contact importé (1 ignoré)");
+    imported = { imported: 12, skipped: 2, total: 12 };
+    choose(csv());
+    await click("button.import-contacts");
+    expect(contactsNotice()).toBe("12 contacts importés (2 ignorés)");
+    expect(countText()).toBe("12 contacts enregistrés");
+  });
+
   test("a contacts count that cannot be read says why", async () => {
     await open({
       contact_count: () => {

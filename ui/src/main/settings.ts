@@ -9,7 +9,7 @@
  */
 import type { AppError, PopupCorner, ScreenPopTrigger, Settings, TerminalView } from "../bindings";
 import { caFileInput, caFileValue, checkboxField, el, field, notice, serverInput } from "../dom";
-import { t } from "../i18n";
+import { fmt, t } from "../i18n";
 import {
   clearContacts,
   contactCount,
@@ -20,6 +20,7 @@ import {
   saveSettings,
   signOut,
 } from "../ipc";
+import { SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
 
 const MODIFIERS = ["Ctrl", "Alt", "Shift", "Super"] as const;
 const NAMED_KEYS = [
@@ -41,8 +42,6 @@ const NAMED_KEYS = [
 ];
 const CORNERS: readonly PopupCorner[] = ["top-left", "top-right", "bottom-left", "bottom-right"];
 const TRIGGERS: readonly ScreenPopTrigger[] = ["ringing", "answered", "button"];
-/** The values a screen pop address may name, each written `{name}`. */
-export const SCREEN_POP_PLACEHOLDERS = ["number", "e164", "label", "name", "acd", "callId", "direction"];
 /** The Rust side refuses longer screen pop addresses. */
 const MAX_SCREEN_POP_CHARS = 2000;
 /** Contacts files larger than this are refused before being read. */
@@ -211,7 +210,7 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
     contactCount().then(
       (n) => {
         if (!active || mine !== countRequest) return;
-        count.textContent = words.contactCount(n);
+        count.textContent = n === 0 ? words.noContacts : fmt(words.contactCount, { count: n });
         count.dataset.count = String(n);
       },
       (reason: unknown) => {
@@ -229,7 +228,7 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
       return;
     }
     if (chosen.size > MAX_CONTACTS_FILE_BYTES) {
-      message.show(words.tooBig(MAX_CONTACTS_FILE_BYTES / (1024 * 1024)), "error");
+      message.show(fmt(words.tooBig, { megabytes: MAX_CONTACTS_FILE_BYTES / (1024 * 1024) }), "error");
       return;
     }
     importButton.disabled = true;
@@ -239,7 +238,9 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
       .then(
         (done) => {
           if (!active) return;
-          message.show(words.imported(done.imported, done.skipped), "success");
+          const imported = fmt(words.importedCount, { count: done.imported });
+          const skipped = fmt(words.skippedCount, { count: done.skipped });
+          message.show(fmt(words.imported, { imported, skipped }), "success");
           file.value = "";
           refreshCount();
         },
@@ -393,7 +394,7 @@ export function mount(host: HTMLElement): () => void {
       "fieldset",
       { className: "screen-pop" },
       el("legend", { text: words.screenPop }),
-      field(words.screenPopUrl, controls.screenPopUrl, words.screenPopHint(placeholders)),
+      field(words.screenPopUrl, controls.screenPopUrl, fmt(words.screenPopHint, { placeholders })),
       field(words.screenPopOn, controls.screenPopOn),
     ),
     contacts.element,

@@ -6,7 +6,7 @@
 import type { StatusView } from "../bindings";
 import { el } from "../dom";
 import { statusText } from "../format";
-import { t } from "../i18n";
+import { fmt, t } from "../i18n";
 import { describeError, watchStatus } from "../ipc";
 
 const COUNTDOWN_MS = 1000;
@@ -52,8 +52,8 @@ export function mount(host: HTMLElement): () => void {
     plainHttp.hidden = !status.plainHttp;
     dnd.hidden = !status.dnd;
     missed.hidden = status.missedCount === 0;
-    missed.textContent = words.missedBadge(status.missedCount);
-    missed.title = words.missedCalls(status.missedCount);
+    missed.textContent = fmt(words.missedBadge, { count: status.missedCount });
+    missed.title = fmt(words.missedCalls, { count: status.missedCount });
 
     if (status.state === "reconnecting" && status.retryInMs !== null) {
       // retryInMs was measured when the status was sent; count down from there.
