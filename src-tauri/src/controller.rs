@@ -772,6 +772,12 @@ impl Controller {
             // Taken before the call is placed, so a second press while it is on its way waits
             // its turn; given back below if the call could not be placed.
             inner.last_dial = Some((destination.dial.clone(), now));
+            // Remembered before PlaceCall too: the platform may announce the call before it
+            // answers the request.
+            if inner.placed.len() == PLACED_MEMORY {
+                inner.placed.pop_front();
+            }
+            inner.placed.push_back((destination.dial.clone(), now));
             (inner.settings.popup_enabled && !inner.settings.dnd).then_some(inner.settings.popup_corner)
         };
         if let Some(corner) = corner {
@@ -787,14 +793,8 @@ impl Controller {
             if inner.last_dial.as_ref().is_some_and(|(last, _)| *last == destination.dial) {
                 inner.last_dial = None;
             }
+            inner.placed.retain(|(placed, _)| *placed != destination.dial);
             return Err(e.into());
-        }
-        {
-            let mut inner = self.lock();
-            if inner.placed.len() == PLACED_MEMORY {
-                inner.placed.pop_front();
-            }
-            inner.placed.push_back((destination.dial.clone(), Instant::now()));
         }
         Ok(DialOutcome::from(&destination))
     }

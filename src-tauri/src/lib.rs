@@ -278,6 +278,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
         },
     };
     app.manage(controller.clone());
+    tauri::async_runtime::spawn_blocking(notifier::learn_desktop);
     controller.apply_link_handler();
     if let Err(e) = tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");

@@ -14,6 +14,7 @@ use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 use notify_rust::{Hint, Notification, Timeout, Urgency};
 
 use crate::i18n::words;
+use crate::settings::PopupCorner;
 use crate::views::CallView;
 
 const APP_NAME: &str = "istra-tray";
@@ -43,6 +44,47 @@ fn capabilities() -> &'static Capabilities {
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 fn capabilities() -> &'static Capabilities {
     &Capabilities { markup: false, actions: false }
+}
+
+/// The screen corner the desktop's notifications show in, once [`learn_desktop`] has asked.
+static CORNER: std::sync::OnceLock<Option<PopupCorner>> = std::sync::OnceLock::new();
+
+/// The corner notifications of a server called `name` show in by default: KDE Plasma's at the
+/// bottom right, GNOME Shell's at the top centre (no corner), and those of dunst, XFCE, mako,
+/// Cinnamon, MATE and most others at the top right.
+pub fn corner_of_server(name: &str) -> Option<PopupCorner> {
+    let name = name.to_ascii_lowercase();
+    if name.contains("plasma") || name.contains("kde") {
+        Some(PopupCorner::BottomRight)
+    } else if name.contains("gnome") {
+        None
+    } else {
+        Some(PopupCorner::TopRight)
+    }
+}
+
+/// Learns where the desktop shows notifications (the notification server's name, on D-Bus):
+/// blocks, so it runs once at start off the async threads.
+pub fn learn_desktop() {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let corner = match notify_rust::get_server_information() {
+        Ok(server) => corner_of_server(&server.name),
+        Err(e) => {
+            tracing::debug!(error = %e, "no notification server to ask");
+            None
+        }
+    };
+    // Windows shows toasts at the bottom right; macOS at the top right.
+    #[cfg(windows)]
+    let corner = Some(PopupCorner::BottomRight);
+    #[cfg(target_os = "macos")]
+    let corner = Some(PopupCorner::TopRight);
+    let _ = CORNER.set(corner);
+}
+
+/// The corner the desktop's notifications show in, when known.
+pub fn corner() -> Option<PopupCorner> {
+    CORNER.get().copied().flatten()
 }
 
 /// Makes untrusted text safe for a notification body.
@@ -197,6 +239,16 @@ pub fn toast(summary: impl Into<String>, body: impl Into<String>) {
 mod tests {
     use super::*;
     use crate::views::{CallStateView, sample_call};
+
+    #[test]
+    fn the_popup_keeps_out_of_the_notifications_corner() {
+        let popup = |server: &str| PopupCorner::Auto.resolved(corner_of_server(server));
+        assert_eq!(popup("dunst"), PopupCorner::BottomRight);
+        assert_eq!(popup("Plasma"), PopupCorner::TopRight);
+        assert_eq!(popup("gnome-shell"), PopupCorner::TopRight);
+        assert_eq!(PopupCorner::Auto.resolved(None), PopupCorner::TopRight, "not known yet");
+        assert_eq!(PopupCorner::TopLeft.resolved(Some(PopupCorner::TopRight)), PopupCorner::TopLeft, "a choice stays");
+    }
 
     #[test]
     fn markup_in_labels_is_escaped_for_markup_servers() {

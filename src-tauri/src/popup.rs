@@ -53,9 +53,9 @@ pub fn place(corner: PopupCorner, origin: (f64, f64), screen: (f64, f64), size: 
     let right = origin.0 + (screen.0 - size.0 - MARGIN).max(0.0);
     let top = origin.1 + MARGIN;
     let bottom = origin.1 + (screen.1 - size.1 - MARGIN).max(0.0);
-    match corner {
+    match corner.resolved(None) {
         PopupCorner::TopLeft => (left, top),
-        PopupCorner::TopRight => (right, top),
+        PopupCorner::TopRight | PopupCorner::Auto => (right, top),
         PopupCorner::BottomLeft => (left, bottom),
         PopupCorner::BottomRight => (right, bottom),
     }
@@ -70,7 +70,7 @@ fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64
         let screen = area.size.to_logical::<f64>(scale);
         ((origin.x, origin.y), (screen.width, screen.height))
     });
-    place(corner, origin, screen, size)
+    place(corner.resolved(crate::notifier::corner()), origin, screen, size)
 }
 
 /// Shows `calls` (newest first) in the popup, opening, resizing or hiding it as needed.

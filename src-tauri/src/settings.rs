@@ -14,11 +14,25 @@ use crate::views::AppError;
 #[serde(rename_all = "kebab-case")]
 #[ts(export)]
 pub enum PopupCorner {
-    TopLeft,
+    /// The top or bottom right corner, whichever the desktop's notifications do not use.
     #[default]
+    Auto,
+    TopLeft,
     TopRight,
     BottomLeft,
     BottomRight,
+}
+
+impl PopupCorner {
+    /// The corner to use when notifications show in `notifications` (when known): `Auto`
+    /// keeps out of their corner.
+    pub fn resolved(self, notifications: Option<Self>) -> Self {
+        match (self, notifications) {
+            (Self::Auto, Some(Self::TopRight)) => Self::BottomRight,
+            (Self::Auto, _) => Self::TopRight,
+            (chosen, _) => chosen,
+        }
+    }
 }
 
 /// Everything the user can change. Unknown or missing fields in the file take their defaults.

@@ -85,6 +85,13 @@ async fn started_with_env(name: &str, sim: &Sim, env: &[(&str, &str)]) -> Unatte
     app
 }
 
+/// The seconds a "Talking mm:ss" line in `text` reads.
+fn talking_seconds(text: &str) -> Option<u32> {
+    let clock = text.split("Talking ").nth(1)?.get(..5)?;
+    let (minutes, seconds) = clock.split_once(':')?;
+    Some(minutes.parse::<u32>().ok()? * 60 + seconds.parse::<u32>().ok()?)
+}
+
 /// Waits until `text` shows in the app's windows (AT-SPI); `send` runs once the reader looks.
 async fn shows_after<T>(pid: u32, text: &str, send: impl FnOnce() -> T) -> bool {
     let watch = AccessibleWatch::start(pid, text, WAIT).await;
@@ -104,12 +111,16 @@ async fn an_incoming_call_pops_up_follows_the_call_and_closes() {
     assert!(seen.contains(label), "the label shows as the characters it is: {seen}");
     assert!(!seen.contains("\timage\t") && !seen.lines().any(|l| l.starts_with("image")), "and draws no image: {seen}");
     assert!(seen.contains("Incoming call…") && seen.contains("External"), "{seen}");
-    // Top right of the 1280×800 screen (no panel): 16 px in from the edges, one 150 px card.
-    assert_eq!(popup_geometry().await, Some((924, 16, 340, 150)), "in its corner, one card tall");
+    // dunst shows notifications at the top right: the popup takes the bottom right of the
+    // 1280×800 screen (no panel), 16 px in from the edges, one 150 px card tall.
+    assert_eq!(popup_geometry().await, Some((924, 634, 340, 150)), "away from the notifications");
     let answer =
         || sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-428","talkCause":"answer"})]);
     assert!(shows_after(pid, "Talking 00:0", answer).await, "talking, with a timer");
-    assert!(shows_after(pid, "Talking 00:02", || {}).await, "that ticks");
+    let first = talking_seconds(&accessible_text(pid).await);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let later = talking_seconds(&accessible_text(pid).await);
+    assert!(first.zip(later).is_some_and(|(a, b)| b >= a + 2), "that ticks: {first:?} then {later:?}");
     let drop = || {
         sim.control().send_items(
             DESK,
@@ -286,12 +297,13 @@ async fn the_hotkey_dials_the_selected_number_and_never_text_without_one() {
     let sim = sim_with(SimConfig { simulate_outgoing: true, ..SimConfig::default() }).await;
     let app = signed_in("hotkey", &sim).await;
     select_text("Tel.: +33 (0)1 23 45 67 89").await;
-    let progress = AccessibleWatch::start(app.app_pid().expect("running"), "Calling…", WAIT).await;
+    // The number the popup of the placed call shows from the start to the end of the call.
+    let progress = AccessibleWatch::start(app.app_pid().expect("running"), "+33 1 23 45 67 89", WAIT).await;
     let calls = dial_selection_with_hotkey(&sim).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].destination, "+33123456789");
     assert_eq!(calls[0].terminal_id, DESK);
-    assert!(progress.found().await.is_some(), "the popup shows the call placed and its progress");
+    assert!(progress.found().await.is_some(), "the popup shows the call placed");
     select_text("see you at 12:30 in room 4").await;
     hotkey_dials_nothing(&sim).await;
     app.stop().await;

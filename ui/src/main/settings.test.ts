@@ -626,7 +626,13 @@ describe("in French", () => {
     );
     expect(
       [...control<HTMLSelectElement>("popupCorner").options].map((option) => option.textContent),
-    ).toEqual(["En haut à gauche", "En haut à droite", "En bas à gauche", "En bas à droite"]);
+    ).toEqual([
+      "À l'écart des notifications",
+      "En haut à gauche",
+      "En haut à droite",
+      "En bas à gauche",
+      "En bas à droite",
+    ]);
     expect(control<HTMLSelectElement>("screenPopOn").options[1]?.textContent).toBe(
       "Quand un appel entrant est décroché",
     );

@@ -40,7 +40,7 @@ const NAMED_KEYS = [
   "Left",
   "Right",
 ];
-const CORNERS: readonly PopupCorner[] = ["top-left", "top-right", "bottom-left", "bottom-right"];
+const CORNERS: readonly PopupCorner[] = ["auto", "top-left", "top-right", "bottom-left", "bottom-right"];
 const TRIGGERS: readonly ScreenPopTrigger[] = ["ringing", "answered", "button"];
 /** The Rust side refuses longer screen pop addresses. */
 const MAX_SCREEN_POP_CHARS = 2000;
