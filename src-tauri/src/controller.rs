@@ -121,8 +121,9 @@ impl Controller {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The connection's state as the UI shows it now.
     pub fn status(&self) -> StatusView {
-        self.lock().status.clone()
+        self.lock().status.clone().described(Instant::now(), words())
     }
 
     pub fn settings(&self) -> Settings {
@@ -254,19 +255,35 @@ impl Controller {
         let mut states = handle.subscribe();
         loop {
             let state = states.borrow_and_update().clone();
-            {
+            let counts_down = {
                 let mut inner = self.lock();
                 if inner.generation != generation {
                     return;
                 }
-                inner.status.apply(&state);
+                inner.status.apply(&state, Instant::now());
                 if let mycrm::ConnectionState::Online(online) = &state {
                     inner.settings.terminal_id = Some(online.terminal.terminal_id.clone());
                 }
-            }
+                inner.status.counts_down()
+            };
             self.status_changed();
-            if states.changed().await.is_err() {
-                return;
+            // While waiting to reconnect, the status line counts the seconds down.
+            let mut changed = std::pin::pin!(states.changed());
+            loop {
+                tokio::select! {
+                    result = &mut changed => {
+                        if result.is_err() {
+                            return;
+                        }
+                        break;
+                    }
+                    () = tokio::time::sleep(Duration::from_secs(1)), if counts_down => {
+                        if self.lock().generation != generation {
+                            return;
+                        }
+                        self.status_changed();
+                    }
+                }
             }
         }
     }
@@ -489,7 +506,7 @@ impl Controller {
         };
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
         let state = [
-            ("state", status.summary()),
+            ("state", status.line.clone()),
             ("error", status.error.as_ref().map(|e| format!("{}: {}", e.code, e.message)).unwrap_or_default()),
             ("server", settings.server.clone()),
             ("plain http", yes_no(Server::parse(&settings.server).is_ok_and(|s| s.is_plain_http()))),
@@ -549,7 +566,7 @@ impl Controller {
     fn status_changed(&self) {
         let (status, recent, ringing) = {
             let inner = self.lock();
-            (inner.status.clone(), inner.board.recent(), inner.board.is_ringing())
+            (inner.status.clone().described(Instant::now(), words()), inner.board.recent(), inner.board.is_ringing())
         };
         tray::refresh(&self.app, &status, &recent, ringing);
         let _ = self.app.emit("status-changed", &status);

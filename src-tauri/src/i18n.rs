@@ -48,16 +48,22 @@ pub struct Plural {
     pub other: String,
 }
 
+/// The connection's state in words: the one status line of the main window and the tray.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct StateWords {
+pub struct StatusWords {
     pub signed_out: String,
     pub connecting: String,
+    pub connecting_to: String,
     pub online: String,
+    pub online_on: String,
+    pub online_no_terminal: String,
     pub reconnecting: String,
     pub reconnecting_in: String,
     pub failed: String,
+    pub no_reason: String,
     pub stopped: String,
+    pub dnd: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +79,6 @@ pub struct TrayWords {
     pub mark_missed_seen: Plural,
     pub missed_count: Plural,
     pub terminal: String,
-    pub do_not_disturb: String,
     pub open: String,
     pub settings: String,
     pub copy_diagnostics: String,
@@ -82,8 +87,6 @@ pub struct TrayWords {
     pub sign_out: String,
     pub sign_in: String,
     pub quit: String,
-    pub state: StateWords,
-    pub on_terminal: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +148,7 @@ pub struct Words {
     #[serde(skip, default = "english")]
     pub lang: Lang,
     pub tray: TrayWords,
+    pub status: StatusWords,
     pub toast: ToastWords,
     pub windows: WindowWords,
     pub call: CallWords,
@@ -244,9 +248,12 @@ mod tests {
     #[test]
     fn values_fill_their_named_holes() {
         let en = words_of(Lang::En);
-        assert_eq!(fill(&en.tray.on_terminal, &[("login", "alice"), ("terminal", "Desk 1")]), "alice on Desk 1");
+        assert_eq!(
+            fill(&en.status.online_on, &[("login", "alice"), ("terminal", "Desk 1")]),
+            "Online — alice on Desk 1"
+        );
         let fr = words_of(Lang::Fr);
-        assert_eq!(fill(&fr.tray.state.reconnecting_in, &[("seconds", "3")]), "Reconnexion dans 3 s");
+        assert_eq!(fill(&fr.status.reconnecting_in, &[("seconds", "3")]), "Reconnexion dans 3 s");
         assert_eq!(fill("{a} and {b}", &[("a", "x")]), "x and {b}", "a missing value shows its hole");
         assert_eq!(fill("{a}", &[("a", "{a}")]), "{a}", "values are not read as templates");
         assert_eq!(fill("{ not a hole } {", &[]), "{ not a hole } {");

@@ -85,7 +85,7 @@ static SHOWN: Mutex<Option<Model>> = Mutex::new(None);
 
 fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     let status = &model.status;
-    let mut summary = status.summary();
+    let mut summary = status.line.clone();
     if status.missed_count > 0 {
         let w = words();
         summary.push_str(&w.plural(&w.tray.missed_count, status.missed_count.into()));
@@ -127,7 +127,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     let terminal_refs: Vec<&dyn IsMenuItem<Wry>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
     let terminals =
         Submenu::with_id_and_items(app, "terminal", &w.terminal, !terminal_items.is_empty(), &terminal_refs)?;
-    let dnd = CheckMenuItem::with_id(app, "dnd", &w.do_not_disturb, true, status.dnd, None::<&str>)?;
+    let dnd = CheckMenuItem::with_id(app, "dnd", &words().status.dnd, true, status.dnd, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", &w.open, true, None::<&str>)?;
     let settings = MenuItem::with_id(app, "settings", &w.settings, true, None::<&str>)?;
     let diagnostics = MenuItem::with_id(app, "diagnostics", &w.copy_diagnostics, true, None::<&str>)?;
@@ -171,7 +171,7 @@ pub fn create(app: &AppHandle<Wry>, status: &StatusView) -> tauri::Result<()> {
     let menu = build_menu(app, &model)?;
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(Image::from_bytes(model.icon.png())?)
-        .tooltip(menu_text(&status.summary()))
+        .tooltip(menu_text(&status.line))
         .menu(&menu)
         .show_menu_on_left_click(true)
         .on_menu_event(on_menu_event)
@@ -236,7 +236,7 @@ fn apply(app: &AppHandle<Wry>, model: Model) {
         if shown.as_ref().map(|m| m.icon) != Some(model.icon) {
             tray.set_icon(Some(Image::from_bytes(model.icon.png())?))?;
         }
-        tray.set_tooltip(Some(menu_text(&status.summary())))?;
+        tray.set_tooltip(Some(menu_text(&status.line)))?;
         tray.set_menu(Some(build_menu(app, &model)?))
     })();
     match result {

@@ -121,6 +121,13 @@ pub struct StatusView {
     pub hotkey: String,
     /// The server address is plain http: the password travels unencrypted.
     pub plain_http: bool,
+    /// The state in one line, in the user's language: what the main window's status line, the
+    /// tray's first item and its tooltip say (see [`StatusView::described`]).
+    pub line: String,
+    /// When the next reconnection attempt is due.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub(crate) retry_at: Option<Instant>,
 }
 
 impl StatusView {
@@ -138,14 +145,17 @@ impl StatusView {
             missed_count: 0,
             hotkey: hotkey.to_owned(),
             plain_http: false,
+            line: String::new(),
+            retry_at: None,
         }
     }
 
-    /// Folds a supervisor state into the view, keeping the terminal list of the last connection.
-    pub fn apply(&mut self, state: &mycrm::ConnectionState) {
+    /// Folds a supervisor state, seen at `now`, into the view, keeping the terminal list of the
+    /// last connection.
+    pub fn apply(&mut self, state: &mycrm::ConnectionState, now: Instant) {
         use mycrm::ConnectionState as S;
         self.error = None;
-        self.retry_in_ms = None;
+        self.retry_at = None;
         self.detail = None;
         match state {
             S::Connecting => self.state = ConnectionState::Connecting,
@@ -157,7 +167,7 @@ impl StatusView {
             }
             S::Reconnecting { delay, reason, .. } => {
                 self.state = ConnectionState::Reconnecting;
-                self.retry_in_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+                self.retry_at = Some(now + *delay);
                 self.detail = Some(reason.to_string());
                 self.error = Some(reason.clone().into());
             }
@@ -170,27 +180,50 @@ impl StatusView {
         }
     }
 
-    /// One line for the tray menu and tooltip.
-    pub fn summary(&self) -> String {
-        let w = &crate::i18n::words().tray;
-        let who = match (&self.login, &self.terminal) {
-            (Some(login), Some(t)) => fill(&w.on_terminal, &[("login", login), ("terminal", &t.name)]),
-            (Some(login), None) => login.clone(),
-            _ => String::new(),
+    /// Whether the view counts down to a reconnection attempt (its line changes every second).
+    pub fn counts_down(&self) -> bool {
+        self.retry_at.is_some()
+    }
+
+    /// This view as seen at `now`: the time left before the next attempt, and its line in
+    /// `words`' language.
+    #[must_use]
+    pub fn described(mut self, now: Instant, words: &crate::i18n::Words) -> Self {
+        self.retry_in_ms =
+            self.retry_at.map(|at| u64::try_from(at.saturating_duration_since(now).as_millis()).unwrap_or(u64::MAX));
+        self.line = self.line_in(words);
+        self
+    }
+
+    fn line_in(&self, words: &crate::i18n::Words) -> String {
+        let w = &words.status;
+        let present =
+            |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        // Why, in words: the sentence for the error's code, else what the server said.
+        let reason =
+            self.error.as_ref().and_then(|e| words.error(&e.code)).map(str::to_owned).or_else(|| present(&self.detail));
+        let with_reason = |text: String| match &reason {
+            Some(reason) => format!("{text} — {reason}"),
+            None => text,
         };
-        let w = &w.state;
-        let state = match self.state {
+        match self.state {
             ConnectionState::SignedOut => w.signed_out.clone(),
-            ConnectionState::Connecting => w.connecting.clone(),
-            ConnectionState::Online => w.online.clone(),
-            ConnectionState::Reconnecting => match self.retry_in_ms {
+            ConnectionState::Connecting => match present(&self.server) {
+                Some(server) => fill(&w.connecting_to, &[("server", &server)]),
+                None => w.connecting.clone(),
+            },
+            ConnectionState::Online => match (present(&self.login), &self.terminal) {
+                (Some(login), Some(t)) => fill(&w.online_on, &[("login", &login), ("terminal", &t.name)]),
+                (Some(login), None) => fill(&w.online_no_terminal, &[("login", &login)]),
+                (None, _) => w.online.clone(),
+            },
+            ConnectionState::Reconnecting => with_reason(match self.retry_in_ms.filter(|ms| *ms > 0) {
                 Some(ms) => fill(&w.reconnecting_in, &[("seconds", &ms.div_ceil(1000).to_string())]),
                 None => w.reconnecting.clone(),
-            },
-            ConnectionState::Failed => w.failed.clone(),
-            ConnectionState::Stopped => w.stopped.clone(),
-        };
-        if who.is_empty() { state } else { format!("{state} — {who}") }
+            }),
+            ConnectionState::Failed => fill(&w.failed, &[("reason", reason.as_deref().unwrap_or(&w.no_reason))]),
+            ConnectionState::Stopped => with_reason(w.stopped.clone()),
+        }
     }
 }
 
@@ -454,6 +487,42 @@ mod tests {
         assert_eq!(display_number(Some("104"), Some("104")).as_deref(), Some("104"));
         assert_eq!(display_number(Some("*43#"), None).as_deref(), Some("*43#"));
         assert_eq!(display_number(None, None), None);
+    }
+
+    #[test]
+    fn the_status_line_says_the_state_in_words() {
+        use crate::i18n::{Lang, words_of};
+        let en = words_of(Lang::En);
+        let now = Instant::now();
+        let mut status = StatusView::signed_out("Ctrl+Alt+D", false);
+        assert_eq!(status.clone().described(now, en).line, "Signed out");
+        status.state = ConnectionState::Connecting;
+        status.server = Some("https://pbx.example.com".into());
+        assert_eq!(status.clone().described(now, en).line, "Connecting to https://pbx.example.com…");
+        let reason = mycrm::Error::new(mycrm::ErrorKind::Network, "error sending request for url (http://x/Login)");
+        status.apply(
+            &mycrm::ConnectionState::Reconnecting { attempt: 2, delay: Duration::from_millis(4_200), reason },
+            now,
+        );
+        let line = status.clone().described(now + Duration::from_millis(1_100), en).line;
+        assert!(line.starts_with("Reconnecting in 4 s — "), "counts down: {line}");
+        assert!(!line.contains("error sending request"), "a sentence, not the library's words: {line}");
+        assert!(status.counts_down());
+        let failed = mycrm::Error::new(mycrm::ErrorKind::NotAllowed, "user extension not allowed for myCRM");
+        status.apply(&mycrm::ConnectionState::Failed(failed), now);
+        let line = status.clone().described(now, en).line;
+        assert!(line.starts_with("Failed: ") && line.contains("myCRM"), "{line}");
+        assert!(!status.counts_down());
+        let mut online = StatusView { state: ConnectionState::Online, login: Some("alice".into()), ..status.clone() };
+        online.error = None;
+        online.terminal = Some(TerminalView { id: "1".into(), name: "Desk phone".into() });
+        assert_eq!(online.clone().described(now, en).line, "Online — alice on Desk phone");
+        assert_eq!(online.clone().described(now, words_of(Lang::Fr)).line, "En ligne — alice sur Desk phone");
+        online.terminal = None;
+        assert_eq!(online.described(now, en).line, "Online — alice (no terminal chosen)");
+        status.error = None;
+        status.detail = None;
+        assert_eq!(status.described(now, en).line, "Failed: no reason given");
     }
 
     #[test]

@@ -57,7 +57,7 @@ function createCard(first: CallView): CallCard {
     el("button", { className, text, attrs: { type: "button" } });
   const crm = button("screen-pop", words.openInCrm);
   const copy = button("copy", words.copyNumber);
-  const back = button("call-back", words.callBack);
+  const back = button("call-back", t().call.callBack);
   const dismiss = button("dismiss", words.dismiss);
   const details = el("div", { className: "details" });
   const state = el("div", { className: "state" });

@@ -189,6 +189,7 @@ export function sampleStatus(overrides: Partial<StatusView> = {}): StatusView {
     missedCount: 0,
     hotkey: "Ctrl+Alt+D",
     plainHttp: false,
+    line: "Online — alice on Desk phone",
     ...overrides,
   };
 }

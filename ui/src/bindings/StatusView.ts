@@ -10,4 +10,9 @@ export type StatusView = { state: ConnectionState, login: string | null, server:
 /**
  * The server address is plain http: the password travels unencrypted.
  */
-plainHttp: boolean, };
+plainHttp: boolean, 
+/**
+ * The state in one line, in the user's language: what the main window's status line, the
+ * tray's first item and its tooltip say (see [`StatusView::described`]).
+ */
+line: string, };

@@ -169,7 +169,7 @@ export function mount(host: HTMLElement): () => void {
     });
     times.push({ element: when, atMs: call.startedAtMs });
 
-    const back = el("button", { className: "call-back", text: words.callBack, attrs: { type: "button" } });
+    const back = el("button", { className: "call-back", text: t().call.callBack, attrs: { type: "button" } });
     const copy = el("button", { className: "copy", text: words.copy, attrs: { type: "button" } });
     back.disabled = !call.hasNumber;
     copy.disabled = !call.hasNumber;

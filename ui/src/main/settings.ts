@@ -378,7 +378,7 @@ export function mount(host: HTMLElement): () => void {
       field(words.popupLinger, controls.popupLingerSecs),
       checkboxField(words.notifyIncoming, controls.notifyIncoming),
       checkboxField(words.notifyMissed, controls.notifyMissed),
-      checkboxField(words.dnd, controls.dnd),
+      checkboxField(t().status.dnd, controls.dnd),
     ),
     el(
       "fieldset",

@@ -1,15 +1,13 @@
 /**
- * The main window's status line: connection state in words, a "Do not disturb" marker, the
- * number of missed calls, and an "Unencrypted connection" warning when the server address is
- * plain http (the password travels in clear). While reconnecting it counts down to the next try.
+ * The main window's status line: connection state in words (the line the Rust side decided, which
+ * it sends again every second while counting down to a reconnection), a "Do not disturb" marker,
+ * the number of missed calls, and an "Unencrypted connection" warning when the server address is
+ * plain http (the password travels in clear).
  */
 import type { StatusView } from "../bindings";
 import { el } from "../dom";
-import { statusText } from "../format";
 import { fmt, t } from "../i18n";
 import { describeError, watchStatus } from "../ipc";
-
-const COUNTDOWN_MS = 1000;
 
 export function mount(host: HTMLElement): () => void {
   const words = t().status;
@@ -36,8 +34,6 @@ export function mount(host: HTMLElement): () => void {
   plainHttp.hidden = true;
   host.append(line);
 
-  let countdown: number | undefined;
-
   /** The line can be cut by its width (a long terminal name or detail): the title has it all. */
   const say = (sentence: string): void => {
     text.textContent = sentence;
@@ -45,25 +41,13 @@ export function mount(host: HTMLElement): () => void {
   };
 
   const show = (status: StatusView): void => {
-    window.clearInterval(countdown);
-    countdown = undefined;
     line.dataset.state = status.state;
-    say(statusText(status));
+    say(status.line);
     plainHttp.hidden = !status.plainHttp;
     dnd.hidden = !status.dnd;
     missed.hidden = status.missedCount === 0;
     missed.textContent = fmt(words.missedBadge, { count: status.missedCount });
     missed.title = fmt(words.missedCalls, { count: status.missedCount });
-
-    if (status.state === "reconnecting" && status.retryInMs !== null) {
-      // retryInMs was measured when the status was sent; count down from there.
-      const retryAt = Date.now() + status.retryInMs;
-      countdown = window.setInterval(() => {
-        const retryInMs = Math.max(0, retryAt - Date.now());
-        say(statusText({ ...status, retryInMs }));
-        if (retryInMs === 0) window.clearInterval(countdown);
-      }, COUNTDOWN_MS);
-    }
   };
 
   const unwatch = watchStatus(show, (error) => {
@@ -73,7 +57,6 @@ export function mount(host: HTMLElement): () => void {
 
   return () => {
     unwatch();
-    window.clearInterval(countdown);
     line.remove();
   };
 }
