@@ -8,6 +8,7 @@ pub const COMMANDS: &[&str] = &[
     "sign_out",
     "popup_calls",
     "dismiss_call",
+    "popup_painted",
     "copy_number",
     "call_back",
     "history_page",

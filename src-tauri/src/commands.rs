@@ -48,6 +48,20 @@ pub fn popup_calls(controller: State<'_, Controller>) -> Vec<CallView> {
     controller.popup_calls()
 }
 
+/// The popup painted a call's card: logged with the time since the call's first event reached
+/// the app (`scripts/bench-app.sh` reads it).
+#[tauri::command]
+pub fn popup_painted(
+    controller: State<'_, Controller>,
+    call_id: String,
+    painted_at_ms: f64,
+    cold: bool,
+) -> Result<(), AppError> {
+    check_call_id(&call_id)?;
+    controller.popup_painted(&call_id, painted_at_ms, cold);
+    Ok(())
+}
+
 #[tauri::command]
 pub fn dismiss_call(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
     check_call_id(&call_id)?;

@@ -686,6 +686,14 @@ impl Controller {
         self.status_changed();
     }
 
+    /// The popup painted `call_id`'s card at `painted_at_ms` (the page's clock, Unix ms).
+    pub fn popup_painted(&self, call_id: &str, painted_at_ms: f64, cold: bool) {
+        let Some(started) = self.lock().board.find(call_id).map(|call| call.started_at_ms) else { return };
+        // Started is when the call's first event reached the app.
+        let after_frame_ms = painted_at_ms - started as f64;
+        tracing::info!(call_id, after_frame_ms, cold, "popup painted");
+    }
+
     pub fn dismiss_call(&self, call_id: &str) {
         let removed = self.lock().board.dismiss(call_id);
         if removed {

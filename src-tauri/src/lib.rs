@@ -173,6 +173,7 @@ pub fn run() {
             commands::sign_out,
             commands::popup_calls,
             commands::dismiss_call,
+            commands::popup_painted,
             commands::copy_number,
             commands::call_back,
             commands::history_page,

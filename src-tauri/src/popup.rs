@@ -117,6 +117,7 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner) {
 }
 
 fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], size: (f64, f64), at: (f64, f64), visible: bool) {
+    let created = std::time::Instant::now();
     let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
         .title(&crate::i18n::words().windows.popup)
         .initialization_script(crate::windows::page_data(Some(calls)))
@@ -134,6 +135,12 @@ fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], size: (f64, f64), 
         .focused(false)
         .focusable(false)
         .build();
+    #[cfg(target_os = "linux")]
+    if let Ok(window) = &built {
+        crate::webkit::log_page_load(window, created);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = created;
     crate::windows::opened(built, LABEL);
 }
 

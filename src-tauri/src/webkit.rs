@@ -46,6 +46,27 @@ pub fn reload_when_web_process_ends<R: Runtime>(window: &WebviewWindow<R>) {
     }
 }
 
+/// Logs how long `window`'s page took, from `created` (when the window was asked for) to the
+/// moment its content was committed and to the end of its load: where a cold popup's time goes.
+pub fn log_page_load<R: Runtime>(window: &WebviewWindow<R>, created: Instant) {
+    let label = window.label().to_owned();
+    let built_ms = created.elapsed().as_secs_f64() * 1000.0;
+    let hooked = window.with_webview(move |webview| {
+        use webkit2gtk::{LoadEvent, WebViewExt as _};
+        webview.inner().connect_load_changed(move |_, event| {
+            let since_ms = created.elapsed().as_secs_f64() * 1000.0;
+            match event {
+                LoadEvent::Committed => tracing::info!(window = %label, built_ms, since_ms, "page committed"),
+                LoadEvent::Finished => tracing::info!(window = %label, built_ms, since_ms, "page loaded"),
+                _ => {}
+            }
+        });
+    });
+    if let Err(e) = hooked {
+        tracing::debug!(error = %e, "cannot watch the page's load");
+    }
+}
+
 /// How long the app must have had no window before the network process is ended.
 const SETTLE: Duration = Duration::from_secs(1);
 

@@ -157,6 +157,8 @@ describe("call progress", () => {
   test("the state line shows what the Rust side sends, and the page runs no timer of its own", async () => {
     await showPopup([sampleCall()]);
     expect(card().classList.contains("ringing")).toBe(true);
+    // The new card's one report of its paint, then nothing.
+    vi.advanceTimersByTime(50);
 
     const talking = (state: string) =>
       sampleCall({ state: "talking", answeredAtMs: Date.now(), lines: { state, outcome: "In progress" } });
@@ -170,6 +172,24 @@ describe("call progress", () => {
     await emit("popup-calls-changed", [talking("Talking 01:23")]);
     expect(text(".state")).toBe("Talking 01:23");
   });
+});
+
+test("each new card tells the Rust side once when it was painted, the first ones as cold", async () => {
+  const painted: unknown[] = [];
+  await showPopup([sampleCall({ id: "a" })], {
+    popup_painted: (args: unknown) => {
+      painted.push(args);
+    },
+  });
+  vi.advanceTimersByTime(50);
+  await emit("popup-calls-changed", [sampleCall({ id: "b" }), sampleCall({ id: "a" })]);
+  vi.advanceTimersByTime(50);
+  await vi.waitFor(() => expect(painted).toHaveLength(2));
+  expect(painted).toMatchObject([
+    { callId: "a", cold: true },
+    { callId: "b", cold: false },
+  ]);
+  expect((painted[0] as { paintedAtMs: number }).paintedAtMs).toBeGreaterThan(0);
 });
 
 describe("for a screen reader", () => {

@@ -18,7 +18,15 @@ import type { CallLines, CallView } from "./bindings";
 import { POPUP_CARD_HEIGHT } from "./bindings/constants";
 import { callSubtitleElement, callTitleElement, el, isolated } from "./dom";
 import { t } from "./i18n";
-import { callBack, copyNumber, describeError, dismissCall, screenPop, watchPopupCalls } from "./ipc";
+import {
+  callBack,
+  copyNumber,
+  describeError,
+  dismissCall,
+  popupPainted,
+  screenPop,
+  watchPopupCalls,
+} from "./ipc";
 
 const FEEDBACK_MS = 2000;
 const ERROR_MS = 4000;
@@ -161,6 +169,19 @@ export function mount(host: HTMLElement): () => void {
   host.dataset.callCount = "0";
   const cards = new Map<string, CallCard>();
 
+  // The page's first cards came with it (a new popup window); the others arrived while it was
+  // ready. Each new card tells the Rust side when it was painted, for the log and the bench.
+  let firstPaint = true;
+  const reportPainted = (callId: string): void => {
+    const cold = firstPaint;
+    // A timer set from an animation frame runs once that frame is painted.
+    window.requestAnimationFrame(() => {
+      window.setTimeout(() => {
+        popupPainted(callId, Date.now(), cold).catch(() => undefined);
+      }, 0);
+    });
+  };
+
   const show = (calls: CallView[]): void => {
     const ids = new Set(calls.map((call) => call.id));
     for (const [id, card] of cards) {
@@ -173,6 +194,7 @@ export function mount(host: HTMLElement): () => void {
       const card = cards.get(call.id);
       if (card === undefined) {
         cards.set(call.id, createCard(call));
+        reportPainted(call.id);
       } else {
         card.update(call);
       }
@@ -180,6 +202,7 @@ export function mount(host: HTMLElement): () => void {
     // Appending an element already in the list moves it: this puts the cards in the given order.
     list.append(...calls.flatMap((call) => cards.get(call.id)?.element ?? []));
     host.dataset.callCount = String(calls.length);
+    firstPaint = false;
   };
 
   const firstCalls = window.__ISTRA__?.popupCalls;

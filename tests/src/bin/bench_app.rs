@@ -3,7 +3,8 @@
 //! hotkey key event → PlaceCall), and the memory while calls come in, once idle again after
 //! calls, and after the main window was open. Run by `scripts/bench-app.sh` inside a desktop
 //! session, against the release build. `QUIET_SECS` (default 180) is the quiet spell after the
-//! last call before the idle memory is read; `IDLE_SECS` (default 60) the idle-CPU window.
+//! last call before the idle memory is read; `IDLE_SECS` (default 60) the idle-CPU window;
+//! `BENCH_PARTS` (default `start,cold,warm`) which parts run.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -60,10 +61,34 @@ fn print_pss(what: &str, root: u32, target: u32) {
     println!("{what:<44} {:>7.1} MiB PSS ({})  (target <= {target} MiB)", pss as f64 / 1024.0, detail.join(", "));
 }
 
+/// The value of `field=VALUE` in a log line.
+fn field<'a>(line: &'a str, field: &str) -> Option<&'a str> {
+    line.split_whitespace().find_map(|word| word.strip_prefix(field)?.strip_prefix('='))
+}
+
 /// The microseconds in `field=N` of a log line.
-fn micros(line: &str, field: &str) -> Option<Duration> {
-    let value = line.split_whitespace().find_map(|word| word.strip_prefix(field)?.strip_prefix('='))?;
-    value.parse().ok().map(Duration::from_micros)
+fn micros(line: &str, name: &str) -> Option<Duration> {
+    field(line, name)?.parse().ok().map(Duration::from_micros)
+}
+
+/// The milliseconds in `field=N.N` of a log line.
+fn millis(line: &str, name: &str) -> Option<Duration> {
+    field(line, name)?.parse::<f64>().ok().filter(|ms| *ms >= 0.0).map(|ms| Duration::from_secs_f64(ms / 1000.0))
+}
+
+/// When the popup's cards were painted after their call's first event reached the app (the
+/// page's own report), the cold ones (with a new window) or the warm ones.
+fn painted(log: &[String], cold: bool) -> Vec<Duration> {
+    let wanted = format!("cold={cold}");
+    log.iter()
+        .filter(|l| l.contains("popup painted") && l.split_whitespace().any(|w| w == wanted))
+        .filter_map(|l| millis(l, "after_frame_ms"))
+        .collect()
+}
+
+/// The popup window's page, from the window being asked for: built, committed, loaded.
+fn page_times(log: &[String], event: &str, name: &str) -> Vec<Duration> {
+    log.iter().filter(|l| l.contains(event) && l.contains("window=popup")).filter_map(|l| millis(l, name)).collect()
 }
 
 /// The app's log lines so far (`<state>/istra-tray/logs`).
@@ -219,7 +244,12 @@ async fn cold_popups(sim: &Sim) -> Result<(), String> {
         }
     }
     println!("{:<44} {:>7.1} ms", "  of which the first after start", ms(shown[0]));
-    report("frame -> cold popup (new webview)", shown, "p95 <= 250 ms");
+    report("frame -> cold popup read by a screen reader", shown, "upper bound, AT-SPI");
+    let log = log_lines(&app.folder);
+    report("frame -> cold popup painted (new webview)", painted(&log, true), "p95 <= 250 ms");
+    report("  window and webview built", page_times(&log, "page committed", "built_ms"), "");
+    report("  web process started, page committed", page_times(&log, "page committed", "since_ms"), "");
+    report("  page loaded", page_times(&log, "page loaded", "since_ms"), "");
     Ok(())
 }
 
@@ -240,7 +270,8 @@ async fn warm_popups_then_idle(sim: &Sim, quiet: Duration) -> Result<(), String>
         }
     }
     shown.remove(0);
-    report("frame -> warm popup (ready, hidden)", shown, "p95 <= 50 ms");
+    report("frame -> warm popup read by a screen reader", shown, "upper bound, AT-SPI");
+    report("frame -> warm popup painted (ready, hidden)", painted(&log_lines(&app.folder), false), "p95 <= 50 ms");
     print_pss("while calls come in (popup ready)", pid, 250);
     tokio::time::sleep(quiet).await;
     print_pss(&format!("idle, no call for {} s, no window", quiet.as_secs()), pid, 120);
@@ -269,20 +300,25 @@ async fn warm_popups_then_idle(sim: &Sim, quiet: Duration) -> Result<(), String>
 #[tokio::main]
 async fn main() {
     let idle_secs = std::env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    println!("app binary: {}", app_binary().display());
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    if let Err(e) = scripted_start(&sim, idle_secs).await {
-        eprintln!("bench-app: {e}");
-        std::process::exit(1);
-    }
     let quiet = std::env::var("QUIET_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(180);
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    if let Err(e) = cold_popups(&sim).await {
-        eprintln!("bench-app: {e}");
-        std::process::exit(1);
-    }
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    if let Err(e) = warm_popups_then_idle(&sim, Duration::from_secs(quiet)).await {
+    // BENCH_PARTS=start,cold,warm (the default: all) runs only the parts named.
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "start,cold,warm".into());
+    let wanted = |part: &str| parts.split(',').any(|p| p.trim() == part);
+    println!("app binary: {}", app_binary().display());
+    let outcome = async {
+        if wanted("start") {
+            scripted_start(&Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?, idle_secs).await?;
+        }
+        if wanted("cold") {
+            cold_popups(&Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?).await?;
+        }
+        if wanted("warm") {
+            let sim = Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?;
+            warm_popups_then_idle(&sim, Duration::from_secs(quiet)).await?;
+        }
+        Ok::<_, String>(())
+    };
+    if let Err(e) = outcome.await {
         eprintln!("bench-app: {e}");
         std::process::exit(1);
     }
