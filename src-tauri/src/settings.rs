@@ -119,8 +119,16 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// `invalid_settings` naming the first wrong field.
-    pub fn validated(mut self) -> Result<Self, AppError> {
+    /// `invalid_settings` naming the first wrong field, `ca_file` when the CA file cannot be used.
+    pub fn validated(self) -> Result<Self, AppError> {
+        let checked = self.checked_apart_from_files()?;
+        checked.tls()?;
+        Ok(checked)
+    }
+
+    /// As [`Settings::validated`], without reading the CA file: a file missing for a while (an
+    /// unmounted share at login) is reported when connecting, not by dropping the settings.
+    fn checked_apart_from_files(mut self) -> Result<Self, AppError> {
         self.server = self.server.trim().to_owned();
         self.login = self.login.trim().to_owned();
         self.hotkey = self.hotkey.trim().to_owned();
@@ -141,7 +149,6 @@ impl Settings {
         }
         self.dial_rules()?;
         self.ca_file = self.ca_file.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
-        self.tls()?;
         self.screen_pop_url = self.screen_pop_url.trim().to_owned();
         if !self.screen_pop_url.is_empty() {
             crate::screenpop::validate(&self.screen_pop_url)
@@ -150,19 +157,58 @@ impl Settings {
         Ok(self)
     }
 
-    /// Reads the settings file; a missing file gives the defaults, a broken one too (logged).
+    /// Reads the settings file field by field: every valid field is kept, a wrong one takes its
+    /// default and is logged (so one bad value never costs the user their server and login);
+    /// a missing file gives the defaults.
     pub fn load(path: &Path) -> Self {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str::<Self>(&text)
-                .map_err(|e| tracing::warn!(path = %path.display(), error = %e, "settings unreadable; using defaults"))
-                .and_then(|s| s.validated().map_err(|e| tracing::warn!(error = %e, "settings invalid; using defaults")))
-                .unwrap_or_default(),
+            Ok(text) => {
+                let (settings, refused) = Self::from_text(&text);
+                for field in refused {
+                    tracing::warn!(path = %path.display(), field, "setting not valid; its default is used");
+                }
+                settings
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "cannot read settings; using defaults");
                 Self::default()
             }
         }
+    }
+
+    /// The settings a file's `text` holds, and the fields it holds that were refused (`*` for a
+    /// file that is no JSON object). Unknown fields are ignored. Each field, in name order, is
+    /// kept when the settings with it and those kept before still check
+    /// (`checked_apart_from_files`).
+    fn from_text(text: &str) -> (Self, Vec<String>) {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(text) else {
+            return (Self::default(), vec!["*".to_owned()]);
+        };
+        let mut kept = match serde_json::to_value(Self::default()) {
+            Ok(serde_json::Value::Object(defaults)) => defaults,
+            _ => return (Self::default(), vec!["*".to_owned()]),
+        };
+        let mut refused = Vec::new();
+        for (name, value) in fields {
+            if !kept.contains_key(&name) {
+                continue;
+            }
+            let mut tried = kept.clone();
+            tried.insert(name.clone(), value);
+            let fits = serde_json::from_value::<Self>(serde_json::Value::Object(tried.clone()))
+                .is_ok_and(|settings| settings.checked_apart_from_files().is_ok());
+            if fits {
+                kept = tried;
+            } else {
+                refused.push(name);
+            }
+        }
+        let settings = serde_json::from_value::<Self>(serde_json::Value::Object(kept))
+            .ok()
+            .and_then(|settings| settings.checked_apart_from_files().ok())
+            .unwrap_or_default();
+        (settings, refused)
     }
 
     /// Writes the settings atomically (temporary file, then rename).
@@ -220,6 +266,22 @@ mod tests {
         std::fs::write(&path, r#"{"login":"bob","unknownField":1}"#).expect("written");
         assert_eq!(Settings::load(&path).login, "bob");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn one_wrong_field_costs_only_itself() {
+        let text = r#"{"server":"https://pbx.example.com","login":"alice","hotkey":"Ctrl+Banana",
+                       "popupLingerSecs":0,"defaultCountry":"BE","outsideLinePrefix":"0",
+                       "caFile":"/nowhere/company-ca.pem","dnd":"yes","unknown":1}"#;
+        let (settings, refused) = Settings::from_text(text);
+        assert_eq!(refused, ["dnd", "hotkey", "popupLingerSecs"]);
+        assert_eq!((settings.server.as_str(), settings.login.as_str()), ("https://pbx.example.com", "alice"));
+        assert_eq!((settings.default_country.as_str(), settings.outside_line_prefix.as_deref()), ("BE", Some("0")));
+        assert_eq!(settings.hotkey, Settings::default().hotkey, "the wrong hotkey takes its default");
+        assert_eq!(settings.popup_linger_secs, Settings::default().popup_linger_secs);
+        assert_eq!(settings.ca_file.as_deref(), Some("/nowhere/company-ca.pem"), "a missing CA file is kept");
+        assert_eq!(settings.clone().validated().map_err(|e| e.code), Err("ca_file".to_owned()), "and reported on use");
+        assert_eq!(Settings::from_text("[1, 2]"), (Settings::default(), vec!["*".to_owned()]));
     }
 
     #[test]
