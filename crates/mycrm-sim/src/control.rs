@@ -70,8 +70,14 @@ impl SimControl {
         self.placed_calls()
     }
 
+    /// Logins that opened a session.
     pub fn login_count(&self) -> usize {
         self.state.stats().logins
+    }
+
+    /// Login requests with credentials, refused ones included.
+    pub fn login_attempts(&self) -> usize {
+        self.state.stats().login_attempts
     }
 
     pub fn logout_count(&self) -> usize {

@@ -120,6 +120,7 @@ async fn a_wrong_password_fails_once_and_never_hammers_the_server() {
     assert_eq!(e.kind, ErrorKind::BadCredentials);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sim.control().login_count(), 0, "no successful login");
+    assert_eq!(sim.control().login_attempts(), 1, "one attempt, never retried");
     assert_eq!(handle.place_call("104").await.expect_err("not connected").kind, ErrorKind::BadCredentials);
     handle.reconnect(Some(alice())).await;
     handle.wait_online(WAIT).await.expect("online with the right password");

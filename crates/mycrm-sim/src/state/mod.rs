@@ -38,6 +38,8 @@ pub struct PlacedCall {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Stats {
     pub(crate) logins: usize,
+    /// Login requests with credentials, refused ones included.
+    pub(crate) login_attempts: usize,
     pub(crate) logouts: usize,
     pub(crate) listeners: usize,
     pub(crate) deleted_listeners: usize,
@@ -71,6 +73,7 @@ struct Inner {
     next_socket: u64,
     placed: Vec<PlacedCall>,
     logins: usize,
+    login_attempts: usize,
     logouts: usize,
     deleted_listeners: usize,
     iptc_down: bool,
@@ -99,6 +102,7 @@ impl SimState {
             next_socket: 1,
             placed: Vec::new(),
             logins: 0,
+            login_attempts: 0,
             logouts: 0,
             deleted_listeners: 0,
             iptc_down: false,
@@ -133,6 +137,7 @@ impl SimState {
     /// Checks a login's credentials and opens a session: returns its cookie id and token.
     pub(crate) fn login(&self, login: &str, password: &str) -> Result<(String, String), ApiError> {
         let mut inner = self.lock();
+        inner.login_attempts += 1;
         let user = inner
             .users
             .iter()
@@ -330,6 +335,7 @@ impl SimState {
         let inner = self.lock();
         Stats {
             logins: inner.logins,
+            login_attempts: inner.login_attempts,
             logouts: inner.logouts,
             listeners: inner.sessions.values().map(|s| s.listeners.len()).sum(),
             deleted_listeners: inner.deleted_listeners,
