@@ -6,7 +6,7 @@ use tauri::{State, WebviewWindow};
 use crate::controller::Controller;
 use crate::settings::Settings;
 use crate::views::{
-    AppError, CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, StatusView, Suggestion,
+    AppError, CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, StatusView, Suggestion, off_thread,
 };
 
 /// Call ids are short strings of digits (possibly negative); anything else is refused.
@@ -83,10 +83,14 @@ fn check_search(search: Option<&str>) -> Result<(), AppError> {
     }
 }
 
+// Commands that read or write the journal run off the main (GTK) thread, so a long import or
+// export never freezes a popup or the tray while they wait for the database.
+
 #[tauri::command]
-pub fn suggest_numbers(controller: State<'_, Controller>, text: String) -> Result<Vec<Suggestion>, AppError> {
+pub async fn suggest_numbers(controller: State<'_, Controller>, text: String) -> Result<Vec<Suggestion>, AppError> {
     check_search(Some(&text))?;
-    controller.suggest(&text)
+    let controller = controller.inner().clone();
+    off_thread(move || controller.suggest(&text)).await
 }
 
 #[tauri::command]
@@ -105,31 +109,34 @@ pub async fn import_contacts(
 }
 
 #[tauri::command]
-pub fn clear_contacts(controller: State<'_, Controller>) -> Result<(), AppError> {
-    controller.clear_contacts()
+pub async fn clear_contacts(controller: State<'_, Controller>) -> Result<(), AppError> {
+    let controller = controller.inner().clone();
+    off_thread(move || controller.clear_contacts()).await
 }
 
 #[tauri::command]
-pub fn contact_count(controller: State<'_, Controller>) -> Result<u32, AppError> {
-    controller.contact_count()
+pub async fn contact_count(controller: State<'_, Controller>) -> Result<u32, AppError> {
+    let controller = controller.inner().clone();
+    off_thread(move || controller.contact_count()).await
 }
 
 #[tauri::command]
 pub async fn screen_pop(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
     check_call_id(&call_id)?;
     let controller = controller.inner().clone();
-    crate::views::off_thread(move || controller.screen_pop(&call_id)).await
+    off_thread(move || controller.screen_pop(&call_id)).await
 }
 
 #[tauri::command]
-pub fn history_page(
+pub async fn history_page(
     controller: State<'_, Controller>,
     filter: HistoryFilter,
     search: Option<String>,
     cursor: Option<String>,
 ) -> Result<HistoryPage, AppError> {
     check_search(search.as_deref())?;
-    controller.history_page(filter, search.as_deref(), cursor.as_deref())
+    let controller = controller.inner().clone();
+    off_thread(move || controller.history_page(filter, search.as_deref(), cursor.as_deref())).await
 }
 
 #[tauri::command]
@@ -143,8 +150,13 @@ pub async fn export_history(
 }
 
 #[tauri::command]
-pub fn mark_all_seen(controller: State<'_, Controller>) {
-    controller.mark_missed_seen();
+pub async fn mark_all_seen(controller: State<'_, Controller>) -> Result<(), AppError> {
+    let controller = controller.inner().clone();
+    off_thread(move || {
+        controller.mark_missed_seen();
+        Ok(())
+    })
+    .await
 }
 
 #[tauri::command]
