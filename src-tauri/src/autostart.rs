@@ -9,19 +9,13 @@ fn failed(e: impl std::fmt::Display) -> AppError {
     AppError::new("internal", format!("cannot change start at login: {e}"))
 }
 
-/// The desktop entry that starts `exe` at login. The path is quoted as the Desktop Entry
-/// specification asks, so spaces and quotes in it survive.
+/// The desktop entry that starts `exe` at login, its path written as the Desktop Entry
+/// specification asks (the same rule as the phone links' entry), so spaces and quotes survive.
 pub fn desktop_entry(exe: &str) -> String {
-    let mut quoted = String::with_capacity(exe.len() + 2);
-    for c in exe.chars() {
-        if matches!(c, '"' | '`' | '$' | '\\') {
-            quoted.push('\\');
-        }
-        quoted.push(c);
-    }
     format!(
         "[Desktop Entry]\nType=Application\nName=istra-tray\nComment=Call popups and click-to-dial\n\
-         Exec=\"{quoted}\"\nIcon=istra-tray\nTerminal=false\nX-GNOME-Autostart-enabled=true\n"
+         Exec={}\nIcon=istra-tray\nTerminal=false\nX-GNOME-Autostart-enabled=true\n",
+        crate::links::exec_quote(exe)
     )
 }
 
@@ -40,7 +34,7 @@ pub fn set(_app: &AppHandle<Wry>, enabled: bool) -> Result<(), AppError> {
             _ => Ok(()),
         };
     }
-    let exe = std::env::current_exe().map_err(failed)?;
+    let exe = crate::links::app_path().map_err(failed)?;
     std::fs::create_dir_all(&dir).map_err(failed)?;
     std::fs::write(&entry, desktop_entry(&exe.to_string_lossy())).map_err(failed)
 }

@@ -27,7 +27,7 @@ pub fn is_link(arg: &str) -> bool {
 /// and, only when the path holds a character the spec reserves, double quotes with `"`,
 /// `` ` ``, `$` and `\` escaped by a backslash. A plain path stays unquoted because some
 /// launchers (xdg-open's generic mode) do not understand quotes.
-fn exec_quote(path: &str) -> String {
+pub(crate) fn exec_quote(path: &str) -> String {
     const RESERVED: &[char] =
         &[' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(', ')', '`'];
     if !path.contains(RESERVED) {
@@ -115,6 +115,24 @@ fn locations() -> Option<(PathBuf, PathBuf)> {
     Some((dirs::data_dir()?.join("applications").join(DESKTOP_FILE), dirs::config_dir()?.join("mimeapps.list")))
 }
 
+/// The path that starts this app again, for the desktop entries that launch it (phone links,
+/// start at login): the image itself under an AppImage, whose running binary sits on a
+/// temporary mount that is gone at the next login; the running binary otherwise.
+///
+/// # Errors
+///
+/// When the running binary's path cannot be known.
+pub fn app_path() -> std::io::Result<PathBuf> {
+    stable_path(std::env::var_os("APPIMAGE"), std::env::current_exe)
+}
+
+fn stable_path(
+    appimage: Option<std::ffi::OsString>,
+    current_exe: impl FnOnce() -> std::io::Result<PathBuf>,
+) -> std::io::Result<PathBuf> {
+    appimage.filter(|image| !image.is_empty()).map(PathBuf::from).map_or_else(current_exe, Ok)
+}
+
 /// Makes istra-tray (`on`) or no longer the handler of phone links for this user.
 ///
 /// # Errors
@@ -132,9 +150,7 @@ pub fn set_handler(on: bool) -> std::io::Result<()> {
         Err(e) => return Err(e),
     };
     if on {
-        // An AppImage runs from a temporary mount: the stable path is the image itself.
-        let exe = std::env::var_os("APPIMAGE").map(PathBuf::from).map_or_else(std::env::current_exe, Ok)?;
-        let text = desktop_entry(&exe.to_string_lossy());
+        let text = desktop_entry(&app_path()?.to_string_lossy());
         // Every start lands here: leave an entry that is already right alone.
         if std::fs::read_to_string(&entry).ok().as_deref() != Some(text.as_str()) {
             write_atomically(&entry, &text)?;
@@ -152,6 +168,18 @@ pub fn set_handler(on: bool) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn under_an_appimage_the_image_starts_the_app_not_its_temporary_mount() {
+        let mount = || Ok(PathBuf::from("/tmp/.mount_istraX/usr/bin/istra-tray"));
+        let image = Some(std::ffi::OsString::from("/home/alice/Apps/istra-tray.AppImage"));
+        assert_eq!(stable_path(image, mount).expect("path"), PathBuf::from("/home/alice/Apps/istra-tray.AppImage"));
+        assert_eq!(stable_path(None, mount).expect("path"), PathBuf::from("/tmp/.mount_istraX/usr/bin/istra-tray"));
+        assert_eq!(
+            stable_path(Some("".into()), mount).expect("path"),
+            PathBuf::from("/tmp/.mount_istraX/usr/bin/istra-tray")
+        );
+    }
 
     #[test]
     fn links_are_told_from_other_arguments() {
