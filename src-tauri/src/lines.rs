@@ -37,7 +37,7 @@ pub fn duration(ms: u64) -> String {
 }
 
 /// Text that says something: not missing, not blank.
-fn present(text: Option<&str>) -> Option<&str> {
+pub(crate) fn present(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 

@@ -197,8 +197,7 @@ impl StatusView {
 
     fn line_in(&self, words: &crate::i18n::Words) -> String {
         let w = &words.status;
-        let present =
-            |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let present = |text: &Option<String>| crate::lines::present(text.as_deref()).map(str::to_owned);
         // Why, in words: the sentence for the error's code, else what the server said.
         let reason =
             self.error.as_ref().and_then(|e| words.error(&e.code)).map(str::to_owned).or_else(|| present(&self.detail));
