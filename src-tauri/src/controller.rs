@@ -130,6 +130,7 @@ impl Controller {
         self.lock().settings.clone()
     }
 
+    /// The popup's calls, newest first, described now: a talking call's timer reads this moment.
     pub fn popup_calls(&self) -> Vec<CallView> {
         let now_ms = views::wall_ms(SystemTime::now());
         self.lock().board.popup().iter().map(|call| call.clone().described(now_ms)).collect()
@@ -350,7 +351,7 @@ impl Controller {
             let placed_here =
                 is_new && view.direction == DirectionView::Outgoing && Self::placed_here(&mut inner, &view, now);
             let showing = Showing {
-                popups: inner.settings.popup_enabled && !inner.settings.dnd,
+                popups: inner.settings.shows_popups(),
                 linger: Duration::from_secs(u64::from(inner.settings.popup_linger_secs)),
             };
             let change = inner.board.apply(view, is_new, placed_here, showing, now);
@@ -553,14 +554,8 @@ impl Controller {
     }
 
     fn popup_changed(&self) {
-        let (calls, corner) = {
-            let inner = self.lock();
-            (inner.board.popup().to_vec(), inner.settings.popup_corner)
-        };
-        // Described now: a talking call's timer reads the time of this showing.
-        let now_ms = views::wall_ms(SystemTime::now());
-        let calls: Vec<CallView> = calls.into_iter().map(|call| call.described(now_ms)).collect();
-        popup::show(&self.app, &calls, corner);
+        let corner = self.lock().settings.popup_corner;
+        popup::show(&self.app, &self.popup_calls(), corner);
     }
 
     fn status_changed(&self) {
@@ -803,7 +798,7 @@ impl Controller {
                 inner.placed.pop_front();
             }
             inner.placed.push_back((destination.dial.clone(), now));
-            (inner.settings.popup_enabled && !inner.settings.dnd).then_some(inner.settings.popup_corner)
+            inner.settings.shows_popups().then_some(inner.settings.popup_corner)
         };
         if let Some(corner) = corner {
             // The call's popup is about to show: have it ready.
@@ -871,10 +866,7 @@ impl Controller {
         let w = words();
         match outcome {
             Ok(outcome) => {
-                let popups = {
-                    let settings = &self.lock().settings;
-                    settings.popup_enabled && !settings.dnd
-                };
+                let popups = self.lock().settings.shows_popups();
                 if !popups {
                     notifier::toast(
                         fill(&w.toast.calling, &[("number", &outcome.display)]),

@@ -115,6 +115,11 @@ impl Settings {
         }
     }
 
+    /// Calls pop up: popups are on and the user is not in Do not disturb.
+    pub fn shows_popups(&self) -> bool {
+        self.popup_enabled && !self.dnd
+    }
+
     /// Checks every field; returns the settings trimmed.
     ///
     /// # Errors
