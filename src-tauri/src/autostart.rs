@@ -3,10 +3,10 @@
 
 use tauri::{AppHandle, Wry};
 
-use crate::views::AppError;
+use crate::error::{AppError, ErrorCode};
 
 fn failed(e: impl std::fmt::Display) -> AppError {
-    AppError::new("internal", format!("cannot change start at login: {e}"))
+    AppError::new(ErrorCode::Internal, format!("cannot change start at login: {e}"))
 }
 
 /// The desktop entry that starts `exe` at login, its path written as the Desktop Entry

@@ -8,7 +8,8 @@ use std::sync::mpsc::{Sender, channel};
 
 use journal::{CallRecord, Cursor, Direction, Filter, Journal};
 
-use crate::views::{AppError, CallStateView, CallView, DirectionView, HistoryFilter, HistoryPage, display_number};
+use crate::error::{AppError, ErrorCode};
+use crate::views::{CallStateView, CallView, DirectionView, HistoryFilter, HistoryPage, display_number};
 
 /// One History page holds this many calls.
 const PAGE_SIZE: usize = 50;
@@ -16,7 +17,7 @@ const PAGE_SIZE: usize = 50;
 const WRITE_BATCH: usize = 500;
 
 fn journal_error(e: journal::JournalError) -> AppError {
-    AppError::new("journal", e.to_string())
+    AppError::new(ErrorCode::Journal, e.to_string())
 }
 
 fn filter_of(filter: HistoryFilter) -> Filter {
@@ -155,14 +156,14 @@ impl CallLog {
         let cursor: Option<Cursor> = cursor
             .map(serde_json::from_str)
             .transpose()
-            .map_err(|_| AppError::new("internal", "not a history cursor"))?;
+            .map_err(|_| AppError::new(ErrorCode::Internal, "not a history cursor"))?;
         let search = search.map(str::trim).filter(|s| !s.is_empty());
         let page = self.journal.page(filter_of(filter), search, cursor.as_ref(), PAGE_SIZE).map_err(journal_error)?;
         let next_cursor = page
             .next_cursor
             .map(|c| serde_json::to_string(&c))
             .transpose()
-            .map_err(|e| AppError::new("internal", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
         Ok(HistoryPage { calls: page.records.iter().map(view_of).collect(), next_cursor })
     }
 
@@ -178,11 +179,11 @@ impl CallLog {
         path: &std::path::Path,
     ) -> Result<usize, AppError> {
         let file = std::fs::File::create(path)
-            .map_err(|e| AppError::new("journal", format!("cannot write {}: {e}", path.display())))?;
+            .map_err(|e| AppError::new(ErrorCode::Journal, format!("cannot write {}: {e}", path.display())))?;
         let mut out = std::io::BufWriter::new(file);
         let search = search.map(str::trim).filter(|s| !s.is_empty());
         let count = self.journal.export_csv(filter_of(filter), search, &mut out).map_err(journal_error)?;
-        std::io::Write::flush(&mut out).map_err(|e| AppError::new("journal", e.to_string()))?;
+        std::io::Write::flush(&mut out).map_err(|e| AppError::new(ErrorCode::Journal, e.to_string()))?;
         Ok(count)
     }
 

@@ -4,15 +4,14 @@
 use tauri::{State, WebviewWindow};
 
 use crate::controller::Controller;
+use crate::error::{AppError, ErrorCode, off_thread};
 use crate::settings::Settings;
-use crate::views::{
-    AppError, CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, StatusView, Suggestion, off_thread,
-};
+use crate::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, StatusView, Suggestion};
 
 /// Call ids are short strings of digits (possibly negative); anything else is refused.
 fn check_call_id(call_id: &str) -> Result<(), AppError> {
     let plausible = !call_id.is_empty() && call_id.len() <= 64 && !call_id.chars().any(char::is_control);
-    if plausible { Ok(()) } else { Err(AppError::new("internal", "not a call id")) }
+    if plausible { Ok(()) } else { Err(AppError::new(ErrorCode::Internal, "not a call id")) }
 }
 
 #[tauri::command]
@@ -78,7 +77,7 @@ pub async fn copy_number(controller: State<'_, Controller>, call_id: String) -> 
 /// Searches are short text; anything longer is refused rather than scanned.
 fn check_search(search: Option<&str>) -> Result<(), AppError> {
     match search {
-        Some(s) if s.chars().count() > 200 => Err(AppError::new("too_long", "the search is too long")),
+        Some(s) if s.chars().count() > 200 => Err(AppError::new(ErrorCode::TooLong, "the search is too long")),
         _ => Ok(()),
     }
 }
@@ -100,10 +99,10 @@ pub async fn import_contacts(
     content: String,
 ) -> Result<ContactImport, AppError> {
     if content.len() > crate::contacts::MAX_FILE_BYTES {
-        return Err(AppError::new("contacts_file", "the file is too large (20 MiB at most)"));
+        return Err(AppError::new(ErrorCode::ContactsFile, "the file is too large (20 MiB at most)"));
     }
     if file_name.chars().count() > 255 {
-        return Err(AppError::new("contacts_file", "the file name is too long"));
+        return Err(AppError::new(ErrorCode::ContactsFile, "the file name is too long"));
     }
     controller.import_contacts(file_name, content).await
 }
@@ -186,5 +185,5 @@ pub async fn save_settings(
 
 #[tauri::command]
 pub fn close_window(window: WebviewWindow) -> Result<(), AppError> {
-    window.destroy().map_err(|e| AppError::new("internal", e.to_string()))
+    window.destroy().map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))
 }

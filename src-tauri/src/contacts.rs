@@ -8,13 +8,14 @@ use std::sync::{Arc, PoisonError, RwLock};
 use journal::{ContactEntry, Journal, MAX_SUGGESTIONS};
 use mycrm::dial::DialRules;
 
-use crate::views::{AppError, CallView, ContactImport, Suggestion};
+use crate::error::{AppError, ErrorCode};
+use crate::views::{CallView, ContactImport, Suggestion};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = journal::MAX_IMPORT_BYTES;
 
 fn contacts_error(e: journal::JournalError) -> AppError {
-    AppError::new("contacts", e.to_string())
+    AppError::new(ErrorCode::Contacts, e.to_string())
 }
 
 /// The lookup key of a number: its E.164 form, or an extension's digits; `None` when the
@@ -75,8 +76,8 @@ impl Contacts {
     /// `contacts_file` for a file that holds no readable contacts, `contacts` when they
     /// cannot be stored.
     pub fn import(&self, rules: &DialRules, file_name: &str, content: &str) -> Result<ContactImport, AppError> {
-        let parsed =
-            journal::parse_contacts(file_name, content).map_err(|e| AppError::new("contacts_file", e.to_string()))?;
+        let parsed = journal::parse_contacts(file_name, content)
+            .map_err(|e| AppError::new(ErrorCode::ContactsFile, e.to_string()))?;
         let mut entries = Vec::new();
         let mut imported = 0_u32;
         let mut skipped = u32::try_from(parsed.skipped).unwrap_or(u32::MAX);
@@ -92,7 +93,7 @@ impl Contacts {
             }
         }
         if imported == 0 {
-            return Err(AppError::new("contacts_file", "no contact with a valid phone number in this file"));
+            return Err(AppError::new(ErrorCode::ContactsFile, "no contact with a valid phone number in this file"));
         }
         self.journal.add_contacts(&entries).map_err(contacts_error)?;
         self.reload();
@@ -179,8 +180,11 @@ mod tests {
         let contacts = contacts();
         let rules = DialRules::default();
         let refused = contacts.import(&rules, "x.csv", "Name,Phone\nNobody,call me\n").expect_err("refused");
-        assert_eq!(refused.code, "contacts_file");
-        assert_eq!(contacts.import(&rules, "x.bin", "\u{0}\u{1}garbage").expect_err("refused").code, "contacts_file");
+        assert_eq!(refused.code, ErrorCode::ContactsFile);
+        assert_eq!(
+            contacts.import(&rules, "x.bin", "\u{0}\u{1}garbage").expect_err("refused").code,
+            ErrorCode::ContactsFile
+        );
         contacts.import(&rules, "x.csv", "Name,Phone\nAlice Martin,0123456789\n").expect("imported");
         assert_eq!(contacts.count().expect("count"), 1);
         assert_eq!(contacts.suggest("ali").expect("suggest")[0].source, SuggestionSource::Contact);

@@ -16,13 +16,14 @@ use tokio::time::{Instant, sleep_until};
 use crate::board::{CallBoard, Notice, RECENT_LEN, Showing};
 use crate::calllog::{CallLog, record_of};
 use crate::contacts::Contacts;
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::{fill, words};
 use crate::screenpop::ScreenPopTrigger;
 use crate::selection::{self, Source};
-use crate::settings::Settings;
+use crate::settings::{PopupCorner, Settings};
 use crate::views::{
-    AppError, CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage,
-    StatusView, Suggestion, TerminalView,
+    CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage, StatusView,
+    Suggestion, TerminalView,
 };
 use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray, views, windows};
 
@@ -57,6 +58,8 @@ struct Inner {
     placed: VecDeque<(String, Instant)>,
     /// Calls whose CRM page was opened by itself, newest last.
     popped: VecDeque<String>,
+    /// Whether the popup was made ready once since the app started (see `follow_state`).
+    popup_readied: bool,
 }
 
 /// `outgoing` is the call the app placed to `destination`: the same digits, or the same last
@@ -113,6 +116,7 @@ impl Controller {
             last_dial: None,
             placed: VecDeque::new(),
             popped: VecDeque::new(),
+            popup_readied: false,
         };
         Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
     }
@@ -181,7 +185,7 @@ impl Controller {
             Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ca_file, ..self.settings() }
                 .validated()?;
         if settings.login.is_empty() || password.is_empty() {
-            return Err(AppError::new("bad_credentials", "enter your login and password"));
+            return Err(AppError::new(ErrorCode::BadCredentials, "enter your login and password"));
         }
         let credentials = Credentials { login: settings.login.clone(), password: Password::new(password) };
         let parsed = Server::parse(&settings.server)?;
@@ -256,17 +260,28 @@ impl Controller {
         let mut states = handle.subscribe();
         loop {
             let state = states.borrow_and_update().clone();
-            let counts_down = {
+            let (counts_down, ready_popup) = {
                 let mut inner = self.lock();
                 if inner.generation != generation {
                     return;
                 }
                 inner.status.apply(&state, Instant::now());
+                let mut ready_popup = None;
                 if let mycrm::ConnectionState::Online(online) = &state {
                     inner.settings.terminal_id = Some(online.terminal.terminal_id.clone());
+                    // The first popup in a process costs WebKit's own start in this process
+                    // (~150 ms more than a later cold one): pay it at the first sign-in, when
+                    // nobody waits, and have the popup ready for the calls that follow it.
+                    if !inner.popup_readied && inner.settings.shows_popups() {
+                        inner.popup_readied = true;
+                        ready_popup = Some(inner.settings.popup_corner);
+                    }
                 }
-                inner.status.counts_down()
+                (inner.status.counts_down(), ready_popup)
             };
+            if let Some(corner) = ready_popup {
+                self.ready_popup(corner);
+            }
             self.status_changed();
             // While waiting to reconnect, the status line counts the seconds down.
             let mut changed = std::pin::pin!(states.changed());
@@ -287,6 +302,12 @@ impl Controller {
                 }
             }
         }
+    }
+
+    /// Makes the popup ready, hidden, for calls about to come.
+    fn ready_popup(&self, corner: PopupCorner) {
+        let app = self.app.clone();
+        let _ = self.app.run_on_main_thread(move || popup::prepare(&app, corner));
     }
 
     async fn follow_calls(self, mut events: mpsc::Receiver<Event>, generation: u64) {
@@ -450,14 +471,14 @@ impl Controller {
     pub fn screen_pop(&self, call_id: &str) -> Result<(), AppError> {
         let template = self.settings().screen_pop_url;
         if template.is_empty() {
-            return Err(AppError::new("invalid_template", "no screen pop address is set"));
+            return Err(AppError::new(ErrorCode::InvalidTemplate, "no screen pop address is set"));
         }
         let call = self.find_call(call_id).ok_or_else(unknown_call)?;
         screenpop::open(&screenpop::expand(&template, &call)?)
     }
 
     fn contacts(&self) -> Result<&Contacts, AppError> {
-        self.contacts.as_ref().ok_or_else(|| AppError::new("contacts", "the contacts are unavailable"))
+        self.contacts.as_ref().ok_or_else(|| AppError::new(ErrorCode::Contacts, "the contacts are unavailable"))
     }
 
     /// Numbers for the dial pad matching what the user typed.
@@ -477,7 +498,7 @@ impl Controller {
     pub async fn import_contacts(&self, file_name: String, content: String) -> Result<ContactImport, AppError> {
         let contacts = self.contacts()?.clone();
         let rules = self.settings().dial_rules()?;
-        views::off_thread(move || contacts.import(&rules, &file_name, &content)).await
+        crate::error::off_thread(move || contacts.import(&rules, &file_name, &content)).await
     }
 
     /// Removes every contact.
@@ -577,7 +598,10 @@ impl Controller {
             let inner = self.lock();
             let known = inner.status.terminals.is_empty() || inner.status.terminals.iter().any(|t| t.id == terminal_id);
             if !known {
-                return Err(AppError::new("bad_terminal", format!("terminal {terminal_id} is not one of yours")));
+                return Err(AppError::new(
+                    ErrorCode::BadTerminal,
+                    format!("terminal {terminal_id} is not one of yours"),
+                ));
             }
             let handle = inner.connection.clone().ok_or_else(not_signed_in)?;
             (handle, Settings { terminal_id: Some(terminal_id.to_owned()), ..inner.settings.clone() })
@@ -722,7 +746,7 @@ impl Controller {
         let call = self.find_call(call_id).ok_or_else(unknown_call)?;
         call.callback_number()
             .map(str::to_owned)
-            .ok_or_else(|| AppError::new("call_without_number", "this call has no number"))
+            .ok_or_else(|| AppError::new(ErrorCode::CallWithoutNumber, "this call has no number"))
     }
 
     /// Copies the call's number (E.164 when known) to the clipboard.
@@ -735,7 +759,7 @@ impl Controller {
     }
 
     fn calllog(&self) -> Result<&CallLog, AppError> {
-        self.calllog.as_ref().ok_or_else(|| AppError::new("journal", "the call history is unavailable"))
+        self.calllog.as_ref().ok_or_else(|| AppError::new(ErrorCode::Journal, "the call history is unavailable"))
     }
 
     /// A page of the History view.
@@ -763,7 +787,7 @@ impl Controller {
         let stamp = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let path = dir.join(format!("istra-tray-calls-{stamp}.csv"));
         let written = path.clone();
-        views::off_thread(move || log.export(filter, search.as_deref(), &written)).await?;
+        crate::error::off_thread(move || log.export(filter, search.as_deref(), &written)).await?;
         Ok(path.to_string_lossy().into_owned())
     }
 
@@ -786,7 +810,10 @@ impl Controller {
             let now = Instant::now();
             if let Some((last, at)) = &inner.last_dial {
                 if *last == destination.dial && now.saturating_duration_since(*at) < REPEAT_GUARD {
-                    return Err(AppError::new("duplicate", format!("already calling {}", destination.display)));
+                    return Err(AppError::new(
+                        ErrorCode::Duplicate,
+                        format!("already calling {}", destination.display),
+                    ));
                 }
             }
             // Taken before the call is placed, so a second press while it is on its way waits
@@ -802,8 +829,7 @@ impl Controller {
         };
         if let Some(corner) = corner {
             // The call's popup is about to show: have it ready.
-            let app = self.app.clone();
-            let _ = self.app.run_on_main_thread(move || popup::prepare(&app, corner));
+            self.ready_popup(corner);
         }
         let placing = Instant::now();
         let placed = handle.place_call(destination.dial.clone()).await;
@@ -875,7 +901,7 @@ impl Controller {
                 }
             }
             Err(e) => {
-                let sentence = w.error(&e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
+                let sentence = w.error(e.code).map_or_else(|| capitalise(&e.message), str::to_owned);
                 notifier::toast(&w.toast.nothing_dialed, sentence);
             }
         }
@@ -888,9 +914,9 @@ fn capitalise(text: &str) -> String {
 }
 
 fn unknown_call() -> AppError {
-    AppError::new("unknown_call", "this call is not known (any more)")
+    AppError::new(ErrorCode::UnknownCall, "this call is not known (any more)")
 }
 
 fn not_signed_in() -> AppError {
-    AppError::new("not_signed_in", "sign in first")
+    AppError::new(ErrorCode::NotSignedIn, "sign in first")
 }

@@ -4,8 +4,8 @@ use tauri::{AppHandle, Manager as _, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcutExt as _, Shortcut, ShortcutState};
 
 use crate::controller::Controller;
+use crate::error::{AppError, ErrorCode};
 use crate::selection::Source;
-use crate::views::AppError;
 
 /// Parses an accelerator such as `Ctrl+Alt+D`.
 ///
@@ -13,9 +13,9 @@ use crate::views::AppError;
 ///
 /// `invalid_settings` when it is not a valid key combination.
 pub fn parse(accelerator: &str) -> Result<Shortcut, AppError> {
-    accelerator
-        .parse::<Shortcut>()
-        .map_err(|e| AppError::new("invalid_settings", format!("hotkey {accelerator:?} is not a key combination: {e}")))
+    accelerator.parse::<Shortcut>().map_err(|e| {
+        AppError::new(ErrorCode::InvalidSettings, format!("hotkey {accelerator:?} is not a key combination: {e}"))
+    })
 }
 
 /// Registers `accelerator` (unregistering `previous`) to dial the selection. An empty
@@ -48,6 +48,6 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str, previous: Opt
         if let (Some(_), Some(previous)) = (old, previous) {
             let _ = register(app, previous, None);
         }
-        AppError::new("hotkey_taken", format!("the hotkey {accelerator} is taken by another program: {e}"))
+        AppError::new(ErrorCode::HotkeyTaken, format!("the hotkey {accelerator} is taken by another program: {e}"))
     })
 }

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::error::ErrorCode;
+
 /// The languages istra-tray speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -162,8 +164,8 @@ const fn english() -> Lang {
 
 impl Words {
     /// The sentence for an error code, if this language has one.
-    pub fn error(&self, code: &str) -> Option<&str> {
-        self.errors.get(code).map(String::as_str)
+    pub fn error(&self, code: ErrorCode) -> Option<&str> {
+        self.errors.get(&code.key()).map(String::as_str)
     }
 
     /// The form of `message` for `count`, with the count in its hole. French, like the pages'
@@ -271,14 +273,10 @@ mod tests {
     }
 
     #[test]
-    fn both_catalogs_parse_and_say_the_same_things() {
-        let en = parse(EN_CATALOG, Lang::En).expect("en.json");
-        let fr = parse(FR_CATALOG, Lang::Fr).expect("fr.json");
-        let mut en_codes: Vec<_> = en.errors.keys().collect();
-        let mut fr_codes: Vec<_> = fr.errors.keys().collect();
-        en_codes.sort();
-        fr_codes.sort();
-        assert_eq!(en_codes, fr_codes, "every error code in both languages");
-        assert_eq!(fr.error("unheard_of"), None);
+    fn both_catalogs_parse() {
+        // Every section the Rust side reads, in both languages (the error sentences are checked
+        // against the codes in `error`).
+        parse(EN_CATALOG, Lang::En).expect("en.json");
+        parse(FR_CATALOG, Lang::Fr).expect("fr.json");
     }
 }

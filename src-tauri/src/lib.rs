@@ -10,6 +10,7 @@
 //! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
 //! - [`i18n`]: the words in English and French, from the catalog the pages read too
 //!   (`locales/*.json`); [`logs`]: redacted logs, diagnostics.
+//! - [`error`]: errors as the pages see them, one code each ([`error::ErrorCode`]).
 //! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs); [`lines`]: what a
 //!   call says, line by line, for every place that shows a call.
 //! - [`commands`]: the UI's commands, thin over the controller.
@@ -23,6 +24,7 @@ mod command_names;
 pub mod commands;
 pub mod contacts;
 pub mod controller;
+pub mod error;
 pub mod hotkey;
 pub mod i18n;
 pub mod lines;
@@ -310,7 +312,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
     });
 }
 
-async fn remember_scripted(settings: &Settings, credentials: &Credentials) -> Result<(), views::AppError> {
+async fn remember_scripted(settings: &Settings, credentials: &Credentials) -> Result<(), crate::error::AppError> {
     secrets::store(&settings.server, &settings.login, &credentials.password).await?;
     settings.save(&settings::default_path())
 }

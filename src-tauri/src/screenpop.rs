@@ -9,7 +9,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::views::{AppError, CallView, DirectionView};
+use crate::error::{AppError, ErrorCode};
+use crate::views::{CallView, DirectionView};
 
 /// When the screen pop opens by itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -33,7 +34,7 @@ const MAX_TEMPLATE_CHARS: usize = 2_000;
 const MAX_VALUE_CHARS: usize = 256;
 
 fn invalid(message: impl Into<String>) -> AppError {
-    AppError::new("invalid_template", message)
+    AppError::new(ErrorCode::InvalidTemplate, message)
 }
 
 /// A piece of a template: literal text or a placeholder name.
@@ -200,7 +201,7 @@ pub fn open(url: &str) -> Result<(), AppError> {
             }
         }
     }
-    Err(AppError::new("browser", format!("cannot open the browser: {}", failures.join("; "))))
+    Err(AppError::new(ErrorCode::Browser, format!("cannot open the browser: {}", failures.join("; "))))
 }
 
 #[cfg(test)]
@@ -274,7 +275,7 @@ mod tests {
             "https://crm.example.com/\n?p={e164}",
         ] {
             let error = validate(bad).expect_err(bad);
-            assert_eq!(error.code, "invalid_template", "{bad}");
+            assert_eq!(error.code, ErrorCode::InvalidTemplate, "{bad}");
         }
         let long = format!("https://crm.example.com/{}", "a".repeat(MAX_TEMPLATE_CHARS));
         assert!(validate(&long).is_err());

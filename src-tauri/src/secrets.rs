@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mycrm::Password;
 
-use crate::views::{AppError, within};
+use crate::error::{AppError, ErrorCode, within};
 
 const SERVICE: &str = "istra-tray";
 const LIMIT: Duration = Duration::from_secs(5);
@@ -18,14 +18,14 @@ fn entry(server: &str, login: &str) -> Result<keyring::Entry, AppError> {
 
 fn keyring_error(e: keyring::Error) -> AppError {
     // keyring's messages describe the store, never the secret.
-    AppError::new("keyring", format!("the system keyring refused: {e}"))
+    AppError::new(ErrorCode::Keyring, format!("the system keyring refused: {e}"))
 }
 
 async fn bounded<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     within(LIMIT, work, |why| {
-        AppError::new("keyring", format!("the system keyring did not answer ({why}; is it locked?)"))
+        AppError::new(ErrorCode::Keyring, format!("the system keyring did not answer ({why}; is it locked?)"))
     })
     .await
 }

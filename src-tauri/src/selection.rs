@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::views::{AppError, within};
+use crate::error::{AppError, ErrorCode, within};
 
 /// Where to read the text from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ const LIMIT: Duration = Duration::from_secs(2);
 const MAX_CHARS: usize = 4096;
 
 fn unavailable(e: impl std::fmt::Display) -> AppError {
-    AppError::new("selection_unavailable", format!("cannot read the selection: {e}"))
+    AppError::new(ErrorCode::SelectionUnavailable, format!("cannot read the selection: {e}"))
 }
 
 /// One clipboard connection for the app's life: on X11 what we copy stays available only
@@ -63,7 +63,7 @@ fn read_blocking(source: Source) -> Result<String, AppError> {
     })
     .map_err(unavailable)??;
     if text.chars().count() > MAX_CHARS {
-        return Err(AppError::new("too_long", "the selection is too long"));
+        return Err(AppError::new(ErrorCode::TooLong, "the selection is too long"));
     }
     Ok(text)
 }
@@ -100,7 +100,7 @@ pub async fn read(source: Source) -> Result<String, AppError> {
 /// `internal` when the clipboard cannot be written.
 pub async fn copy(text: String) -> Result<(), AppError> {
     let cannot_write =
-        |why: &dyn std::fmt::Display| AppError::new("internal", format!("cannot write the clipboard: {why}"));
+        |why: &dyn std::fmt::Display| AppError::new(ErrorCode::Internal, format!("cannot write the clipboard: {why}"));
     within(
         LIMIT,
         move || with_clipboard(|clipboard| clipboard.set_text(text)).map_err(|e| cannot_write(&e)),
@@ -129,7 +129,7 @@ mod simulated {
     use std::time::Duration;
 
     use super::unavailable;
-    use crate::views::AppError;
+    use crate::error::AppError;
 
     /// How long to wait for the user to release the hotkey's keys.
     pub const KEYS_WAIT: Duration = Duration::from_millis(500);
@@ -243,7 +243,7 @@ mod os {
     use enigo::{Direction, Enigo, Key, Keyboard as _};
 
     use super::{text_or_empty, unavailable};
-    use crate::views::AppError;
+    use crate::error::{AppError, ErrorCode};
 
     /// The user's clipboard in the richest form that can be put back. Not put back: formats
     /// beside these (RTF, an application's own formats such as a spreadsheet range, the
@@ -275,7 +275,7 @@ mod os {
                 enigo::NewConError::NoPermission => {
                     tracing::warn!("not allowed to simulate Cmd+C: the accessibility permission is missing");
                     AppError::new(
-                        "accessibility_permission",
+                        ErrorCode::AccessibilityPermission,
                         "istra-tray may not copy the selection: allow istra-tray under System Settings → \
                          Privacy & Security → Accessibility, then try again",
                     )
@@ -419,7 +419,7 @@ mod tests {
     use std::time::Duration;
 
     use super::simulated::{COPY_WAIT, Desk, KEYS_WAIT, copy_selection};
-    use crate::views::AppError;
+    use crate::error::{AppError, ErrorCode};
 
     #[derive(Clone, Debug, PartialEq)]
     enum Clip {
@@ -487,7 +487,7 @@ mod tests {
     }
 
     fn failure(what: &str) -> AppError {
-        AppError::new("selection_unavailable", what)
+        AppError::new(ErrorCode::SelectionUnavailable, what)
     }
 
     impl Desk for FakeDesk {
@@ -653,7 +653,7 @@ mod tests {
             let mut desk = FakeDesk::new(Clip::Text(OLD.into()));
             desk.refills_after = Some(after);
             let e = copy_selection(&mut desk).unwrap_err();
-            assert_eq!(e.code, "selection_unavailable");
+            assert_eq!(e.code, ErrorCode::SelectionUnavailable);
             assert!(!desk.log.contains(&"press".to_owned()));
             assert_eq!(desk.clipboard, Clip::Text(OLD.into()));
         }

@@ -7,8 +7,8 @@ use mycrm::dial::DialRules;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::{AppError, ErrorCode};
 use crate::screenpop::ScreenPopTrigger;
-use crate::views::AppError;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -88,7 +88,7 @@ impl Default for Settings {
 }
 
 fn invalid(message: impl Into<String>) -> AppError {
-    AppError::new("invalid_settings", message)
+    AppError::new(ErrorCode::InvalidSettings, message)
 }
 
 impl Settings {
@@ -111,7 +111,9 @@ impl Settings {
     pub fn tls(&self) -> Result<mycrm::TlsOptions, AppError> {
         match &self.ca_file {
             None => Ok(mycrm::TlsOptions::default()),
-            Some(path) => mycrm::TlsOptions::from_ca_file(path).map_err(|e| AppError::new("ca_file", e.message)),
+            Some(path) => {
+                mycrm::TlsOptions::from_ca_file(path).map_err(|e| AppError::new(ErrorCode::CaFile, e.message))
+            }
         }
     }
 
@@ -157,7 +159,7 @@ impl Settings {
         self.screen_pop_url = self.screen_pop_url.trim().to_owned();
         if !self.screen_pop_url.is_empty() {
             crate::screenpop::validate(&self.screen_pop_url)
-                .map_err(|e| AppError::new(&e.code, format!("screen pop: {}", e.message)))?;
+                .map_err(|e| AppError::new(e.code, format!("screen pop: {}", e.message)))?;
         }
         Ok(self)
     }
@@ -222,11 +224,11 @@ impl Settings {
     ///
     /// `internal` when the file cannot be written.
     pub fn save(&self, path: &Path) -> Result<(), AppError> {
-        let fail = |e: std::io::Error| AppError::new("internal", format!("cannot save settings: {e}"));
+        let fail = |e: std::io::Error| AppError::new(ErrorCode::Internal, format!("cannot save settings: {e}"));
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(fail)?;
         }
-        let text = serde_json::to_string_pretty(self).map_err(|e| AppError::new("internal", e.to_string()))?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))?;
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, text).map_err(fail)?;
         std::fs::rename(&tmp, path).map_err(fail)
@@ -285,7 +287,7 @@ mod tests {
         assert_eq!(settings.hotkey, Settings::default().hotkey, "the wrong hotkey takes its default");
         assert_eq!(settings.popup_linger_secs, Settings::default().popup_linger_secs);
         assert_eq!(settings.ca_file.as_deref(), Some("/nowhere/company-ca.pem"), "a missing CA file is kept");
-        assert_eq!(settings.clone().validated().map_err(|e| e.code), Err("ca_file".to_owned()), "and reported on use");
+        assert_eq!(settings.clone().validated().map_err(|e| e.code), Err(ErrorCode::CaFile), "and reported on use");
         assert_eq!(Settings::from_text("[1, 2]"), (Settings::default(), vec!["*".to_owned()]));
     }
 
@@ -300,7 +302,7 @@ mod tests {
         ];
         for settings in bad {
             let e = settings.clone().validated().expect_err("refused");
-            assert_eq!(e.code, "invalid_settings", "{settings:?}");
+            assert_eq!(e.code, ErrorCode::InvalidSettings, "{settings:?}");
         }
         let ok =
             Settings { default_country: " de ".into(), outside_line_prefix: Some(" ".into()), ..Settings::default() }
@@ -312,11 +314,11 @@ mod tests {
             Settings { hotkey: " ".into(), ..Settings::default() }.validated().expect("no hotkey is allowed");
         assert_eq!(no_hotkey.hotkey, "");
         let ca = Settings { ca_file: Some("/nonexistent/ca.pem".into()), ..Settings::default() };
-        assert_eq!(ca.validated().expect_err("refused").code, "ca_file");
+        assert_eq!(ca.validated().expect_err("refused").code, ErrorCode::CaFile);
         let no_ca = Settings { ca_file: Some("  ".into()), ..Settings::default() }.validated().expect("blank is none");
         assert_eq!(no_ca.ca_file, None);
         let pop = Settings { screen_pop_url: "javascript:alert({label})".into(), ..Settings::default() };
-        assert_eq!(pop.validated().expect_err("refused").code, "invalid_template");
+        assert_eq!(pop.validated().expect_err("refused").code, ErrorCode::InvalidTemplate);
         let pop = Settings { screen_pop_url: " https://crm.example.com/?p={e164} ".into(), ..Settings::default() };
         assert_eq!(pop.validated().expect("valid").screen_pop_url, "https://crm.example.com/?p={e164}");
     }

@@ -3,79 +3,15 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mycrm::dial::{Destination, DialError};
+use mycrm::dial::Destination;
 use mycrm::{Call, CallState, CallType, Direction, Terminal};
 use serde::Serialize;
 use tokio::time::Instant;
 use ts_rs::TS;
 
+use crate::error::AppError;
 use crate::i18n::fill;
 use crate::lines::CallLines;
-
-/// An error as the UI sees it: a stable code and a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
-#[ts(export)]
-#[error("{message}")]
-pub struct AppError {
-    pub code: String,
-    pub message: String,
-}
-
-impl AppError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_owned(), message: message.into() }
-    }
-}
-
-/// Runs blocking OS work (keyring, clipboard) on the blocking pool and gives up after `limit`:
-/// a service that never answers must not hang the app. `fail` turns why it gave up into the
-/// error the user sees.
-///
-/// # Errors
-///
-/// What `work` returns, or `fail(reason)` when it panicked or did not finish in time.
-pub async fn within<T: Send + 'static>(
-    limit: std::time::Duration,
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-    fail: impl FnOnce(&str) -> AppError,
-) -> Result<T, AppError> {
-    match tokio::time::timeout(limit, tokio::task::spawn_blocking(work)).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(fail(&format!("the task failed: {e}"))),
-        Err(_) => Err(fail("no answer in time")),
-    }
-}
-
-/// Runs blocking `work` (files, the database, starting a browser) off the async threads,
-/// without a time limit: for work that ends by itself, unlike [`within`].
-///
-/// # Errors
-///
-/// What `work` returns, or `internal` when it panicked.
-pub async fn off_thread<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::new("internal", e.to_string()))?
-}
-
-impl From<mycrm::Error> for AppError {
-    fn from(e: mycrm::Error) -> Self {
-        Self::new(e.kind.code(), e.to_string())
-    }
-}
-
-impl From<DialError> for AppError {
-    fn from(e: DialError) -> Self {
-        let code = match e {
-            DialError::NoNumber => "no_number",
-            DialError::Invalid(_) => "invalid_number",
-            DialError::Ambiguous(_) => "ambiguous_number",
-            DialError::TooLong => "too_long",
-            DialError::UnknownCountry(_) | DialError::BadPrefix => "invalid_settings",
-        };
-        Self::new(code, e.to_string())
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -200,7 +136,7 @@ impl StatusView {
         let present = |text: &Option<String>| crate::lines::present(text.as_deref()).map(str::to_owned);
         // Why, in words: the sentence for the error's code, else what the server said.
         let reason =
-            self.error.as_ref().and_then(|e| words.error(&e.code)).map(str::to_owned).or_else(|| present(&self.detail));
+            self.error.as_ref().and_then(|e| words.error(e.code)).map(str::to_owned).or_else(|| present(&self.detail));
         let with_reason = |text: String| match &reason {
             Some(reason) => format!("{text} — {reason}"),
             None => text,
@@ -522,15 +458,6 @@ mod tests {
         status.error = None;
         status.detail = None;
         assert_eq!(status.described(now, en).line, "Failed: no reason given");
-    }
-
-    #[test]
-    fn errors_reach_the_ui_with_stable_codes() {
-        let e: AppError = mycrm::Error::new(mycrm::ErrorKind::TerminalOutOfService, "Terminal out of service").into();
-        assert_eq!(e.code, "terminal_out_of_service");
-        let d: AppError = DialError::NoNumber.into();
-        assert_eq!(d.code, "no_number");
-        assert_eq!(d.message, "no phone number in the selection");
     }
 }
 

@@ -127,6 +127,11 @@ describe("toAppError", () => {
     });
   });
 
+  test("calls a code the Rust side never sends unknown, keeping its message", () => {
+    expect(toAppError({ code: "constructor", message: "odd" })).toEqual({ code: "unknown", message: "odd" });
+    expect(toAppError({ code: 7, message: "odd" })).toEqual({ code: "unknown", message: "odd" });
+  });
+
   test("turns a bare string rejection (e.g. a missing command) into an unknown error", () => {
     expect(toAppError("command foo not found")).toEqual({
       code: "unknown",

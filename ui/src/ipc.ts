@@ -1,15 +1,16 @@
 /**
  * The UI's only door to the Rust side: typed wrappers over the contract's commands and events.
  *
- * Every command wrapper rejects with an `AppError` (`{code, message}`), whatever the IPC layer
- * threw, and `errorMessage` turns such an error into the sentence a user reads, in the user's
- * language.
+ * Every command wrapper rejects with a `Rejection` (`{code, message}`, the code one of the
+ * generated `ErrorCode`s or `unknown`), whatever the IPC layer threw, and `errorMessage` turns
+ * such an error into the sentence a user reads, in the user's language.
  */
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AppError,
   CallView,
+  ErrorCode,
   ContactImport,
   DialOutcome,
   HistoryFilter,
@@ -24,11 +25,16 @@ import { fmt, t } from "./i18n";
 /** Code given to rejections that did not come as `{code, message}` (e.g. a missing command). */
 export const UNKNOWN_CODE = "unknown";
 
-/** The sentence for a known error code in the language in use, else `undefined`. */
-function sentenceFor(code: string): string | undefined {
-  const sentences = t().errors;
+/** What a command wrapper rejects with: the Rust side's error, or one it did not send. */
+export type Rejection = Omit<AppError, "code"> & { code: ErrorCode | typeof UNKNOWN_CODE };
+
+/** Every error code's sentence in the language in use: the catalogs must have one per code. */
+const sentences = (): Readonly<Record<ErrorCode, string>> => t().errors;
+
+/** Whether `code` is one the Rust side sends. */
+function isErrorCode(code: string): code is ErrorCode {
   // `hasOwn`: a code such as "constructor" must not find a prototype member.
-  return Object.hasOwn(sentences, code) ? sentences[code as keyof typeof sentences] : undefined;
+  return Object.hasOwn(sentences(), code);
 }
 
 /**
@@ -37,19 +43,20 @@ function sentenceFor(code: string): string | undefined {
  */
 export function errorMessage(code: string, message: string): string {
   const detail = message.trim();
-  const sentence = sentenceFor(code);
-  if (sentence === undefined) {
+  if (!isErrorCode(code)) {
     return detail === "" ? t().unknownError : fmt(t().unknownErrorWith, { detail });
   }
+  const sentence = sentences()[code];
   return detail === "" || detail === sentence ? sentence : `${sentence} (${detail})`;
 }
 
-/** Normalises anything a command may reject with into an `AppError`. */
-export function toAppError(reason: unknown): AppError {
+/** Normalises anything a command may reject with into a `Rejection`; codes the Rust side does
+ * not send become `unknown`. */
+export function toAppError(reason: unknown): Rejection {
   if (typeof reason === "object" && reason !== null) {
     const { code, message } = reason as { code?: unknown; message?: unknown };
     const text = typeof message === "string" ? message : "";
-    return typeof code === "string" ? { code, message: text } : { code: UNKNOWN_CODE, message: text };
+    return { code: typeof code === "string" && isErrorCode(code) ? code : UNKNOWN_CODE, message: text };
   }
   return { code: UNKNOWN_CODE, message: typeof reason === "string" ? reason : String(reason) };
 }
@@ -128,7 +135,7 @@ function watch<T>(
   event: string,
   pull: () => Promise<T>,
   apply: (value: T) => void,
-  onError: (error: AppError) => void,
+  onError: (error: Rejection) => void,
 ): Unsubscribe {
   let active = true;
   let heardEvent = false;
@@ -159,9 +166,9 @@ function watch<T>(
   };
 }
 
-export const watchStatus = (apply: (status: StatusView) => void, onError: (error: AppError) => void) =>
+export const watchStatus = (apply: (status: StatusView) => void, onError: (error: Rejection) => void) =>
   watch("status-changed", getStatus, apply, onError);
-export const watchPopupCalls = (apply: (calls: CallView[]) => void, onError: (error: AppError) => void) =>
+export const watchPopupCalls = (apply: (calls: CallView[]) => void, onError: (error: Rejection) => void) =>
   watch("popup-calls-changed", popupCalls, apply, onError);
 
 /**
@@ -170,7 +177,7 @@ export const watchPopupCalls = (apply: (calls: CallView[]) => void, onError: (er
  * own page again. When listening fails, the error goes to `onError` and `changed` still runs
  * once, so the view fills even without live updates.
  */
-export function watchCallHistory(changed: () => void, onError: (error: AppError) => void): Unsubscribe {
+export function watchCallHistory(changed: () => void, onError: (error: Rejection) => void): Unsubscribe {
   let active = true;
   let stopListening: (() => void) | null = null;
 

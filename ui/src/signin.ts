@@ -8,7 +8,7 @@
  * `SLOW_SIGN_IN_MS` the button comes back so the user can try again, and the answer of an
  * attempt that a newer one replaced is ignored.
  */
-import type { StatusView, TerminalView } from "./bindings";
+import type { ErrorCode, StatusView, TerminalView } from "./bindings";
 import {
   caFileInput,
   caFileValue,
@@ -35,7 +35,7 @@ import {
 export const SLOW_SIGN_IN_MS = 15_000;
 
 /** Error codes the CA file can fix: the "Advanced" disclosure opens on them. */
-const CERTIFICATE_CODES = new Set(["tls", "ca_file"]);
+const CERTIFICATE_CODES: ReadonlySet<string> = new Set<ErrorCode>(["tls", "ca_file"]);
 
 /** Whether the user must (or may) pick a terminal after signing in. */
 export function needsTerminalChoice(status: StatusView): boolean {

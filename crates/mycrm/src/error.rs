@@ -12,7 +12,6 @@ use crate::wire::{parse_error_body, truncate};
 /// What went wrong, as a caller must tell it apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum ErrorKind {
     /// The user's extension may not use myCRM (`MYCRM_ERR_403`): only an admin can fix it.
     NotAllowed,
