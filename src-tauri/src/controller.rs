@@ -16,6 +16,7 @@ use tokio::time::{Instant, sleep_until};
 use crate::board::{CallBoard, Notice, RECENT_LEN, Showing};
 use crate::calllog::{CallLog, record_of};
 use crate::contacts::Contacts;
+use crate::desk::{self, AppDesk};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::{fill, words};
 use crate::screenpop::ScreenPopTrigger;
@@ -25,7 +26,7 @@ use crate::views::{
     CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage, StatusView,
     Suggestion, TerminalView,
 };
-use crate::{autostart, hotkey, links, notifier, popup, screenpop, secrets, tray, views, windows};
+use crate::{links, notifier, popup, screenpop, secrets, tray, views, windows};
 
 /// A second press on the hotkey for the same number within this time dials nothing.
 const REPEAT_GUARD: Duration = Duration::from_secs(3);
@@ -651,19 +652,22 @@ impl Controller {
     pub async fn save_settings(&self, new: Settings, password: Option<String>) -> Result<Settings, AppError> {
         let new = new.validated()?;
         let old = self.settings();
-        if new.hotkey != old.hotkey {
-            hotkey::register(&self.app, &new.hotkey, Some(&old.hotkey))?;
-        }
-        if new.start_at_login != old.start_at_login {
-            autostart::set(&self.app, new.start_at_login)?;
-        }
+        // A hotkey another program holds is refused before anything is written; when saving
+        // fails, the desktop is put back as the file still says.
+        let applied = desk::apply(&mut AppDesk(&self.app), &old, &new)?;
         let links_changed = new.handle_links != old.handle_links;
         let account_changed = new.server != old.server || new.login != old.login || new.ca_file != old.ca_file;
         let password = password.filter(|p| !p.is_empty()).map(Password::new);
-        if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
-            secrets::store(&new.server, &new.login, password).await?;
+        let saved = async {
+            if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
+                secrets::store(&new.server, &new.login, password).await?;
+            }
+            self.persist(&new)
+        };
+        if let Err(e) = saved.await {
+            applied.undo(&mut AppDesk(&self.app));
+            return Err(e);
         }
-        self.persist(&new)?;
         let terminal_changed = new.terminal_id != old.terminal_id;
         {
             let mut inner = self.lock();

@@ -141,13 +141,26 @@ fn answered_and_ended(id: &str) -> Vec<serde_json::Value> {
 
 async fn scripted_start(sim: &Sim, idle_secs: u64) -> Result<(), String> {
     let started = Instant::now();
-    let app = Unattended::sign_in("bench-start", &sim.base_url(), "alice", "secret").await;
+    // The popup made ready at sign-in is kept 2 s instead of minutes, so the idle figures
+    // come sooner.
+    let app = Unattended::sign_in_within(
+        Unattended::folder("bench-start"),
+        &sim.base_url(),
+        "alice",
+        "secret",
+        &[],
+        &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "2")],
+    )
+    .await;
     if !sim.control().wait_for_subscriber(DESK, WAIT).await {
         return Err("the app never came online".into());
     }
     println!("{:<44} {:>7.0} ms  (target <= 1000 ms, release build)", "start -> online", ms(started.elapsed()));
     let pid = app.pid().ok_or("the app exited")?;
 
+    if !helpers_gone_within(pid, 3 * WAIT).await {
+        return Err("the popup made ready at sign-in stayed".into());
+    }
     tokio::time::sleep(Duration::from_secs(5)).await;
     print_pss("idle, signed in, no window", pid, 120);
     let ticks = cpu_ticks(pid);
@@ -229,11 +242,14 @@ async fn popup_after_frame(sim: &Sim, pid: u32, id: &str, number: &str, shown: &
 }
 
 /// Cold popups: each call after the popup and WebKit's processes are gone (the first after
-/// start, then the first after each quiet spell, shortened to 2 s here).
+/// each quiet spell, shortened to 2 s here; the popup made ready at sign-in goes first).
 async fn cold_popups(sim: &Sim) -> Result<(), String> {
     let app =
         app_with("bench-cold", sim, r#"{"popupLingerSecs": 1}"#, &[("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "2")]).await?;
     let pid = app.pid().ok_or("the app exited")?;
+    if !helpers_gone_within(pid, 3 * WAIT).await {
+        return Err("the popup made ready at sign-in stayed".into());
+    }
     let mut shown = Vec::new();
     for i in 0..ROUNDS / 2 {
         let id = format!("-{}", 2000 + i);
@@ -243,7 +259,6 @@ async fn cold_popups(sim: &Sim) -> Result<(), String> {
             return Err(format!("the popup or WebKit stayed after call {id}"));
         }
     }
-    println!("{:<44} {:>7.1} ms", "  of which the first after start", ms(shown[0]));
     report("frame -> cold popup read by a screen reader", shown, "upper bound, AT-SPI");
     let log = log_lines(&app.folder);
     report("frame -> cold popup painted (new webview)", painted(&log, true), "p95 <= 250 ms");
@@ -269,7 +284,12 @@ async fn warm_popups_then_idle(sim: &Sim, quiet: Duration) -> Result<(), String>
             return Err(format!("the popup stayed after call {id}"));
         }
     }
-    shown.remove(0);
+    let first = shown.remove(0);
+    println!(
+        "{:<44} {:>7.1} ms  (made ready at sign-in; read by a screen reader)",
+        "frame -> first popup after start",
+        ms(first)
+    );
     report("frame -> warm popup read by a screen reader", shown, "upper bound, AT-SPI");
     report("frame -> warm popup painted (ready, hidden)", painted(&log_lines(&app.folder), false), "p95 <= 50 ms");
     print_pss("while calls come in (popup ready)", pid, 250);
