@@ -2,14 +2,14 @@
 # Screenshots of what a user sees, to look at before calling a visible change done (not
 # committed): the demo's call popup in English and French, light and dark, while the first call
 # rings and while it is answered. Writes target/screenshots/popup-<lang>-<theme>-<moment>.png.
-#   scripts/screenshots.sh [APP_BINARY]   (default: target/debug/istra-tray, built if missing)
+#   scripts/screenshots.sh [APP_BINARY]   (default: target/debug/istra-tray, built with the demo feature)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 app="${1:-$PWD/target/debug/istra-tray}"
 out="$PWD/target/screenshots"
 if [ -z "${INSIDE_DESKTOP_SESSION:-}" ]; then
   ./scripts/setup.sh
-  [ -x "$app" ] || cargo build --locked -p istra-tray
+  [ -n "${1:-}" ] || cargo build --locked -p istra-tray --features demo
   mkdir -p "$out"
   exec ./scripts/desktop-session.sh "$0" "$app"
 fi

@@ -11,9 +11,9 @@ cd "$(dirname "$0")/.."
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features istra-tray/demo -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked --exclude istra-tray-e2e
+cargo test --workspace --locked --features istra-tray/demo --exclude istra-tray-e2e
 echo "== TypeScript bindings up to date"
 git diff --exit-code --stat -- ui/src/bindings
 echo "== ui: tsc --noEmit, vitest"

@@ -24,6 +24,9 @@ mod command_names;
 pub mod commands;
 pub mod contacts;
 pub mod controller;
+#[cfg(feature = "demo")]
+mod demo;
+pub mod desk;
 pub mod error;
 pub mod hotkey;
 pub mod i18n;
@@ -49,7 +52,6 @@ pub use command_names::COMMANDS;
 use clap::{Parser, Subcommand};
 use controller::{Controller, Persistence};
 use mycrm::{Credentials, Password};
-use mycrm_sim::{Scenario, Sim, SimConfig};
 use settings::Settings;
 use tauri::{AppHandle, Manager as _, RunEvent, Wry};
 
@@ -136,13 +138,13 @@ impl Cli {
 /// How this start signs in.
 enum Start {
     Stored,
-    Scripted { settings: Box<Settings>, credentials: Credentials, remember: bool },
+    Scripted {
+        settings: Box<Settings>,
+        credentials: Credentials,
+        remember: bool,
+    },
+    #[cfg(feature = "demo")]
     Demo,
-}
-
-/// Keeps the demo simulator running for the life of the app.
-struct DemoServer {
-    _sim: Sim,
 }
 
 pub fn run() {
@@ -217,7 +219,10 @@ pub fn run() {
 
 fn start_from(cli: &Cli) -> Result<Start, String> {
     if cli.demo {
+        #[cfg(feature = "demo")]
         return Ok(Start::Demo);
+        #[cfg(not(feature = "demo"))]
+        return Err("this build has no demo mode (build it with `--features demo`, as scripts/run-demo.sh does)".into());
     }
     let (Some(server), Some(login)) = (&cli.server, &cli.login) else { return Ok(Start::Stored) };
     let mut line = String::new();
@@ -270,7 +275,8 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
             let persistence = if remember { Persistence::Stored(path) } else { Persistence::Memory };
             (controller(*settings, persistence), Some((credentials, remember)))
         }
-        Start::Demo => match start_demo(app) {
+        #[cfg(feature = "demo")]
+        Start::Demo => match demo::start(app) {
             Ok(settings) => {
                 (controller(settings, Persistence::Memory), Some((Credentials::new("alice", "secret"), false)))
             }
@@ -315,22 +321,6 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
 async fn remember_scripted(settings: &Settings, credentials: &Credentials) -> Result<(), crate::error::AppError> {
     secrets::store(&settings.server, &settings.login, &credentials.password).await?;
     settings.save(&settings::default_path())
-}
-
-fn start_demo(app: &AppHandle<Wry>) -> std::io::Result<Settings> {
-    // The simulator's tasks must start inside the async runtime.
-    let sim = tauri::async_runtime::block_on(async {
-        let sim = Sim::start(SimConfig { simulate_outgoing: true, ..SimConfig::default() }).await?;
-        let control = sim.control();
-        if let Some(terminal) = control.default_terminal() {
-            control.spawn_scenario(&terminal, Scenario::Demo);
-        }
-        Ok::<_, std::io::Error>(sim)
-    })?;
-    let settings = Settings { server: sim.base_url(), login: "alice".into(), terminal_id: None, ..Settings::default() };
-    tracing::info!(server = %settings.server, "demo simulator running");
-    app.manage(DemoServer { _sim: sim });
-    Ok(settings)
 }
 
 async fn dial_and_tell(controller: &Controller, text: &str) {
