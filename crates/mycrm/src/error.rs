@@ -147,13 +147,6 @@ fn classify(request: Request, status: u16, code: Option<&str>) -> ErrorKind {
     }
 }
 
-impl From<reqwest::Error> for Error {
-    fn from(err: reqwest::Error) -> Self {
-        // reqwest's message names the URL, which holds no secret (credentials travel in a header).
-        crate::tls::tls_failure(&err).unwrap_or_else(|| Self::network(err))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

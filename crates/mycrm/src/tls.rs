@@ -155,6 +155,14 @@ pub(crate) fn tls_failure(err: &(dyn StdError + 'static)) -> Option<Error> {
     None
 }
 
+/// An HTTP failure: a TLS failure told as such, anything else a network failure.
+impl From<reqwest::Error> for Error {
+    fn from(err: reqwest::Error) -> Self {
+        // reqwest's message names the URL, which holds no secret (credentials travel in a header).
+        tls_failure(&err).unwrap_or_else(|| Self::network(err))
+    }
+}
+
 fn describe(err: &rustls::Error) -> Error {
     let message = match err {
         rustls::Error::InvalidCertificate(problem) => {
