@@ -91,7 +91,7 @@ pub fn view_of(record: &CallRecord) -> CallView {
         talk_ms: record.talk_ms.map(to_u64),
         end_cause: record.end_cause.clone(),
         screen_pop: false,
-        lines: crate::lines::CallLines::default(),
+        lines: crate::views::CallLines::default(),
         has_number: false,
         offers_call_back: false,
     }

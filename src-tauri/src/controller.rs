@@ -19,6 +19,7 @@ use crate::contacts::Contacts;
 use crate::desk::{self, AppDesk};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::{fill, words};
+use crate::intent::Intent;
 use crate::screenpop::ScreenPopTrigger;
 use crate::selection::{self, Source};
 use crate::settings::{PopupCorner, Settings};
@@ -862,6 +863,33 @@ impl Controller {
             log.mark_seen_for_number(&number);
         }
         Ok(outcome)
+    }
+
+    /// Carries out what the user asked for through the tray or the hotkey.
+    pub async fn carry_out(&self, intent: Intent) {
+        match intent {
+            Intent::Dial { source, asked } => self.dial_from(source, asked).await,
+            Intent::ToggleDoNotDisturb => self.set_dnd(!self.settings().dnd),
+            Intent::MarkMissedSeen => self.mark_missed_seen(),
+            Intent::OpenRecent => {
+                self.mark_missed_seen();
+                windows::open_main(&self.app, "recent");
+            }
+            Intent::OpenSettings => windows::open_main(&self.app, "settings"),
+            Intent::OpenSignIn => windows::open_signin(&self.app),
+            Intent::CopyDiagnostics => self.copy_diagnostics().await,
+            Intent::SignOut => self.sign_out().await,
+            Intent::Quit => {
+                self.shutdown().await;
+                self.app.exit(0);
+            }
+            Intent::CallBack(call_id) => self.call_back_with_toast(&call_id).await,
+            Intent::SelectTerminal(terminal) => {
+                if let Err(e) = self.select_terminal(&terminal).await {
+                    tracing::warn!(error = %e, "cannot switch terminal");
+                }
+            }
+        }
     }
 
     pub async fn call_back_with_toast(&self, call_id: &str) {

@@ -3,8 +3,8 @@
 use tauri::{AppHandle, Manager as _, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcutExt as _, Shortcut, ShortcutState};
 
-use crate::controller::Controller;
 use crate::error::{AppError, ErrorCode};
+use crate::intent::{Intent, Intents};
 use crate::selection::Source;
 
 /// Parses an accelerator such as `Ctrl+Alt+D`.
@@ -37,10 +37,8 @@ pub fn register<R: Runtime>(app: &AppHandle<R>, accelerator: &str, previous: Opt
     let shortcut = parse(accelerator)?;
     let result = shortcuts.on_shortcut(shortcut, |app, _shortcut, event| {
         if event.state == ShortcutState::Pressed {
-            let pressed = tokio::time::Instant::now();
-            if let Some(controller) = app.try_state::<Controller>() {
-                let controller = controller.inner().clone();
-                tauri::async_runtime::spawn(async move { controller.dial_from(Source::Selection, pressed).await });
+            if let Some(intents) = app.try_state::<Intents>() {
+                intents.send(Intent::Dial { source: Source::Selection, asked: tokio::time::Instant::now() });
             }
         }
     });

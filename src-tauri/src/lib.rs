@@ -30,6 +30,7 @@ pub mod desk;
 pub mod error;
 pub mod hotkey;
 pub mod i18n;
+pub mod intent;
 pub mod lines;
 pub mod links;
 pub mod logs;
@@ -39,6 +40,7 @@ pub mod screenpop;
 pub mod secrets;
 pub mod selection;
 pub mod settings;
+pub mod text;
 pub mod tray;
 pub mod views;
 #[cfg(target_os = "linux")]
@@ -51,6 +53,7 @@ pub use command_names::COMMANDS;
 
 use clap::{Parser, Subcommand};
 use controller::{Controller, Persistence};
+use intent::Intents;
 use mycrm::{Credentials, Password};
 use settings::Settings;
 use tauri::{AppHandle, Manager as _, RunEvent, Wry};
@@ -287,6 +290,17 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
         },
     };
     app.manage(controller.clone());
+    // The tray and the hotkey send what the user asks for; the controller carries it out, each
+    // intent in its own task (a dial does not wait behind a sign-out).
+    let (intents, mut asked) = Intents::channel();
+    app.manage(intents);
+    let carrier = controller.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(intent) = asked.recv().await {
+            let carrier = carrier.clone();
+            tauri::async_runtime::spawn(async move { carrier.carry_out(intent).await });
+        }
+    });
     tauri::async_runtime::spawn_blocking(notifier::learn_desktop);
     controller.apply_link_handler();
     if let Err(e) = tray::create(app, &controller.status()) {

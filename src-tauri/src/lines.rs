@@ -2,32 +2,9 @@
 //! History, the tray and notifications, which only lay the lines out. Caller labels and numbers
 //! come from outside: they are cut and cleaned here, and every page shows them as text.
 
-use serde::Serialize;
-use ts_rs::TS;
-
 use crate::i18n::{Words, fill};
-use crate::views::{CallStateView, CallTypeView, CallView, DirectionView};
-
-/// The most characters outside text (a caller's label, a contact's name) shows.
-pub const MAX_SHOWN_CHARS: usize = 120;
-
-/// `text` on one line (control characters dropped, line breaks and tabs made spaces), cut to
-/// at most [`MAX_SHOWN_CHARS`] characters, the last of them "…" when it was cut.
-pub fn clip(text: &str) -> String {
-    let line: Vec<char> = text
-        .chars()
-        .filter_map(|c| match c {
-            '\n' | '\r' | '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect();
-    if line.len() <= MAX_SHOWN_CHARS {
-        return line.into_iter().collect::<String>().trim().to_owned();
-    }
-    let kept: String = line[..MAX_SHOWN_CHARS - 1].iter().collect();
-    format!("{}…", kept.trim())
-}
+use crate::text::{clip, present};
+use crate::views::{CallLines, CallStateView, CallTypeView, CallView, DirectionView, TitleKind};
 
 /// `mm:ss` under an hour, `h:mm:ss` from an hour on.
 pub fn duration(ms: u64) -> String {
@@ -36,57 +13,11 @@ pub fn duration(ms: u64) -> String {
     if hours > 0 { format!("{hours}:{minutes:02}:{seconds:02}") } else { format!("{minutes:02}:{seconds:02}") }
 }
 
-/// Text that says something: not missing, not blank.
-pub(crate) fn present(text: Option<&str>) -> Option<&str> {
-    text.map(str::trim).filter(|t| !t.is_empty())
-}
-
 /// "+33 1 23 45 67 89" and "+33123456789" are the same number to a reader; text without
 /// digits is no number at all.
 fn same_number(a: &str, b: &str) -> bool {
     let digits = |t: &str| t.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>();
     a.chars().any(|c| c.is_ascii_digit()) && digits(a) == digits(b)
-}
-
-/// What the big line of a call is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-#[ts(export)]
-pub enum TitleKind {
-    /// The caller's name from the user's contacts.
-    Name,
-    /// The platform's label.
-    Label,
-    Number,
-    #[default]
-    Unknown,
-}
-
-/// What a call says, line by line, in the user's language, decided once on the Rust side for the
-/// popup, History, the tray and notifications. Outside text is already cut to 120 characters, on one line.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct CallLines {
-    /// Who: the contact's name, else the platform's label, else the number, else "Unknown caller".
-    pub title: String,
-    pub title_kind: TitleKind,
-    /// The platform's label under a contact's name, when it says something else.
-    pub label: Option<String>,
-    /// The number under a name or label.
-    pub number: Option<String>,
-    /// The E.164 form, when it says something the shown number does not.
-    pub e164: Option<String>,
-    /// "Internal" or "External".
-    pub call_type: Option<String>,
-    /// "via Support": the queue or ACD number the caller reached.
-    pub queue: Option<String>,
-    /// The live state: "Incoming call…", "Talking 01:05", "Ended · 01:05", "Missed call", "Declined", …
-    pub state: String,
-    /// How the call went, for History: "01:05", "Missed", "No answer", "Declined", "In progress".
-    pub outcome: String,
-    /// What a screen reader says for the call: its lines in reading order, then the state.
-    pub summary: String,
 }
 
 impl CallLines {
@@ -140,6 +71,26 @@ impl CallLines {
             .collect::<Vec<_>>()
             .join(", ");
         lines
+    }
+}
+
+impl CallView {
+    /// This call with its lines decided for `now_ms` (Unix ms) in the user's language: call it
+    /// again after a change (a contact's name found) or to move the talking timer on.
+    #[must_use]
+    pub fn described(mut self, now_ms: u64) -> Self {
+        self.lines = CallLines::of(&self, now_ms, crate::i18n::words());
+        self.has_number = self.callback_number().is_some();
+        self.offers_call_back = self.has_number
+            && self.missed
+            && self.direction == DirectionView::Incoming
+            && self.state == CallStateView::Ended;
+        self
+    }
+
+    /// The best number to call this party back: E.164, else the displayed number.
+    pub fn callback_number(&self) -> Option<&str> {
+        self.e164.as_deref().or(self.number.as_deref()).filter(|n| !n.trim().is_empty())
     }
 }
 
@@ -294,9 +245,8 @@ mod tests {
         c.label = Some(format!("<b>Evil</b>\nCorp\u{7}{}", "x".repeat(300)));
         let title = CallLines::of(&c, 0, en()).title;
         assert!(title.starts_with("<b>Evil</b> Corp"), "kept as the characters it is: {title}");
-        assert_eq!(title.chars().count(), MAX_SHOWN_CHARS);
+        assert_eq!(title.chars().count(), crate::text::MAX_SHOWN_CHARS);
         assert!(title.ends_with('…'));
-        assert_eq!(clip("é\u{301}"), "é\u{301}", "combining marks stay");
     }
 
     #[test]

@@ -9,11 +9,10 @@ use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, Predefin
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager as _, Wry};
 
-use crate::controller::Controller;
 use crate::i18n::{fill, words};
+use crate::intent::{Intent, Intents};
 use crate::selection::Source;
 use crate::views::{CallView, ConnectionState, StatusView};
-use crate::windows;
 
 const TRAY_ID: &str = "istra-tray";
 
@@ -246,51 +245,65 @@ fn apply(app: &AppHandle<Wry>, model: Model) {
 }
 
 fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
-    let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
-    let id = event.id().as_ref().to_owned();
-    match id.as_str() {
-        "dial-selection" => spawn(async move { controller.dial_from(Source::Selection, Instant::now()).await }),
-        "dial-clipboard" => spawn(async move { controller.dial_from(Source::Clipboard, Instant::now()).await }),
-        "dnd" => controller.set_dnd(!controller.settings().dnd),
-        "mark-seen" => controller.mark_missed_seen(),
-        "open" => {
-            controller.mark_missed_seen();
-            windows::open_main(app, "recent");
-        }
-        "settings" => windows::open_main(app, "settings"),
-        "diagnostics" => spawn(async move { controller.copy_diagnostics().await }),
-        "sign-in" => windows::open_signin(app),
-        "sign-out" => spawn(async move { controller.sign_out().await }),
-        "quit" => {
-            let app = app.clone();
-            spawn(async move {
-                controller.shutdown().await;
-                app.exit(0);
-            });
-        }
-        other => {
-            if let Some(call_id) = other.strip_prefix("recent:") {
-                let call_id = call_id.to_owned();
-                spawn(async move { controller.call_back_with_toast(&call_id).await });
-            } else if let Some(terminal) = other.strip_prefix("terminal:") {
-                let terminal = terminal.to_owned();
-                spawn(async move {
-                    if let Err(e) = controller.select_terminal(&terminal).await {
-                        tracing::warn!(error = %e, "cannot switch terminal");
-                    }
-                });
-            }
-        }
+    let Some(intent) = intent_for(event.id().as_ref(), Instant::now()) else { return };
+    if let Some(intents) = app.try_state::<Intents>() {
+        intents.send(intent);
     }
 }
 
-fn spawn(task: impl Future<Output = ()> + Send + 'static) {
-    tauri::async_runtime::spawn(task);
+/// What the menu item `id` asks for; `now` is when it was chosen.
+fn intent_for(id: &str, now: Instant) -> Option<Intent> {
+    Some(match id {
+        "dial-selection" => Intent::Dial { source: Source::Selection, asked: now },
+        "dial-clipboard" => Intent::Dial { source: Source::Clipboard, asked: now },
+        "dnd" => Intent::ToggleDoNotDisturb,
+        "mark-seen" => Intent::MarkMissedSeen,
+        "open" => Intent::OpenRecent,
+        "settings" => Intent::OpenSettings,
+        "diagnostics" => Intent::CopyDiagnostics,
+        "sign-in" => Intent::OpenSignIn,
+        "sign-out" => Intent::SignOut,
+        "quit" => Intent::Quit,
+        other => {
+            if let Some(call_id) = other.strip_prefix("recent:") {
+                Intent::CallBack(call_id.to_owned())
+            } else if let Some(terminal) = other.strip_prefix("terminal:") {
+                Intent::SelectTerminal(terminal.to_owned())
+            } else {
+                return None;
+            }
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_menu_item_asks_for_its_intent() {
+        let now = Instant::now();
+        let dial = |source| Some(Intent::Dial { source, asked: now });
+        let table = [
+            ("dial-selection", dial(Source::Selection)),
+            ("dial-clipboard", dial(Source::Clipboard)),
+            ("dnd", Some(Intent::ToggleDoNotDisturb)),
+            ("mark-seen", Some(Intent::MarkMissedSeen)),
+            ("open", Some(Intent::OpenRecent)),
+            ("settings", Some(Intent::OpenSettings)),
+            ("diagnostics", Some(Intent::CopyDiagnostics)),
+            ("sign-in", Some(Intent::OpenSignIn)),
+            ("sign-out", Some(Intent::SignOut)),
+            ("quit", Some(Intent::Quit)),
+            ("recent:-42", Some(Intent::CallBack("-42".into()))),
+            ("terminal:5985841581756135023", Some(Intent::SelectTerminal("5985841581756135023".into()))),
+            ("recent-header", None),
+            ("", None),
+        ];
+        for (id, intent) in table {
+            assert_eq!(intent_for(id, now), intent, "{id}");
+        }
+    }
 
     #[test]
     fn menu_text_neutralises_outside_data() {

@@ -11,7 +11,7 @@ use ts_rs::TS;
 
 use crate::error::AppError;
 use crate::i18n::fill;
-use crate::lines::CallLines;
+use crate::text::{clip, present};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -22,7 +22,7 @@ pub struct TerminalView {
 
 impl From<&Terminal> for TerminalView {
     fn from(t: &Terminal) -> Self {
-        Self { id: t.terminal_id.clone(), name: crate::lines::clip(t.describe()) }
+        Self { id: t.terminal_id.clone(), name: clip(t.describe()) }
     }
 }
 
@@ -133,7 +133,7 @@ impl StatusView {
 
     fn line_in(&self, words: &crate::i18n::Words) -> String {
         let w = &words.status;
-        let present = |text: &Option<String>| crate::lines::present(text.as_deref()).map(str::to_owned);
+        let present = |text: &Option<String>| present(text.as_deref()).map(str::to_owned);
         // Why, in words: the sentence for the error's code, else what the server said.
         let reason =
             self.error.as_ref().and_then(|e| words.error(e.code)).map(str::to_owned).or_else(|| present(&self.detail));
@@ -186,6 +186,47 @@ pub enum DirectionView {
 pub enum CallTypeView {
     Internal,
     External,
+}
+
+/// What the big line of a call is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum TitleKind {
+    /// The caller's name from the user's contacts.
+    Name,
+    /// The platform's label.
+    Label,
+    Number,
+    #[default]
+    Unknown,
+}
+
+/// What a call says, line by line, in the user's language, decided once on the Rust side for the
+/// popup, History, the tray and notifications. Outside text is already cut to 120 characters, on one line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallLines {
+    /// Who: the contact's name, else the platform's label, else the number, else "Unknown caller".
+    pub title: String,
+    pub title_kind: TitleKind,
+    /// The platform's label under a contact's name, when it says something else.
+    pub label: Option<String>,
+    /// The number under a name or label.
+    pub number: Option<String>,
+    /// The E.164 form, when it says something the shown number does not.
+    pub e164: Option<String>,
+    /// "Internal" or "External".
+    pub call_type: Option<String>,
+    /// "via Support": the queue or ACD number the caller reached.
+    pub queue: Option<String>,
+    /// The live state: "Incoming call…", "Talking 01:05", "Ended · 01:05", "Missed call", "Declined", …
+    pub state: String,
+    /// How the call went, for History: "01:05", "Missed", "No answer", "Declined", "In progress".
+    pub outcome: String,
+    /// What a screen reader says for the call: its lines in reading order, then the state.
+    pub summary: String,
 }
 
 /// A call as popups, the tray and the history show it. Times are Unix milliseconds.
@@ -247,6 +288,9 @@ pub fn display_number(number: Option<&str>, e164: Option<&str>) -> Option<String
 }
 
 impl CallView {
+    /// The tracker's call as the pages receive it, its times in Unix ms as seen from `now` /
+    /// `wall_now`. Its lines are not decided yet: [`CallView::described`] (in `lines`) does that,
+    /// once the contact's name and the settings are in.
     pub fn from_call(call: &Call, now: Instant, wall_now: SystemTime) -> Self {
         let at = |i: Instant| unix_ms(i, now, wall_now);
         Self {
@@ -284,25 +328,6 @@ impl CallView {
             has_number: false,
             offers_call_back: false,
         }
-        .described(wall_ms(wall_now))
-    }
-
-    /// This call with its lines decided for `now_ms` (Unix ms) in the user's language: call it
-    /// again after a change (a contact's name found) or to move the talking timer on.
-    #[must_use]
-    pub fn described(mut self, now_ms: u64) -> Self {
-        self.lines = CallLines::of(&self, now_ms, crate::i18n::words());
-        self.has_number = self.callback_number().is_some();
-        self.offers_call_back = self.has_number
-            && self.missed
-            && self.direction == DirectionView::Incoming
-            && self.state == CallStateView::Ended;
-        self
-    }
-
-    /// The best number to call this party back: E.164, else the displayed number.
-    pub fn callback_number(&self) -> Option<&str> {
-        self.e164.as_deref().or(self.number.as_deref()).filter(|n| !n.trim().is_empty())
     }
 }
 
@@ -346,7 +371,7 @@ impl From<journal::Suggestion> for Suggestion {
             journal::SuggestionSource::Contact => SuggestionSource::Contact,
             journal::SuggestionSource::History => SuggestionSource::History,
         };
-        Self { name: s.name.as_deref().map(crate::lines::clip), number: s.number, source }
+        Self { name: s.name.as_deref().map(clip), number: s.number, source }
     }
 }
 
@@ -408,7 +433,7 @@ mod tests {
         e.call_type = Some(CallType::External);
         let mut tracker = CallTracker::default();
         let update = tracker.apply(&e, t0).expect("new call");
-        let view = CallView::from_call(&update.call, t0 + Duration::from_secs(2), wall);
+        let view = CallView::from_call(&update.call, t0 + Duration::from_secs(2), wall).described(wall_ms(wall));
         assert_eq!(view.number_display.as_deref(), Some("+33 1 23 45 67 89"));
         assert_eq!(view.started_at_ms, 1_800_000_000_000 - 2_000);
         assert_eq!(view.call_type, Some(CallTypeView::External));
