@@ -2,7 +2,6 @@
 //! board, and turns call updates into popups, notifications, tray changes and UI events.
 //! Tauri commands are thin calls into it.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -20,24 +19,14 @@ use crate::desk::{self, AppDesk};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::{fill, words};
 use crate::intent::Intent;
-use crate::screenpop::ScreenPopTrigger;
+use crate::policy::{Dials, ScreenPops};
 use crate::selection::{self, Source};
 use crate::settings::{PopupCorner, Settings};
 use crate::views::{
-    CallStateView, CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage, StatusView,
-    Suggestion, TerminalView,
+    CallView, ContactImport, DialOutcome, DirectionView, HistoryFilter, HistoryPage, StatusView, Suggestion,
+    TerminalView,
 };
 use crate::{links, notifier, popup, screenpop, secrets, tray, views, windows};
-
-/// A second press on the hotkey for the same number within this time dials nothing.
-const REPEAT_GUARD: Duration = Duration::from_secs(3);
-/// How many screen-popped call ids are remembered (a call pops its CRM page once).
-const POPPED_MEMORY: usize = 64;
-/// An outgoing call that shows up this soon after the app placed a call to its number is the
-/// one the app placed: its popup shows its progress.
-const PLACED_MATCH: Duration = Duration::from_secs(30);
-/// How many numbers the app placed calls to are remembered for [`PLACED_MATCH`].
-const PLACED_MEMORY: usize = 8;
 
 /// Where settings and the password go.
 #[derive(Clone, Debug)]
@@ -55,25 +44,11 @@ struct Inner {
     connection: Option<SupervisorHandle>,
     /// Bumped at every (re)connection so tasks of an old one stop touching the state.
     generation: u64,
-    last_dial: Option<(String, Instant)>,
-    /// Numbers the app placed calls to (as sent to PlaceCall), newest last.
-    placed: VecDeque<(String, Instant)>,
-    /// Calls whose CRM page was opened by itself, newest last.
-    popped: VecDeque<String>,
+    /// The repeat-dial guard and the app's own outgoing calls.
+    dials: Dials,
+    screen_pops: ScreenPops,
     /// Whether the popup was made ready once since the app started (see `follow_state`).
     popup_readied: bool,
-}
-
-/// `outgoing` is the call the app placed to `destination`: the same digits, or the same last
-/// nine (one written with a country code, the other with a trunk prefix or an outside line).
-fn same_destination(destination: &str, outgoing: &CallView) -> bool {
-    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
-    let wanted = digits(destination);
-    [&outgoing.e164, &outgoing.number].into_iter().flatten().map(|n| digits(n)).any(|got| {
-        !got.is_empty()
-            && (got == wanted
-                || (got.len() >= 9 && wanted.len() >= 9 && got[got.len() - 9..] == wanted[wanted.len() - 9..]))
-    })
 }
 
 /// Cheap to clone; all clones share one state.
@@ -115,9 +90,8 @@ impl Controller {
             board,
             connection: None,
             generation: 0,
-            last_dial: None,
-            placed: VecDeque::new(),
-            popped: VecDeque::new(),
+            dials: Dials::default(),
+            screen_pops: ScreenPops::default(),
             popup_readied: false,
         };
         Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
@@ -368,11 +342,14 @@ impl Controller {
             }
             view.screen_pop = !inner.settings.screen_pop_url.is_empty();
             let view = view.described(views::wall_ms(wall_now));
-            let pop = Self::should_pop(&mut inner, &view, is_new).then(|| view.clone());
+            let pop = {
+                let inner = &mut *inner;
+                inner.screen_pops.should_pop(&inner.settings, &view, is_new).then(|| view.clone())
+            };
             let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
             let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
             let placed_here =
-                is_new && view.direction == DirectionView::Outgoing && Self::placed_here(&mut inner, &view, now);
+                is_new && view.direction == DirectionView::Outgoing && inner.dials.placed_here(&view, now);
             let showing = Showing {
                 popups: inner.settings.shows_popups(),
                 linger: Duration::from_secs(u64::from(inner.settings.popup_linger_secs)),
@@ -422,35 +399,6 @@ impl Controller {
             }
             _ => {}
         }
-    }
-
-    /// Whether a new outgoing call is one the app just placed (and forgets that number).
-    fn placed_here(inner: &mut Inner, view: &CallView, now: Instant) -> bool {
-        inner.placed.retain(|(_, at)| now.saturating_duration_since(*at) < PLACED_MATCH);
-        let found = inner.placed.iter().position(|(destination, _)| same_destination(destination, view));
-        found.and_then(|i| inner.placed.remove(i)).is_some()
-    }
-
-    /// Whether this update opens the CRM page by itself (once per call, not in DND).
-    fn should_pop(inner: &mut Inner, view: &CallView, is_new: bool) -> bool {
-        let settings = &inner.settings;
-        let moment = match settings.screen_pop_on {
-            ScreenPopTrigger::Ringing => is_new && view.state == CallStateView::Ringing,
-            ScreenPopTrigger::Answered => view.state == CallStateView::Talking,
-            ScreenPopTrigger::Button => false,
-        };
-        let wanted = moment
-            && view.direction == DirectionView::Incoming
-            && !settings.dnd
-            && !settings.screen_pop_url.is_empty()
-            && !inner.popped.contains(&view.id);
-        if wanted {
-            if inner.popped.len() == POPPED_MEMORY {
-                inner.popped.pop_front();
-            }
-            inner.popped.push_back(view.id.clone());
-        }
-        wanted
     }
 
     /// Opens the CRM page for a call in the background; a failure is told in a toast.
@@ -812,24 +760,9 @@ impl Controller {
         let handle = handle.ok_or_else(not_signed_in)?;
         let corner = {
             let mut inner = self.lock();
-            let now = Instant::now();
-            if let Some((last, at)) = &inner.last_dial {
-                if *last == destination.dial && now.saturating_duration_since(*at) < REPEAT_GUARD {
-                    return Err(AppError::new(
-                        ErrorCode::Duplicate,
-                        format!("already calling {}", destination.display),
-                    ));
-                }
+            if !inner.dials.take(&destination.dial, Instant::now()) {
+                return Err(AppError::new(ErrorCode::Duplicate, format!("already calling {}", destination.display)));
             }
-            // Taken before the call is placed, so a second press while it is on its way waits
-            // its turn; given back below if the call could not be placed.
-            inner.last_dial = Some((destination.dial.clone(), now));
-            // Remembered before PlaceCall too: the platform may announce the call before it
-            // answers the request.
-            if inner.placed.len() == PLACED_MEMORY {
-                inner.placed.pop_front();
-            }
-            inner.placed.push_back((destination.dial.clone(), now));
             inner.settings.shows_popups().then_some(inner.settings.popup_corner)
         };
         if let Some(corner) = corner {
@@ -840,11 +773,7 @@ impl Controller {
         let placed = handle.place_call(destination.dial.clone()).await;
         tracing::info!(rules_us = rules_took.as_micros(), place_call_us = placing.elapsed().as_micros(), "PlaceCall");
         if let Err(e) = placed {
-            let mut inner = self.lock();
-            if inner.last_dial.as_ref().is_some_and(|(last, _)| *last == destination.dial) {
-                inner.last_dial = None;
-            }
-            inner.placed.retain(|(placed, _)| *placed != destination.dial);
+            self.lock().dials.failed(&destination.dial);
             return Err(e.into());
         }
         Ok(DialOutcome::from(&destination))

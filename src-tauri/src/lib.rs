@@ -35,6 +35,7 @@ pub mod lines;
 pub mod links;
 pub mod logs;
 pub mod notifier;
+pub mod policy;
 pub mod popup;
 pub mod screenpop;
 pub mod secrets;
