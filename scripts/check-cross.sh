@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compile-checks istra-tray for Windows and macOS from Linux (cargo check + clippy). Installs what
-# it lacks first, only where missing; safe to rerun. Not part of CI.
+# it lacks first, only where missing; safe to rerun. The test command (and so CI) runs the
+# Windows part.
 #   Windows (x86_64-pc-windows-gnu): a real check: the MinGW cross compiler builds the C
 #     dependencies and the Windows resource.
 #   macOS (x86_64-apple-darwin): a type-check of the Rust code only. Without Apple's SDK the C

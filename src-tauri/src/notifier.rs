@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
-use notify_rust::{Hint, Notification, Timeout, Urgency};
+#[cfg(all(unix, not(target_os = "macos")))]
+use notify_rust::Hint;
+use notify_rust::{Notification, Timeout, Urgency};
 
 use crate::i18n::words;
 use crate::settings::PopupCorner;
@@ -19,6 +21,7 @@ use crate::views::CallView;
 
 const APP_NAME: &str = "istra-tray";
 /// The desktop file the app is installed with (`istra-tray.desktop`).
+#[cfg(all(unix, not(target_os = "macos")))]
 const DESKTOP_ENTRY: &str = "istra-tray";
 const CALL_BACK: &str = "call-back";
 /// At most this many missed-call notifications wait for their "Call back" button at once, each
@@ -138,13 +141,24 @@ fn show(notification: &Notification) -> Option<Shown> {
 /// A notification about a call, in the app's name and `category`.
 fn about_call(call: &CallView, summary: &str, category: &str, urgency: Urgency) -> Notification {
     let mut notification = Notification::new();
+    notification.appname(APP_NAME).summary(summary).body(&call_body(call, capabilities().markup)).urgency(urgency);
+    with_hints(&mut notification, Some(category));
     notification
-        .appname(APP_NAME)
-        .summary(summary)
-        .body(&call_body(call, capabilities().markup))
-        .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()))
-        .hint(Hint::Category(category.to_owned()))
-        .urgency(urgency);
+}
+
+/// Names the app's desktop entry and the notification's `category` where notifications carry
+/// hints (freedesktop servers), so desktops group and rank them under the app; Windows and
+/// macOS know the app already.
+fn with_hints<'n>(notification: &'n mut Notification, category: Option<&str>) -> &'n mut Notification {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        notification.hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()));
+        if let Some(category) = category {
+            notification.hint(Hint::Category(category.to_owned()));
+        }
+    }
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    let _ = category;
     notification
 }
 
@@ -224,14 +238,14 @@ pub fn missed(call: &CallView, call_back: impl FnOnce() + Send + 'static) {
 pub fn toast(summary: impl Into<String>, body: impl Into<String>) {
     let (summary, body) = (summary.into(), body.into());
     tauri::async_runtime::spawn_blocking(move || {
-        show(
+        show(with_hints(
             Notification::new()
                 .appname(APP_NAME)
                 .summary(&summary)
                 .body(&body_text(&body, capabilities().markup))
-                .hint(Hint::DesktopEntry(DESKTOP_ENTRY.to_owned()))
                 .timeout(Timeout::Milliseconds(4_000)),
-        );
+            None,
+        ));
     });
 }
 
