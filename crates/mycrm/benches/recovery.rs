@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig, SupervisorHandle};
-use mycrm::surroundings::manual;
+use mycrm::surroundings::manual::Manual;
 use mycrm::{Credentials, Server};
 use mycrm_sim::{Sim, SimConfig};
 
@@ -36,10 +36,10 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-async fn start(sim: &Sim) -> SupervisorHandle {
+async fn start(sim: &Sim, around: &Manual) -> SupervisorHandle {
     let server = Server::parse(&sim.base_url()).expect("url");
     let mut config = SupervisorConfig::new(server, Credentials::new("alice", "secret"));
-    config.watch = manual::watch();
+    config.watch = around.watch();
     let (handle, events) = supervisor::spawn(config).expect("spawned");
     // Nobody reads the events here; keep the channel drained.
     tokio::spawn(async move {
@@ -65,13 +65,14 @@ async fn back_online(handle: &SupervisorHandle) -> Duration {
 #[tokio::main]
 async fn main() {
     let runs = env_number("RECOVERY_RUNS", 20);
+    let around = Manual::default();
     let outage = Duration::from_secs(env_number("RECOVERY_OUTAGE_S", 6));
     let mut sim = Sim::start(SimConfig::default()).await.expect("sim");
     let addr = sim.addr();
 
     let mut samples = Vec::new();
     for _ in 0..runs {
-        let handle = start(&sim).await;
+        let handle = start(&sim, &around).await;
         sim.shutdown().await;
         offline(&handle).await;
         tokio::time::sleep(outage).await;
@@ -84,7 +85,7 @@ async fn main() {
     let mut samples = Vec::new();
     let long = env_number("RECOVERY_LONG_IPTC", 0) == 1;
     for run in 0..runs + u64::from(long) {
-        let handle = start(&sim).await;
+        let handle = start(&sim, &around).await;
         sim.control().set_iptc_down(true);
         sim.control().drop_sockets();
         offline(&handle).await;
@@ -103,14 +104,14 @@ async fn main() {
     for (name, sleep) in [("sleep (clock +1 h), dead socket", true), ("network change, dead socket", false)] {
         let mut samples = Vec::new();
         for _ in 0..runs {
-            let handle = start(&sim).await;
+            let handle = start(&sim, &around).await;
             assert!(sim.control().wait_for_subscriber(DESK, LIMIT).await);
             sim.control().set_silent(true);
             let start = Instant::now();
             if sleep {
-                manual::sleep(3_600);
+                around.sleep(3_600);
             } else {
-                manual::change_network();
+                around.change_network();
             }
             offline(&handle).await;
             handle.wait_online(LIMIT).await.expect("back online");

@@ -343,7 +343,7 @@ impl Runner {
             self.fail_waiting_calls(&failure);
             self.state.send_replace(ConnectionState::Reconnecting { attempt, delay, reason: failure });
             let wake = Instant::now() + delay;
-            let mut surroundings = Surroundings::new(self.config.watch);
+            let mut surroundings = Surroundings::new(self.config.watch.clone());
             let mut reachability = Reachability::new(self.config.server.base());
             // The first look is at once: a server found down then is seen coming back.
             let mut look = tokio::time::interval(self.config.watch.tick);
@@ -381,7 +381,7 @@ impl Runner {
         for call in std::mem::take(&mut self.waiting_calls) {
             self.spawn_call(session.clone(), call.destination, call.reply);
         }
-        let mut surroundings = Surroundings::new(self.config.watch);
+        let mut surroundings = Surroundings::new(self.config.watch.clone());
         let mut look = tokio::time::interval_at(Instant::now() + self.config.watch.tick, self.config.watch.tick);
         look.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         // When the last sleep or network change was seen: a loss right after it is its doing.

@@ -6,10 +6,13 @@
 //! The supervisor looks at these every [`Watch::tick`]: a sleep or a network change makes it
 //! test the live socket at once instead of waiting for the keepalive to notice, and while it
 //! waits to reconnect, any of them makes it try again at once instead of at the end of its
-//! backoff delay. The clock and the address list are functions so tests can move them.
+//! backoff delay. The clock and the address list are functions each supervisor is given, so a
+//! test moves its own ([`manual::Manual`]).
 
 use std::collections::hash_map::DefaultHasher;
+use std::fmt;
 use std::hash::{Hash as _, Hasher as _};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tokio::time::{Instant, timeout};
@@ -19,20 +22,26 @@ use url::Url;
 /// a clock change.
 const JUMP: Duration = Duration::from_secs(5);
 
-/// How the supervisor looks around; the functions are replaceable for tests.
-#[derive(Clone, Copy, Debug)]
+/// How the supervisor looks around; the clock and the network are replaceable for tests.
+#[derive(Clone)]
 pub struct Watch {
     /// How often to look.
     pub tick: Duration,
     /// The wall clock.
-    pub wall_clock: fn() -> SystemTime,
+    pub wall_clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
     /// A fingerprint of the machine's network addresses.
-    pub network: fn() -> u64,
+    pub network: Arc<dyn Fn() -> u64 + Send + Sync>,
 }
 
 impl Default for Watch {
     fn default() -> Self {
-        Self { tick: Duration::from_secs(1), wall_clock: SystemTime::now, network: local_addresses }
+        Self { tick: Duration::from_secs(1), wall_clock: Arc::new(SystemTime::now), network: Arc::new(local_addresses) }
+    }
+}
+
+impl fmt::Debug for Watch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watch").field("tick", &self.tick).finish_non_exhaustive()
     }
 }
 
@@ -47,43 +56,47 @@ pub fn local_addresses() -> u64 {
     hasher.finish()
 }
 
-/// Surroundings that tests and benches move by hand: a wall clock they can push ahead (a
-/// sleep) and a network fingerprint they can change. One for the whole process.
+/// Surroundings that tests and benches move by hand.
 pub mod manual {
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, SystemTime};
 
     use super::Watch;
 
-    static AHEAD_S: AtomicU64 = AtomicU64::new(0);
-    static NETWORK: AtomicU64 = AtomicU64::new(0);
-
-    fn wall_clock() -> SystemTime {
-        SystemTime::now() + Duration::from_secs(AHEAD_S.load(Ordering::SeqCst))
+    /// A wall clock a test can push ahead (a sleep) and a network fingerprint it can change.
+    /// Each is its own: supervisors of tests running side by side do not see each other's.
+    #[derive(Clone, Debug, Default)]
+    pub struct Manual {
+        ahead_s: Arc<AtomicU64>,
+        network: Arc<AtomicU64>,
     }
 
-    fn network() -> u64 {
-        NETWORK.load(Ordering::SeqCst)
-    }
+    impl Manual {
+        /// A [`Watch`] that looks at this hand-moved clock and network.
+        pub fn watch(&self) -> Watch {
+            let (ahead_s, network) = (Arc::clone(&self.ahead_s), Arc::clone(&self.network));
+            Watch {
+                wall_clock: Arc::new(move || SystemTime::now() + Duration::from_secs(ahead_s.load(Ordering::SeqCst))),
+                network: Arc::new(move || network.load(Ordering::SeqCst)),
+                ..Watch::default()
+            }
+        }
 
-    /// A [`Watch`] that looks at the hand-moved clock and network.
-    pub fn watch() -> Watch {
-        Watch { wall_clock, network, ..Watch::default() }
-    }
+        /// As if the computer had slept for `secs` seconds.
+        pub fn sleep(&self, secs: u64) {
+            self.ahead_s.fetch_add(secs, Ordering::SeqCst);
+        }
 
-    /// As if the computer had slept for `secs` seconds.
-    pub fn sleep(secs: u64) {
-        AHEAD_S.fetch_add(secs, Ordering::SeqCst);
-    }
+        /// As if the clock had been set back to the real time.
+        pub fn reset_clock(&self) {
+            self.ahead_s.store(0, Ordering::SeqCst);
+        }
 
-    /// As if the clock had been set back to the real time.
-    pub fn reset_clock() {
-        AHEAD_S.store(0, Ordering::SeqCst);
-    }
-
-    /// As if the machine had joined another network.
-    pub fn change_network() {
-        NETWORK.fetch_add(1, Ordering::SeqCst);
+        /// As if the machine had joined another network.
+        pub fn change_network(&self) {
+            self.network.fetch_add(1, Ordering::SeqCst);
+        }
     }
 }
 
@@ -117,7 +130,8 @@ pub struct Surroundings {
 
 impl Surroundings {
     pub fn new(watch: Watch) -> Self {
-        Self { watch, mono: Instant::now(), wall: (watch.wall_clock)(), network: (watch.network)() }
+        let (wall, network) = ((watch.wall_clock)(), (watch.network)());
+        Self { watch, mono: Instant::now(), wall, network }
     }
 
     /// What changed since the last call (or since [`Surroundings::new`]).
@@ -176,15 +190,16 @@ mod tests {
 
     #[test]
     fn a_sleep_and_a_network_change_are_noticed_once() {
-        let mut seen = Surroundings::new(manual::watch());
+        let around = manual::Manual::default();
+        let mut seen = Surroundings::new(around.watch());
         assert_eq!(seen.check(), None, "nothing happened");
-        manual::sleep(3_600);
+        around.sleep(3_600);
         assert!(matches!(seen.check(), Some(Change::ClockJump(by)) if by >= Duration::from_secs(3_599)));
         assert_eq!(seen.check(), None, "told once");
-        manual::change_network();
+        around.change_network();
         assert_eq!(seen.check(), Some(Change::Network));
         assert_eq!(seen.check(), None);
-        manual::reset_clock();
+        around.reset_clock();
         assert!(matches!(seen.check(), Some(Change::ClockJump(_))), "the clock set back counts too");
     }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig, SupervisorHandle};
-use mycrm::surroundings::manual;
+use mycrm::surroundings::manual::Manual;
 use mycrm::{ErrorKind, Event, Server};
 use mycrm_sim::{Sim, SimConfig};
 use tokio::sync::mpsc;
@@ -18,11 +18,16 @@ use tokio::sync::mpsc;
 /// Generous bounds: the figures are the bench's business, these only catch "never".
 const BACK: Duration = Duration::from_secs(15);
 
-/// Production settings, except that the clock and network can be moved by the test.
-fn config(server: Server) -> SupervisorConfig {
+/// Production settings, except that the clock and network are `around`'s, moved by the test.
+fn config_around(server: Server, around: &Manual) -> SupervisorConfig {
     let mut c = SupervisorConfig::new(server, alice());
-    c.watch = manual::watch();
+    c.watch = around.watch();
     c
+}
+
+/// Production settings, with a clock and network of the test's own that nothing moves.
+fn config(server: Server) -> SupervisorConfig {
+    config_around(server, &Manual::default())
 }
 
 async fn online(config: SupervisorConfig) -> (SupervisorHandle, mpsc::Receiver<Event>) {
@@ -124,11 +129,12 @@ async fn a_name_that_does_not_resolve_is_retried_with_backoff_and_said() {
 #[tokio::test]
 async fn a_sleep_or_a_network_change_tests_the_socket_at_once() {
     let sim = sim(SimConfig::default()).await;
-    let (handle, mut events) = online(config(server(&sim))).await;
+    let around = Manual::default();
+    let (handle, mut events) = online(config_around(server(&sim), &around)).await;
     assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
     // After a sleep the old socket is dead without knowing it: silent, no pong.
     sim.control().set_silent(true);
-    manual::sleep(3_600);
+    around.sleep(3_600);
     let noticed = Instant::now();
     // Without the clock check the keepalive would take 40 s to notice.
     wait_offline(&handle, Duration::from_secs(8)).await;
@@ -137,7 +143,7 @@ async fn a_sleep_or_a_network_change_tests_the_socket_at_once() {
     events_flow(&sim, &mut events, "s1").await;
 
     sim.control().set_silent(true);
-    manual::change_network();
+    around.change_network();
     wait_offline(&handle, Duration::from_secs(8)).await;
     handle.wait_online(BACK).await.expect("back online after the network change");
     events_flow(&sim, &mut events, "n1").await;
