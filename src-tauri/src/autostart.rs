@@ -1,7 +1,7 @@
 //! Start at login: an XDG autostart entry on Linux (in `$XDG_CONFIG_HOME/autostart`, created
 //! if missing), the autostart plugin's launch agent or Run key elsewhere.
 
-use tauri::{AppHandle, Wry};
+use tauri::{AppHandle, Runtime};
 
 use crate::error::{AppError, ErrorCode};
 
@@ -25,7 +25,7 @@ pub fn desktop_entry(exe: &str) -> String {
 ///
 /// `internal` when the entry cannot be written or removed.
 #[cfg(target_os = "linux")]
-pub fn set(_app: &AppHandle<Wry>, enabled: bool) -> Result<(), AppError> {
+pub fn set<R: Runtime>(_app: &AppHandle<R>, enabled: bool) -> Result<(), AppError> {
     let dir = dirs::config_dir().ok_or_else(|| failed("no config directory"))?.join("autostart");
     let entry = dir.join("istra-tray.desktop");
     if !enabled {
@@ -45,7 +45,7 @@ pub fn set(_app: &AppHandle<Wry>, enabled: bool) -> Result<(), AppError> {
 ///
 /// `internal` when the system refuses.
 #[cfg(not(target_os = "linux"))]
-pub fn set(app: &AppHandle<Wry>, enabled: bool) -> Result<(), AppError> {
+pub fn set<R: Runtime>(app: &AppHandle<R>, enabled: bool) -> Result<(), AppError> {
     use tauri_plugin_autostart::ManagerExt as _;
     let autostart = app.autolaunch();
     let result = if enabled { autostart.enable() } else { autostart.disable() };

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use mycrm::supervisor::{self, SupervisorConfig, SupervisorHandle};
 use mycrm::{CallTracker, Client, Credentials, Event, Password, Server};
-use tauri::{AppHandle, Emitter as _, Wry};
+use tauri::{AppHandle, Emitter as _, Runtime, Wry};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
@@ -52,9 +52,8 @@ struct Inner {
 }
 
 /// Cheap to clone; all clones share one state.
-#[derive(Clone)]
-pub struct Controller {
-    app: AppHandle<Wry>,
+pub struct Controller<R: Runtime = Wry> {
+    app: AppHandle<R>,
     persistence: Persistence,
     /// `None` when the journal could not be opened: the app works on without it.
     calllog: Option<CallLog>,
@@ -63,15 +62,27 @@ pub struct Controller {
     inner: Arc<Mutex<Inner>>,
 }
 
-impl std::fmt::Debug for Controller {
+impl<R: Runtime> Clone for Controller<R> {
+    fn clone(&self) -> Self {
+        Self {
+            app: self.app.clone(),
+            persistence: self.persistence.clone(),
+            calllog: self.calllog.clone(),
+            contacts: self.contacts.clone(),
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Controller<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Controller").field("persistence", &self.persistence).finish_non_exhaustive()
     }
 }
 
-impl Controller {
+impl<R: Runtime> Controller<R> {
     pub fn new(
-        app: AppHandle<Wry>,
+        app: AppHandle<R>,
         settings: Settings,
         persistence: Persistence,
         journal: Option<Arc<journal::Journal>>,

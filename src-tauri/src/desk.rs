@@ -3,7 +3,7 @@
 //! written, and undone when saving then fails, so the desktop never runs settings the file
 //! does not hold.
 
-use tauri::{AppHandle, Wry};
+use tauri::{AppHandle, Runtime};
 
 use crate::error::AppError;
 use crate::settings::Settings;
@@ -18,9 +18,9 @@ pub trait Desk {
 
 /// The real desktop: the global-shortcut plugin and the autostart entry.
 #[derive(Debug)]
-pub struct AppDesk<'a>(pub &'a AppHandle<Wry>);
+pub struct AppDesk<'a, R: Runtime>(pub &'a AppHandle<R>);
 
-impl Desk for AppDesk<'_> {
+impl<R: Runtime> Desk for AppDesk<'_, R> {
     fn hotkey(&mut self, accelerator: &str, previous: &str) -> Result<(), AppError> {
         crate::hotkey::register(self.0, accelerator, Some(previous))
     }

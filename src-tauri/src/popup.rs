@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tauri::{
-    AppHandle, Emitter as _, LogicalPosition, LogicalSize, Manager as _, Runtime, WebviewUrl, WebviewWindowBuilder,
+    AppHandle, Emitter as _, LogicalPosition, LogicalSize, Manager as _, Runtime, WebviewUrl, WebviewWindow,
+    WebviewWindowBuilder,
 };
 
 use crate::settings::PopupCorner;
@@ -61,8 +62,10 @@ pub fn place(corner: PopupCorner, origin: (f64, f64), screen: (f64, f64), size: 
     }
 }
 
-fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
-    let monitor = app.primary_monitor().ok().flatten();
+/// Where the popup goes on `window`'s primary monitor (the work area: panels and docks left
+/// free), for a window of `size`.
+fn position<R: Runtime>(window: &WebviewWindow<R>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
+    let monitor = window.primary_monitor().ok().flatten();
     let (origin, screen) = monitor.map_or(((0.0, 0.0), (1280.0, 800.0)), |m| {
         let scale = m.scale_factor();
         let area = m.work_area();
@@ -71,6 +74,14 @@ fn position<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner, size: (f64, f64
         ((origin.x, origin.y), (screen.width, screen.height))
     });
     place(corner.resolved(crate::notifier::corner()), origin, screen, size)
+}
+
+/// Sizes the window for `cards` cards and puts it in its corner.
+fn fit<R: Runtime>(window: &WebviewWindow<R>, corner: PopupCorner, cards: usize) {
+    let size = (WIDTH, height(cards));
+    let (x, y) = position(window, corner, size);
+    let _ = window.set_size(LogicalSize::new(size.0, size.1));
+    let _ = window.set_position(LogicalPosition::new(x, y));
 }
 
 /// Shows `calls` (newest first) in the popup, opening, resizing or hiding it as needed.
@@ -87,20 +98,21 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
         }
         return;
     }
-    let size = (WIDTH, height(calls.len()));
-    let (x, y) = position(app, corner, size);
-    match existing {
+    let window = match existing {
         Some(window) => {
-            let _ = window.set_size(LogicalSize::new(size.0, size.1));
-            let _ = window.set_position(LogicalPosition::new(x, y));
             let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
-            if !window.is_visible().unwrap_or(false) {
-                if let Err(e) = window.show() {
-                    tracing::warn!(error = %e, "cannot show the popup");
-                }
-            }
+            window
         }
-        None => create(app, calls, size, (x, y), true),
+        None => match create(app, calls) {
+            Some(window) => window,
+            None => return,
+        },
+    };
+    fit(&window, corner, calls.len());
+    if !window.is_visible().unwrap_or(false) {
+        if let Err(e) = window.show() {
+            tracing::warn!(error = %e, "cannot show the popup");
+        }
     }
 }
 
@@ -111,19 +123,20 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner) {
         return;
     }
     let change = VISIBILITY_CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
-    let size = (WIDTH, height(1));
-    create(app, &[], size, position(app, corner, size), false);
+    if let Some(window) = create(app, &[]) {
+        fit(&window, corner, 1);
+    }
     close_later(app.clone(), change);
 }
 
-fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], size: (f64, f64), at: (f64, f64), visible: bool) {
+/// The popup window, hidden, with `calls` in its page from the start.
+fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView]) -> Option<WebviewWindow<R>> {
     let created = std::time::Instant::now();
     let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
         .title(&crate::i18n::words().windows.popup)
         .initialization_script(crate::windows::page_data(Some(calls)))
-        .inner_size(size.0, size.1)
-        .position(at.0, at.1)
-        .visible(visible)
+        .inner_size(WIDTH, height(calls.len()))
+        .visible(false)
         .always_on_top(true)
         .visible_on_all_workspaces(true)
         .decorations(false)
@@ -141,7 +154,7 @@ fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], size: (f64, f64), 
     }
     #[cfg(not(target_os = "linux"))]
     let _ = created;
-    crate::windows::opened(built, LABEL);
+    crate::windows::opened(built, LABEL)
 }
 
 /// Destroys the hidden popup after the keep-warm time unless it was shown (or hidden) since.

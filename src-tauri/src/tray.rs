@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Manager as _, Wry};
+use tauri::{AppHandle, Manager as _, Runtime};
 
 use crate::i18n::{fill, words};
 use crate::intent::{Intent, Intents};
@@ -82,7 +82,7 @@ struct Model {
 
 static SHOWN: Mutex<Option<Model>> = Mutex::new(None);
 
-fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
+fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>> {
     let status = &model.status;
     let mut summary = status.line.clone();
     if status.missed_count > 0 {
@@ -98,7 +98,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     };
     let dial_selection = MenuItem::with_id(app, "dial-selection", dial_label, online, None::<&str>)?;
     let dial_clipboard = MenuItem::with_id(app, "dial-clipboard", &w.dial_clipboard, online, None::<&str>)?;
-    let recent_items: Vec<MenuItem<Wry>> = if model.recent.is_empty() {
+    let recent_items: Vec<MenuItem<R>> = if model.recent.is_empty() {
         vec![MenuItem::with_id(app, "recent-none", &w.no_calls_yet, false, None::<&str>)?]
     } else {
         model
@@ -107,7 +107,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             .map(|(id, line)| MenuItem::with_id(app, format!("recent:{id}"), line, online, None::<&str>))
             .collect::<tauri::Result<_>>()?
     };
-    let recent_refs: Vec<&dyn IsMenuItem<Wry>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
+    let recent_refs: Vec<&dyn IsMenuItem<R>> = recent_items.iter().map(|i| i as &dyn IsMenuItem<R>).collect();
     let recent = Submenu::with_id_and_items(app, "recent", &w.recent_calls, true, &recent_refs)?;
     let missed_label = match status.missed_count {
         0 => w.no_missed_calls.clone(),
@@ -115,7 +115,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
     };
     let mark_seen = MenuItem::with_id(app, "mark-seen", missed_label, status.missed_count > 0, None::<&str>)?;
     let selected = status.terminal.as_ref().map(|t| t.id.as_str());
-    let terminal_items: Vec<CheckMenuItem<Wry>> = status
+    let terminal_items: Vec<CheckMenuItem<R>> = status
         .terminals
         .iter()
         .map(|t| {
@@ -123,7 +123,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
             CheckMenuItem::with_id(app, format!("terminal:{}", t.id), menu_text(&t.name), true, checked, None::<&str>)
         })
         .collect::<tauri::Result<_>>()?;
-    let terminal_refs: Vec<&dyn IsMenuItem<Wry>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
+    let terminal_refs: Vec<&dyn IsMenuItem<R>> = terminal_items.iter().map(|i| i as &dyn IsMenuItem<R>).collect();
     let terminals =
         Submenu::with_id_and_items(app, "terminal", &w.terminal, !terminal_items.is_empty(), &terminal_refs)?;
     let dnd = CheckMenuItem::with_id(app, "dnd", &words().status.dnd, true, status.dnd, None::<&str>)?;
@@ -165,7 +165,7 @@ fn build_menu(app: &AppHandle<Wry>, model: &Model) -> tauri::Result<Menu<Wry>> {
 /// # Errors
 ///
 /// When the desktop has no way to show a tray icon.
-pub fn create(app: &AppHandle<Wry>, status: &StatusView) -> tauri::Result<()> {
+pub fn create<R: Runtime>(app: &AppHandle<R>, status: &StatusView) -> tauri::Result<()> {
     let model = Model { status: status.clone(), recent: Vec::new(), icon: TrayIcon::for_status(status, false) };
     let menu = build_menu(app, &model)?;
     TrayIconBuilder::with_id(TRAY_ID)
@@ -180,7 +180,7 @@ pub fn create(app: &AppHandle<Wry>, status: &StatusView) -> tauri::Result<()> {
 }
 
 /// Brings the icon, tooltip and menu up to date.
-pub fn refresh(app: &AppHandle<Wry>, status: &StatusView, recent: &[CallView], ringing: bool) {
+pub fn refresh<R: Runtime>(app: &AppHandle<R>, status: &StatusView, recent: &[CallView], ringing: bool) {
     let model = Model {
         status: status.clone(),
         recent: recent.iter().map(|c| (c.id.clone(), recent_line(c))).collect(),
@@ -224,7 +224,7 @@ static QUEUE: Mutex<Queue> = Mutex::new(Queue { next: None, running: false });
 /// The tray is rebuilt at most this often during bursts of calls.
 const REFRESH_GAP: std::time::Duration = std::time::Duration::from_millis(150);
 
-fn apply(app: &AppHandle<Wry>, model: Model) {
+fn apply<R: Runtime>(app: &AppHandle<R>, model: Model) {
     let status = &model.status;
     let mut shown = SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if shown.as_ref() == Some(&model) {
@@ -244,7 +244,7 @@ fn apply(app: &AppHandle<Wry>, model: Model) {
     }
 }
 
-fn on_menu_event(app: &AppHandle<Wry>, event: MenuEvent) {
+fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let Some(intent) = intent_for(event.id().as_ref(), Instant::now()) else { return };
     if let Some(intents) = app.try_state::<Intents>() {
         intents.send(intent);

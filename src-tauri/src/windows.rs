@@ -49,13 +49,17 @@ fn open<R: Runtime>(app: &AppHandle<R>, label: &str, page: &str, title: &str, si
 
 /// Finishes opening a window: a page whose web process ends is loaded again (Linux), a window
 /// that could not be built is logged.
-pub fn opened<R: Runtime>(built: tauri::Result<WebviewWindow<R>>, label: &str) {
+pub fn opened<R: Runtime>(built: tauri::Result<WebviewWindow<R>>, label: &str) -> Option<WebviewWindow<R>> {
     match built {
-        #[cfg(target_os = "linux")]
-        Ok(window) => crate::webkit::reload_when_web_process_ends(&window),
-        #[cfg(not(target_os = "linux"))]
-        Ok(_) => {}
-        Err(e) => tracing::warn!(window = label, error = %e, "cannot open the window"),
+        Ok(window) => {
+            #[cfg(target_os = "linux")]
+            crate::webkit::reload_when_web_process_ends(&window);
+            Some(window)
+        }
+        Err(e) => {
+            tracing::warn!(window = label, error = %e, "cannot open the window");
+            None
+        }
     }
 }
 

@@ -1,0 +1,168 @@
+//! The controller on Tauri's mock runtime, against the simulator over real loopback HTTP and
+//! websockets, with a journal in memory: what a call does to the popup, History and the tray's
+//! status; Do not disturb; a refused sign-in and a sign-out; a terminal switch; settings that
+//! cannot be saved; a dial that fails and is tried again at once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use istra_tray::controller::{Controller, Persistence};
+use istra_tray::error::ErrorCode;
+use istra_tray::settings::Settings;
+use istra_tray::views::{CallStateView, ConnectionState, HistoryFilter};
+use mycrm::Credentials;
+use mycrm_sim::{Sim, SimConfig};
+use serde_json::{Value, json};
+use tauri::Manager as _;
+use tauri::test::{MockRuntime, mock_app};
+
+const DESK: &str = "5985841581756135023";
+const SOFTPHONE: &str = "5985841581756135024";
+const WAIT: Duration = Duration::from_secs(10);
+
+struct Signed {
+    sim: Sim,
+    app: tauri::App<MockRuntime>,
+    controller: Controller<MockRuntime>,
+}
+
+fn settings_for(sim: &Sim) -> Settings {
+    Settings { server: sim.base_url(), login: "alice".into(), terminal_id: Some(DESK.into()), ..Settings::default() }
+}
+
+/// A controller on the mock runtime with a journal in memory.
+fn controller(settings: Settings, persistence: Persistence) -> (tauri::App<MockRuntime>, Controller<MockRuntime>) {
+    let app = mock_app();
+    let journal = Arc::new(journal::Journal::open_in_memory().expect("journal"));
+    let controller = Controller::new(app.handle().clone(), settings, persistence, Some(journal));
+    app.manage(controller.clone());
+    (app, controller)
+}
+
+async fn signed_in_with(settings: impl FnOnce(Settings) -> Settings) -> Signed {
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    let (app, controller) = controller(settings(settings_for(&sim)), Persistence::Memory);
+    controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "the app listens");
+    Signed { sim, app, controller }
+}
+
+async fn signed_in() -> Signed {
+    signed_in_with(|s| s).await
+}
+
+/// Polls `done` until it holds, for at most [`WAIT`].
+async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let start = tokio::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed() < WAIT, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn ringing(id: &str, number: &str, label: &str) -> Value {
+    json!({"event":"callRinging","callId":id,"displayNumber":number,"displayNumberE164":number,
+           "displayLabel":label,"incoming":true,"type":"external"})
+}
+
+fn dropped(id: &str, cause: &str) -> Value {
+    json!({"event":"callDropped","callId":id,"dropCause":cause,"talkingTime":0})
+}
+
+#[tokio::test]
+async fn an_incoming_call_pops_up_is_journaled_and_a_missed_one_is_counted() {
+    let s = signed_in().await;
+    s.sim.control().send_items(DESK, vec![ringing("-1", "+33123456789", "ACME")]);
+    eventually("the call is in the popup", || s.controller.popup_calls().iter().any(|c| c.id == "-1")).await;
+    let shown = s.controller.popup_calls();
+    assert_eq!(shown[0].lines.title, "ACME");
+    assert_eq!(shown[0].state, CallStateView::Ringing);
+    eventually("the popup window exists", || s.app.get_webview_window("popup").is_some()).await;
+
+    s.sim.control().send_items(DESK, vec![dropped("-1", "noAnswer")]);
+    eventually("the missed call is counted", || s.controller.status().missed_count == 1).await;
+    assert!(s.controller.recent_calls().iter().any(|c| c.id == "-1" && c.missed), "recent calls (the tray's)");
+    eventually("History has it", || {
+        s.controller.history_page(HistoryFilter::All, None, None).is_ok_and(|p| p.calls.iter().any(|c| c.id == "-1"))
+    })
+    .await;
+    s.controller.mark_missed_seen();
+    assert_eq!(s.controller.status().missed_count, 0, "seen from the tray");
+}
+
+#[tokio::test]
+async fn do_not_disturb_records_calls_without_a_popup() {
+    let s = signed_in().await;
+    s.controller.set_dnd(true);
+    assert!(s.controller.status().dnd);
+    s.sim.control().send_items(DESK, vec![ringing("-2", "+33123456789", "Quiet"), dropped("-2", "noAnswer")]);
+    eventually("the call is recorded", || s.controller.recent_calls().iter().any(|c| c.id == "-2")).await;
+    assert!(s.controller.popup_calls().is_empty(), "no popup in Do not disturb");
+    assert_eq!(s.controller.status().missed_count, 1, "counted all the same");
+    s.controller.set_dnd(false);
+    s.sim.control().send_items(DESK, vec![ringing("-3", "+33123456780", "Loud")]);
+    eventually("popups are back", || s.controller.popup_calls().iter().any(|c| c.id == "-3")).await;
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_says_why_and_a_sign_out_stops_listening() {
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    let (_app, controller) = controller(settings_for(&sim), Persistence::Memory);
+    controller.connect(Credentials::new("alice", "wrong")).await.expect("tried");
+    eventually("the refusal is told", || controller.status().state == ConnectionState::Failed).await;
+    let status = controller.status();
+    assert_eq!(status.error.map(|e| e.code), Some(ErrorCode::BadCredentials));
+    assert!(status.line.contains("Wrong login or password"), "{}", status.line);
+    assert_eq!(sim.control().login_attempts(), 1, "a refused password is not tried again by itself");
+    assert_eq!(sim.control().subscriber_count(DESK), 0);
+
+    controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
+    controller.sign_out().await;
+    assert_eq!(controller.status().state, ConnectionState::SignedOut);
+    eventually("the listener is gone", || sim.control().subscriber_count(DESK) == 0).await;
+    eventually("the session is closed on the server", || sim.control().logout_count() == 1).await;
+}
+
+#[tokio::test]
+async fn switching_the_terminal_listens_to_the_new_one() {
+    let s = signed_in().await;
+    s.controller.select_terminal(SOFTPHONE).await.expect("switched");
+    assert!(s.sim.control().wait_for_subscriber(SOFTPHONE, WAIT).await, "listening to the softphone");
+    eventually("the status names the softphone", || s.controller.status().terminal.is_some_and(|t| t.id == SOFTPHONE))
+        .await;
+    assert_eq!(s.controller.settings().terminal_id.as_deref(), Some(SOFTPHONE), "the choice is kept");
+    let refused = s.controller.select_terminal("42").await;
+    assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::BadTerminal), "not one of the user's");
+}
+
+#[tokio::test]
+async fn settings_that_cannot_be_saved_change_nothing() {
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    // The settings file's folder is a file: saving fails.
+    let blocker = std::env::temp_dir().join(format!("istra-tray-blocker-{}", std::process::id()));
+    std::fs::write(&blocker, "not a folder").expect("written");
+    let persistence = Persistence::Stored(blocker.join("settings.json"));
+    let (_app, controller) = controller(settings_for(&sim), persistence);
+    let before = controller.settings();
+    let wanted = Settings { outside_line_prefix: Some("0".into()), dnd: true, ..before.clone() };
+    let refused = controller.save_settings(wanted, None).await;
+    assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::Internal), "the file cannot be written");
+    assert_eq!(controller.settings(), before, "the running settings are the file's");
+    assert!(!controller.status().dnd);
+    let _ = std::fs::remove_file(blocker);
+}
+
+#[tokio::test]
+async fn a_dial_that_fails_can_be_tried_again_at_once() {
+    let s = signed_in().await;
+    s.sim.control().set_out_of_service(DESK, true);
+    let failed = s.controller.dial_text("+33 1 23 45 67 89").await;
+    assert_eq!(failed.map_err(|e| e.code), Err(ErrorCode::TerminalOutOfService));
+    s.sim.control().set_out_of_service(DESK, false);
+    let placed = s.controller.dial_text("+33 1 23 45 67 89").await.expect("placed on the retry");
+    assert_eq!(placed.destination, "+33123456789");
+    assert_eq!(s.sim.control().wait_for_placed_calls(1, WAIT).await.len(), 1);
+    let again = s.controller.dial_text("+33 1 23 45 67 89").await;
+    assert_eq!(again.map_err(|e| e.code), Err(ErrorCode::Duplicate), "a double press dials nothing");
+}
