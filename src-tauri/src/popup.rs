@@ -6,7 +6,7 @@
 //! hidden and ready while calls come in, and destroyed after a quiet spell, so an app between
 //! calls holds no webview (then [`crate::webkit`] hands WebKit's memory back).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -62,24 +62,39 @@ pub fn place(corner: PopupCorner, origin: (f64, f64), screen: (f64, f64), size: 
     }
 }
 
-/// Where the popup goes on `window`'s primary monitor (the work area: panels and docks left
-/// free), for a window of `size`.
-fn position<R: Runtime>(window: &WebviewWindow<R>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
-    let monitor = window.primary_monitor().ok().flatten();
-    let (origin, screen) = monitor.map_or(((0.0, 0.0), (1280.0, 800.0)), |m| {
+/// A work area: its origin and size, in logical pixels.
+type Area = ((f64, f64), (f64, f64));
+
+/// The primary monitor's work area as a popup window last saw it (the popup made ready at
+/// sign-in sees it first): a new popup is built in place and visible at once with it, since a
+/// page built hidden is only painted once shown.
+static WORK_AREA: Mutex<Option<Area>> = Mutex::new(None);
+
+/// Where the popup goes on a work area (panels and docks left free), for a window of `size`.
+fn position(area: Option<Area>, corner: PopupCorner, size: (f64, f64)) -> (f64, f64) {
+    let (origin, screen) = area.unwrap_or(((0.0, 0.0), (1280.0, 800.0)));
+    place(corner.resolved(crate::notifier::corner()), origin, screen, size)
+}
+
+/// The work area of `window`'s primary monitor, remembered for the next new popup.
+fn work_area<R: Runtime>(window: &WebviewWindow<R>) -> Option<Area> {
+    let area = window.primary_monitor().ok().flatten().map(|m| {
         let scale = m.scale_factor();
         let area = m.work_area();
         let origin = area.position.to_logical::<f64>(scale);
-        let screen = area.size.to_logical::<f64>(scale);
-        ((origin.x, origin.y), (screen.width, screen.height))
+        let size = area.size.to_logical::<f64>(scale);
+        ((origin.x, origin.y), (size.width, size.height))
     });
-    place(corner.resolved(crate::notifier::corner()), origin, screen, size)
+    if area.is_some() {
+        *WORK_AREA.lock().unwrap_or_else(PoisonError::into_inner) = area;
+    }
+    area
 }
 
 /// Sizes the window for `cards` cards and puts it in its corner.
 fn fit<R: Runtime>(window: &WebviewWindow<R>, corner: PopupCorner, cards: usize) {
     let size = (WIDTH, height(cards));
-    let (x, y) = position(window, corner, size);
+    let (x, y) = position(work_area(window), corner, size);
     let _ = window.set_size(LogicalSize::new(size.0, size.1));
     let _ = window.set_position(LogicalPosition::new(x, y));
 }
@@ -103,7 +118,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], corner: PopupCor
             let _ = app.emit_to(LABEL, "popup-calls-changed", calls);
             window
         }
-        None => match create(app, calls) {
+        None => match create(app, calls, Some(corner)) {
             Some(window) => window,
             None => return,
         },
@@ -123,20 +138,25 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner) {
         return;
     }
     let change = VISIBILITY_CHANGES.fetch_add(1, Ordering::SeqCst) + 1;
-    if let Some(window) = create(app, &[]) {
+    if let Some(window) = create(app, &[], None) {
         fit(&window, corner, 1);
     }
     close_later(app.clone(), change);
 }
 
-/// The popup window, hidden, with `calls` in its page from the start.
-fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView]) -> Option<WebviewWindow<R>> {
+/// The popup window with `calls` in its page from the start: shown at once in `shown_in`'s
+/// corner of the last known work area, or hidden when `None`.
+fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], shown_in: Option<PopupCorner>) -> Option<WebviewWindow<R>> {
     let created = std::time::Instant::now();
+    let size = (WIDTH, height(calls.len()));
+    let known = *WORK_AREA.lock().unwrap_or_else(PoisonError::into_inner);
+    let (x, y) = position(known, shown_in.unwrap_or_default(), size);
     let built = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("popup.html".into()))
         .title(&crate::i18n::words().windows.popup)
         .initialization_script(crate::windows::page_data(Some(calls)))
-        .inner_size(WIDTH, height(calls.len()))
-        .visible(false)
+        .inner_size(size.0, size.1)
+        .position(x, y)
+        .visible(shown_in.is_some())
         .always_on_top(true)
         .visible_on_all_workspaces(true)
         .decorations(false)
