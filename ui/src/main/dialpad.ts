@@ -6,6 +6,13 @@
  * under the field (an ARIA combobox): once the text has `MIN_SUGGEST_CHARS` characters and the
  * typing pauses, the Rust side is asked; only the answer to the latest question is shown. Arrow
  * keys move through the list, Enter or a click dials the highlighted number, Escape closes it.
+ * A suggested number is shown as the Rust side gives it (`Suggestion` holds no other form):
+ * as written in the contact, or E.164 from the history.
+ *
+ * Under the field, a desk phone's keypad: each key types its character where the caret is (or
+ * over the selection), as typing would, so the suggestions follow; holding 0 types "+".
+ * Pressing a key leaves the focus in the field, so the keyboard, arrow keys and Enter go on
+ * working there. A Backspace key beside the field erases the character before the caret.
  */
 import type { Suggestion } from "../bindings";
 import { el, isolated, notice } from "../dom";
@@ -20,6 +27,25 @@ export const MIN_SUGGEST_CHARS = 2;
 const MAX_SUGGEST_CHARS = 200;
 /** The list never shows more numbers than this. */
 export const MAX_SUGGESTIONS = 8;
+
+/** Holding 0 this long types "+" instead. */
+export const LONG_PRESS_MS = 500;
+
+/** The keys of the pad as phones lay them out (ITU E.161), row by row: character and letters. */
+export const KEYS: ReadonlyArray<{ key: string; letters: string }> = [
+  { key: "1", letters: "" },
+  { key: "2", letters: "ABC" },
+  { key: "3", letters: "DEF" },
+  { key: "4", letters: "GHI" },
+  { key: "5", letters: "JKL" },
+  { key: "6", letters: "MNO" },
+  { key: "7", letters: "PQRS" },
+  { key: "8", letters: "TUV" },
+  { key: "9", letters: "WXYZ" },
+  { key: "*", letters: "" },
+  { key: "0", letters: "+" },
+  { key: "#", letters: "" },
+];
 
 const LIST_ID = "dial-suggestions";
 const optionId = (index: number): string => `${LIST_ID}-${index}`;
@@ -38,6 +64,63 @@ function optionElement(suggestion: Suggestion, index: number): HTMLLIElement {
     el("span", { className: "badge source", text: t().dial.sources[suggestion.source] }),
   );
   return option;
+}
+
+/** What a key is called: "2 ABC" as it reads; the star and pound keys by their names. */
+function keyName(key: string, letters: string): string {
+  const words = t().dial;
+  if (key === "*") return words.star;
+  if (key === "#") return words.pound;
+  return letters === "" ? key : `${key} ${letters}`;
+}
+
+/** One key of the pad: its character, and under it, small, its letters. */
+function keyElement({ key, letters }: { key: string; letters: string }): HTMLButtonElement {
+  const button = el(
+    "button",
+    {
+      className: "dial-key",
+      attrs: { type: "button", "data-key": key, "aria-label": keyName(key, letters) },
+    },
+    el("span", { className: "digit", text: key, attrs: { "aria-hidden": "true" } }),
+    el("span", { className: "letters", text: letters, attrs: { "aria-hidden": "true" } }),
+  );
+  if (key === "0") button.title = t().dial.holdForPlus;
+  return button;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** The Backspace key's picture: a key-shaped outline with a cross in it. */
+function backspaceIcon(): SVGSVGElement {
+  const icon = document.createElementNS(SVG, "svg");
+  for (const [name, value] of Object.entries({
+    viewBox: "0 0 24 24",
+    width: "20",
+    height: "20",
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": "2",
+    "stroke-linecap": "round",
+    "stroke-linejoin": "round",
+    "aria-hidden": "true",
+    focusable: "false",
+  })) {
+    icon.setAttribute(name, value);
+  }
+  for (const d of ["M9 5h11a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H9l-6-7z", "M12.5 9.5l5 5M17.5 9.5l-5 5"]) {
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", d);
+    icon.append(path);
+  }
+  return icon;
+}
+
+/** How many UTF-16 units the character ending at `end` takes: 2 for a surrogate pair. */
+function charLengthBefore(text: string, end: number): number {
+  const low = text.charCodeAt(end - 1);
+  const high = text.charCodeAt(end - 2);
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
 }
 
 export function mount(host: HTMLElement): () => void {
@@ -63,12 +146,27 @@ export function mount(host: HTMLElement): () => void {
     attrs: { role: "listbox", id: LIST_ID, "aria-label": words.suggestions },
   });
   list.hidden = true;
+  const backspace = el(
+    "button",
+    {
+      className: "dial-backspace",
+      attrs: { type: "button", "aria-label": words.backspace, title: words.backspace },
+    },
+    backspaceIcon(),
+  );
+  const keypad = el(
+    "div",
+    { className: "dial-keypad", attrs: { role: "group", "aria-label": words.keypad } },
+    ...KEYS.map(keyElement),
+  );
   const button = el("button", { className: "primary dial", text: words.call, attrs: { type: "submit" } });
   const result = notice("dial-result");
   const form = el(
     "form",
     { className: "dial-form" },
-    el("div", { className: "dial-row" }, el("div", { className: "dial-combo" }, input, list), button),
+    el("div", { className: "dial-row" }, el("div", { className: "dial-combo" }, input, list), backspace),
+    keypad,
+    button,
     result.element,
   );
   host.append(form);
@@ -184,6 +282,11 @@ export function mount(host: HTMLElement): () => void {
 
   input.addEventListener("keydown", (event) => {
     if (event.isComposing) return;
+    if (event.key === "Enter" && event.repeat) {
+      // A held Enter dials once: it may have begun on a key of the pad, which hands the focus here.
+      event.preventDefault();
+      return;
+    }
     const count = suggestions.length;
     if (event.key === "ArrowDown" && isOpen()) {
       event.preventDefault();
@@ -221,6 +324,95 @@ export function mount(host: HTMLElement): () => void {
     if (chosen !== undefined) choose(chosen);
   });
 
+  /**
+   * Puts `text` in place of the characters from `start` to `end`, the caret after it, the
+   * focus in the field; then tells the field's listeners, as typing would.
+   */
+  const edit = (start: number, end: number, text: string): void => {
+    input.focus();
+    const before = input.value;
+    input.value = before.slice(0, start) + text + before.slice(end);
+    input.setSelectionRange(start + text.length, start + text.length);
+    if (input.value !== before) input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+
+  /** Where the caret is, or the selection, in order. */
+  const caret = (): [number, number] => {
+    const end = input.selectionEnd ?? input.value.length;
+    return [Math.min(input.selectionStart ?? end, end), end];
+  };
+
+  const type = (text: string): void => {
+    const [start, end] = caret();
+    edit(start, end, text);
+  };
+
+  const erase = (): void => {
+    const [start, end] = caret();
+    if (start !== end) edit(start, end, "");
+    else if (start > 0) edit(start - charLengthBefore(input.value, start), start, "");
+    else input.focus();
+  };
+
+  // Pressing a key or Backspace with the mouse must not take the focus from the field (which
+  // would close the list and lose the caret).
+  for (const pad of [keypad, backspace]) pad.addEventListener("mousedown", (event) => event.preventDefault());
+  backspace.addEventListener("click", erase);
+
+  const keyOf = (target: EventTarget | null): HTMLElement | null =>
+    target instanceof Element ? target.closest<HTMLElement>(".dial-key") : null;
+
+  /** The key held down, shown pressed: a press kept from focusing it may not make it `:active`. */
+  let held: HTMLElement | null = null;
+  /** The timer of a press on 0 that may become a long one. */
+  let holdTimer: number | undefined;
+  /** A long press typed "+": the click its release makes types nothing more. */
+  let heldZero = false;
+  const release = (): void => {
+    held?.classList.remove("pressed");
+    held = null;
+    window.clearTimeout(holdTimer);
+    holdTimer = undefined;
+  };
+
+  keypad.addEventListener("pointerdown", (event) => {
+    // Each press starts afresh: a long press released off the key left no click to swallow.
+    release();
+    heldZero = false;
+    const key = keyOf(event.target);
+    if (key === null || event.button !== 0) return;
+    held = key;
+    key.classList.add("pressed");
+    if (key.dataset.key !== "0") return;
+    holdTimer = window.setTimeout(() => {
+      holdTimer = undefined;
+      heldZero = true;
+      type("+");
+    }, LONG_PRESS_MS);
+  });
+  keypad.addEventListener("pointerup", release);
+  keypad.addEventListener("pointercancel", release);
+  keypad.addEventListener("pointerout", (event) => {
+    const into = event.relatedTarget;
+    if (held !== null && !(into instanceof Node && held.contains(into))) release();
+  });
+  // A key pressed from the keyboard (Enter, Space) comes with no pointer press before it.
+  keypad.addEventListener("keydown", () => {
+    heldZero = false;
+  });
+  // A long touch would open the context menu instead.
+  keypad.addEventListener("contextmenu", (event) => event.preventDefault());
+
+  keypad.addEventListener("click", (event) => {
+    const character = keyOf(event.target)?.dataset.key;
+    if (character === undefined) return;
+    if (character === "0" && heldZero) {
+      heldZero = false;
+      return;
+    }
+    type(character);
+  });
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     cancelSuggestions();
@@ -231,6 +423,7 @@ export function mount(host: HTMLElement): () => void {
   return () => {
     active = false;
     cancelSuggestions();
+    release();
     form.remove();
   };
 }
