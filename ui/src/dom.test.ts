@@ -67,6 +67,13 @@ describe("isPlainHttp", () => {
     ["  HTTP://pbx", true],
     ["https://pbx.example.com", false],
     ["pbx.example.com", false],
+    // This computer's loopback (the demo's simulator): nothing crosses a network.
+    ["http://127.0.0.1:41234", false],
+    ["http://localhost:8080/restletrouter", false],
+    ["http://[::1]:80", false],
+    ["http://127.0.0.1.evil.example", true],
+    ["http://localhost.evil.example", true],
+    ["http://", true],
   ])("%s → %s", (url, plain) => {
     expect(isPlainHttp(url)).toBe(plain);
   });

@@ -91,7 +91,22 @@ export function notice(className: string, role: "status" | "alert" = "status"): 
 }
 
 /** Whether a server address would send the password in clear. */
-export const isPlainHttp = (url: string): boolean => url.trim().toLowerCase().startsWith("http://");
+/**
+ * Whether signing in at `url` would send the password across the network unencrypted: plain
+ * `http://` to any host but this computer's loopback (where the demo's built-in simulator
+ * listens), which no network ever carries.
+ */
+export function isPlainHttp(url: string): boolean {
+  const text = url.trim();
+  if (!text.toLowerCase().startsWith("http://")) return false;
+  let host: string;
+  try {
+    host = new URL(text).hostname.toLowerCase();
+  } catch {
+    return true;
+  }
+  return !(host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host));
+}
 
 /** Tells apart the warning lines of server inputs, for `aria-describedby`. */
 let serverInputs = 0;
