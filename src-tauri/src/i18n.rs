@@ -89,6 +89,10 @@ pub struct TrayWords {
     pub sign_out: String,
     pub sign_in: String,
     pub quit: String,
+    /// A recent call's item: "Call back {who}".
+    pub call_back: String,
+    /// The app's name and version, at the foot of the menu.
+    pub version: String,
 }
 
 #[derive(Debug, Deserialize)]

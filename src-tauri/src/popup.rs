@@ -6,8 +6,8 @@
 //! hidden and ready while calls come in, and destroyed after a quiet spell, so an app between
 //! calls holds no webview (then [`crate::webkit`] hands WebKit's memory back).
 
-use std::sync::{Mutex, OnceLock, PoisonError};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use tauri::{
@@ -146,7 +146,11 @@ pub fn prepare<R: Runtime>(app: &AppHandle<R>, corner: PopupCorner) {
 
 /// The popup window with `calls` in its page from the start: shown at once in `shown_in`'s
 /// corner of the last known work area, or hidden when `None`.
-fn create<R: Runtime>(app: &AppHandle<R>, calls: &[CallView], shown_in: Option<PopupCorner>) -> Option<WebviewWindow<R>> {
+fn create<R: Runtime>(
+    app: &AppHandle<R>,
+    calls: &[CallView],
+    shown_in: Option<PopupCorner>,
+) -> Option<WebviewWindow<R>> {
     let created = std::time::Instant::now();
     let size = (WIDTH, height(calls.len()));
     let known = *WORK_AREA.lock().unwrap_or_else(PoisonError::into_inner);

@@ -59,6 +59,7 @@ pub fn menu_text(text: &str) -> String {
     clean.replace('&', "&&")
 }
 
+/// A recent call's item, which calls the party back: "Call back Jean Petit — 104 (missed)".
 fn recent_line(call: &CallView) -> String {
     let who = call.lines.title.as_str();
     let number = call.lines.number.as_deref();
@@ -69,7 +70,7 @@ fn recent_line(call: &CallView) -> String {
     if call.missed {
         line.push_str(&words().tray.missed_suffix);
     }
-    menu_text(&line)
+    menu_text(&fill(&words().tray.call_back, &[("who", &line)]))
 }
 
 /// What the menu shows; the menu is rebuilt only when this changes.
@@ -136,6 +137,8 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Me
     } else {
         MenuItem::with_id(app, "sign-in", &w.sign_in, true, None::<&str>)?
     };
+    let version = fill(&w.version, &[("version", env!("CARGO_PKG_VERSION"))]);
+    let about = MenuItem::with_id(app, "version", version, false, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", &w.quit, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     Menu::with_items(
@@ -154,7 +157,10 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Me
             &open,
             &settings,
             &diagnostics,
+            &separator()?,
             &sign,
+            &separator()?,
+            &about,
             &quit,
         ],
     )

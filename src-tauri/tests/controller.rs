@@ -44,6 +44,7 @@ async fn signed_in_with(settings: impl FnOnce(Settings) -> Settings) -> Signed {
     let (app, controller) = controller(settings(settings_for(&sim)), Persistence::Memory);
     controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
     assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "the app listens");
+    eventually("online", || controller.status().state == ConnectionState::Online).await;
     Signed { sim, app, controller }
 }
 
@@ -117,7 +118,7 @@ async fn a_refused_sign_in_says_why_and_a_sign_out_stops_listening() {
     assert_eq!(sim.control().subscriber_count(DESK), 0);
 
     controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
-    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await);
+    eventually("online", || controller.status().state == ConnectionState::Online).await;
     controller.sign_out().await;
     assert_eq!(controller.status().state, ConnectionState::SignedOut);
     eventually("the listener is gone", || sim.control().subscriber_count(DESK) == 0).await;

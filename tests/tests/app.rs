@@ -421,7 +421,7 @@ async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
         sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
     }
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 2).await["missedCount"], 2, "both calls recorded");
-    app.click_tray_item("Open…").await.expect("clicked through dbusmenu");
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
     d.wait_for(".history-call[data-call-id=\"-2\"]", WAIT).await.expect("the newest call listed");
@@ -560,7 +560,7 @@ async fn after_a_whole_session_the_password_is_only_in_the_keyring_and_diagnosti
     sim.control().send_items(DESK, vec![ringing("-21", "+33123456789", "ACME")]);
     sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-21","dropCause":"noAnswer"})]);
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1);
-    app.click_tray_item("Open…").await.expect("clicked through dbusmenu");
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
     app.driver.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
     app.driver.invoke("dial_text", json!({"text": "+33 4 56 78 90 12"})).await.expect("dialed");
     sim.control().drop_sockets();

@@ -8,6 +8,7 @@ const SAME_IN_FRENCH = new Set([
   "call.via",
   "windows.main",
   "settings.imported",
+  "tray.version",
 ]);
 
 /** A message of a catalog and its key path: a string, or a plural message's forms by category. */
