@@ -361,7 +361,11 @@ pub enum SuggestionSource {
 #[ts(export)]
 pub struct Suggestion {
     pub name: Option<String>,
+    /// What is dialled when the suggestion is chosen: as written in the contact, or E.164.
     pub number: String,
+    /// The number as a person reads it: "+33 1 23 45 67 89" for a valid E.164 number, else as
+    /// written (the same rule as a call's displayed number).
+    pub display: String,
     pub source: SuggestionSource,
 }
 
@@ -371,7 +375,8 @@ impl From<journal::Suggestion> for Suggestion {
             journal::SuggestionSource::Contact => SuggestionSource::Contact,
             journal::SuggestionSource::History => SuggestionSource::History,
         };
-        Self { name: s.name.as_deref().map(clip), number: s.number, source }
+        let display = display_number(Some(&s.number), Some(&s.number)).unwrap_or_else(|| s.number.clone());
+        Self { name: s.name.as_deref().map(clip), display: clip(&display), number: s.number, source }
     }
 }
 
@@ -440,6 +445,21 @@ mod tests {
         assert_eq!(view.callback_number(), Some("+33123456789"));
         assert_eq!(view.lines.title, "+33 1 23 45 67 89");
         assert!(view.has_number && !view.offers_call_back, "a ringing call is not one to call back");
+    }
+
+    #[test]
+    fn a_suggestion_shows_its_number_as_people_read_it_and_dials_it_as_it_is() {
+        let suggested = |number: &str| {
+            Suggestion::from(journal::Suggestion {
+                name: None,
+                number: number.into(),
+                source: journal::SuggestionSource::History,
+            })
+        };
+        let e164 = suggested("+33123456789");
+        assert_eq!((e164.number.as_str(), e164.display.as_str()), ("+33123456789", "+33 1 23 45 67 89"));
+        let written = suggested("01 23 45 67 00");
+        assert_eq!(written.display, "01 23 45 67 00", "as written in the contact");
     }
 
     #[test]

@@ -4,4 +4,13 @@ import type { SuggestionSource } from "./SuggestionSource";
 /**
  * A number the dial pad offers while the user types.
  */
-export type Suggestion = { name: string | null, number: string, source: SuggestionSource, };
+export type Suggestion = { name: string | null, 
+/**
+ * What is dialled when the suggestion is chosen: as written in the contact, or E.164.
+ */
+number: string, 
+/**
+ * The number as a person reads it: "+33 1 23 45 67 89" for a valid E.164 number, else as
+ * written (the same rule as a call's displayed number).
+ */
+display: string, source: SuggestionSource, };

@@ -62,8 +62,13 @@ test("an empty field asks for a number without calling", async () => {
 });
 
 describe("suggestions", () => {
-  const alice: Suggestion = { name: "Alice Martin", number: "+33 1 23 45 67 89", source: "contact" };
-  const recent: Suggestion = { name: null, number: "0123456700", source: "history" };
+  const alice: Suggestion = {
+    name: "Alice Martin",
+    number: "+33123456789",
+    display: "+33 1 23 45 67 89",
+    source: "contact",
+  };
+  const recent: Suggestion = { name: null, number: "0123456700", display: "0123456700", source: "history" };
 
   const list = (): HTMLElement => document.querySelector<HTMLElement>('[role="listbox"]')!;
   const options = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>('[role="option"]')];
@@ -250,19 +255,20 @@ describe("suggestions", () => {
     expect(backend.argsOf("suggest_numbers")).toHaveLength(2);
   });
 
-  test("clicking a number dials it", async () => {
+  test("a number shows as people read it, and clicking it dials the number itself", async () => {
     const backend = openWith([alice, recent]);
     await typeText("01");
+    expect(options()[0]?.querySelector(".number")?.textContent).toBe("+33 1 23 45 67 89");
     options()[0]?.querySelector<HTMLElement>(".name")?.click();
     await settle();
-    expect(input().value).toBe("+33 1 23 45 67 89");
-    expect(backend.argsOf("dial_text")).toEqual([{ text: "+33 1 23 45 67 89" }]);
+    expect(input().value).toBe("+33123456789");
+    expect(backend.argsOf("dial_text")).toEqual([{ text: "+33123456789" }]);
     expect(list().hidden).toBe(true);
   });
 
   test("names and numbers with markup are shown as text", async () => {
     const label = "<img src=x onerror=alert(1)>";
-    openWith([{ name: label, number: "<b>12</b>", source: "contact" }]);
+    openWith([{ name: label, number: "<b>12</b>", display: "<b>12</b>", source: "contact" }]);
     await typeText("12");
     expect(options()[0]?.querySelector(".name")?.textContent).toBe(label);
     expect(options()[0]?.querySelector(".number")?.textContent).toBe("<b>12</b>");
@@ -462,7 +468,12 @@ describe("the keypad", () => {
   });
 
   test("keys and Backspace ask for suggestions as typing does", async () => {
-    const alice: Suggestion = { name: "Alice Martin", number: "+33 1 23 45 67 89", source: "contact" };
+    const alice: Suggestion = {
+      name: "Alice Martin",
+      number: "+33123456789",
+      display: "+33 1 23 45 67 89",
+      source: "contact",
+    };
     const backend = open({ suggest_numbers: () => [alice] });
     input().focus();
     key("0").click();
@@ -536,7 +547,7 @@ describe("in French", () => {
     setLocale("fr");
     open({
       dial_text: () => ({ destination: "+33123456789", display: "+33 1 23 45 67 89" }),
-      suggest_numbers: () => [{ name: null, number: "0123456700", source: "history" }],
+      suggest_numbers: () => [{ name: null, number: "0123456700", display: "0123456700", source: "history" }],
     });
     expect(input().placeholder).toBe("Numéro à appeler");
     expect(input().getAttribute("aria-label")).toBe("Numéro à appeler");

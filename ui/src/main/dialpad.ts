@@ -6,8 +6,8 @@
  * under the field (an ARIA combobox): once the text has `MIN_SUGGEST_CHARS` characters and the
  * typing pauses, the Rust side is asked; only the answer to the latest question is shown. Arrow
  * keys move through the list, Enter or a click dials the highlighted number, Escape closes it.
- * A suggested number is shown as the Rust side gives it (`Suggestion` holds no other form):
- * as written in the contact, or E.164 from the history.
+ * A suggestion shows its number as a person reads it (`display`, decided on the Rust side:
+ * "+33 1 23 45 67 89" for an E.164 number) and dials its `number`.
  *
  * Under the field, a desk phone's keypad: each key types its character where the caret is (or
  * over the selection), as typing would, so the suggestions follow; holding 0 types "+".
@@ -60,7 +60,7 @@ function optionElement(suggestion: Suggestion, index: number): HTMLLIElement {
     option.append(isolated(suggestion.name, "name"));
   }
   option.append(
-    isolated(suggestion.number, "number", "ltr"),
+    isolated(suggestion.display, "number", "ltr"),
     el("span", { className: "badge source", text: t().dial.sources[suggestion.source] }),
   );
   return option;
