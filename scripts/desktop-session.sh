@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command inside a throwaway desktop session: Xvfb, a private D-Bus session bus, the
-# dunst notification daemon, an unlocked gnome-keyring, and HOME/XDG folders in a temp dir.
+# dunst notification daemon, a tray (a StatusNotifier host), an unlocked gnome-keyring, and
+# HOME/XDG folders in a temp dir.
 # Used by the end-to-end tests and the benchmarks; usable by hand:
 #   scripts/desktop-session.sh ./target/debug/istra-tray --demo
 # Inside, $SESSION_DIR holds notify.log (every Notify call seen on D-Bus) and the app folders.
@@ -33,4 +34,6 @@ for _ in $(seq 50); do
   fi
   sleep 0.1
 done
+# A tray, as on most desktops (the app opens its main window where none shows).
+"$(dirname "$0")/../tests/scripts/tray-host.sh" start
 "$@"

@@ -2,8 +2,13 @@
 # Installs what building, running and testing need, only where it is missing. Safe to rerun.
 #   system packages (Debian/Ubuntu): WebKitGTK, appindicator, Xvfb, D-Bus tools, dunst,
 #     gnome-keyring, WebKitWebDriver, xdotool, xclip, ImageMagick, xdg-utils (links, screen pop),
+#     libgtk-layer-shell-dev (the popup as a Wayland layer surface on sway, Hyprland, KDE),
 #     sway and wl-clipboard (a headless Wayland compositor for the Wayland selection test),
-#     AT-SPI with its Python bindings (tests read the popup as a screen reader does)
+#     grim (screenshots of that compositor: where the popup shows on Wayland) and GTK's Python
+#     bindings (a user's window on it),
+#     AT-SPI with its Python bindings (tests read the popup as a screen reader does),
+#     gtk-sni-tray-standalone (a real StatusNotifier tray for the test session),
+#     gnome-settings-daemon-common (GNOME's keyboard shortcut schemas, written by a test)
 #   npm packages of ui/, and ui/dist (the pages the app embeds)
 #   tauri-driver (with --e2e)
 set -euo pipefail
@@ -17,8 +22,8 @@ want_e2e=0
 need_cargo setup
 install_missing_packages setup libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev \
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools \
-  webkit2gtk-driver imagemagick xdotool xclip x11-utils xdg-utils sway wl-clipboard at-spi2-core python3-gi \
-  gir1.2-atspi-2.0 nodejs npm
+  webkit2gtk-driver imagemagick xdotool xclip x11-utils xdg-utils libgtk-layer-shell-dev sway wl-clipboard grim \
+  at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-3.0 haskell-gtk-sni-tray-utils gnome-settings-daemon-common nodejs npm
 
 # The UI: npm packages when the lock file changed, then the pages the app embeds.
 stamp=ui/node_modules/.installed-lock

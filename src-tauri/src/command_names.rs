@@ -23,4 +23,5 @@ pub const COMMANDS: &[&str] = &[
     "clear_contacts",
     "contact_count",
     "screen_pop",
+    "ask",
 ];

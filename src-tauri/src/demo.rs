@@ -4,7 +4,7 @@
 use mycrm_sim::{Scenario, Sim, SimConfig};
 use tauri::{AppHandle, Manager as _, Wry};
 
-use crate::settings::Settings;
+use crate::model::settings::Settings;
 
 /// Keeps the demo simulator running for the life of the app.
 struct DemoServer {

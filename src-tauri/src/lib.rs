@@ -1,63 +1,47 @@
 //! istra-tray: a tray app for desk workers on a Centile Istra PBX. It pops up incoming calls
 //! and dials the selected number on a hotkey, through the myCrm API (crate `mycrm`).
 //!
-//! # Layout
+//! # Layers
 //!
-//! - [`controller`]: the one controller (settings, connection, calls → popups, tray, notifications).
-//! - [`board`]: what is shown about calls, decided without windows (pure).
-//! - [`calllog`]: every call written to the journal (crate `journal`), in order.
-//! - [`contacts`]: imported contacts naming callers and feeding the dial pad's suggestions.
-//! - [`screenpop`]: the CRM page opened for a call; [`links`]: tel:/callto:/sip: links.
-//! - [`i18n`]: the words in English and French, from the catalog the pages read too
-//!   (`locales/*.json`); [`logs`]: redacted logs, diagnostics.
-//! - [`error`]: errors as the pages see them, one code each ([`error::ErrorCode`]).
-//! - [`views`]: the data the UI receives (generated into TypeScript by ts-rs); [`lines`]: what a
-//!   call says, line by line, for every place that shows a call.
-//! - [`commands`]: the UI's commands, thin over the controller.
-//! - [`tray`], [`popup`], [`autostart`], [`windows`], [`hotkey`], [`notifier`], [`selection`], [`secrets`],
-//!   [`settings`]: one desktop concern each.
+//! Each folder is a layer; a layer names only the layers before it (checked by
+//! `scripts/check-layers.py`, with no circle inside a layer either):
+//!
+//! 1. [`model`]: the app's data and decisions, without I/O — settings and their rules, what a
+//!    call says, the card stack, the call policy, the user's intents, errors and words.
+//! 2. [`platform`]: adapters to the computer — the settings file, keyring, selection,
+//!    notifications, journal writer, contacts, browser, autostart, links, logs.
+//! 3. [`shell`]: what the user sees and presses — tray, hotkey, windows, popup, WebKit care. It
+//!    sends intents; it never calls the controller.
+//! 4. [`control`]: the controller, which carries out intents and drives the shell, and the UI's
+//!    commands over it.
+//!
+//! This file starts the app and reads its command line.
 
-pub mod autostart;
-pub mod board;
-pub mod calllog;
+pub mod control;
+pub mod model;
+pub mod platform;
+pub mod shell;
+
 mod command_names;
-pub mod commands;
-pub mod contacts;
-pub mod controller;
 #[cfg(feature = "demo")]
 mod demo;
-pub mod desk;
-pub mod error;
-pub mod hotkey;
-pub mod i18n;
-pub mod intent;
-pub mod lines;
-pub mod links;
-pub mod logs;
-pub mod notifier;
-pub mod policy;
-pub mod popup;
-pub mod screenpop;
-pub mod secrets;
-pub mod selection;
-pub mod settings;
-pub mod text;
-pub mod tray;
-pub mod views;
-#[cfg(target_os = "linux")]
-mod webkit;
-pub mod windows;
 
 use std::io::BufRead as _;
 
 pub use command_names::COMMANDS;
 
 use clap::{Parser, Subcommand};
-use controller::{Controller, Persistence};
-use intent::Intents;
+use control::controller::{Controller, Persistence};
+use model::intent::{Intent, Intents, Source};
+use model::settings::Settings;
+#[cfg(target_os = "linux")]
+use model::status::{HotkeyWay, ShortcutOffer};
 use mycrm::{Credentials, Password};
-use settings::Settings;
 use tauri::{AppHandle, Manager as _, RunEvent, Wry};
+use tokio::time::Instant;
+
+/// How long a tray started with the session has to show up before the app says there is none.
+const TRAY_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Whether `GDK_GL` was set by [`draw_in_software`], not by the user.
 static GL_OFF_BY_US: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -80,11 +64,47 @@ pub unsafe fn draw_in_software() {
     }
 }
 
+/// On a Wayland session, chooses how the app's windows reach the desktop before GTK starts (see
+/// [`platform::compositor`]): native Wayland where the compositor offers layer-shell (the popup
+/// becomes a layer surface), else, with an X display (GNOME), the whole app through Xwayland by
+/// setting `GDK_BACKEND=x11` unless the user set `GDK_BACKEND`. On X11 it only reads the
+/// environment (one registry roundtrip on Wayland, ~1 ms). The choice is logged once logging is
+/// up.
+///
+/// # Safety
+///
+/// Changes the environment: call it before any other thread exists (first thing in `main`).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+pub unsafe fn choose_display() {
+    use platform::compositor::{Choice, PROBE_LIMIT, Surroundings, choose, offers_layer_shell, record};
+    let start = std::time::Instant::now();
+    let non_empty = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let surroundings = Surroundings {
+        // GDK does not try Wayland without XDG_RUNTIME_DIR.
+        wayland_display: non_empty("WAYLAND_DISPLAY") && non_empty("XDG_RUNTIME_DIR"),
+        wayland_socket: non_empty("WAYLAND_SOCKET"),
+        x_display: non_empty("DISPLAY"),
+        gdk_backend: std::env::var("GDK_BACKEND").ok().filter(|b| !b.is_empty()),
+    };
+    let choice = choose(&surroundings, || offers_layer_shell(PROBE_LIMIT));
+    if choice == Choice::Xwayland {
+        // SAFETY: the caller promises no other thread exists (the probe's connection made none),
+        // so none reads the environment while it changes.
+        unsafe { std::env::set_var("GDK_BACKEND", "x11") };
+    }
+    record(choice, start.elapsed());
+}
+
 /// Gives a program the app starts (the browser) the user's environment, without the app's own
-/// `GDK_GL`.
+/// `GDK_GL` and `GDK_BACKEND`.
 pub(crate) fn users_environment(command: &mut std::process::Command) {
     if GL_OFF_BY_US.load(std::sync::atomic::Ordering::Relaxed) {
         command.env_remove("GDK_GL");
+    }
+    #[cfg(target_os = "linux")]
+    if platform::compositor::backend_set_by_us() {
+        command.env_remove("GDK_BACKEND");
     }
 }
 
@@ -123,18 +143,32 @@ struct Cli {
 enum Command {
     /// Dial the number found in TEXT (through the running instance when there is one).
     Dial { text: String },
+    /// Dial the number selected on screen, as the dial hotkey does (through the running
+    /// instance): what a desktop's own keyboard shortcut runs where the app cannot hold a
+    /// global hotkey (GNOME on Wayland, sway).
+    DialSelection,
+}
+
+/// What a start asks to dial.
+#[derive(Debug, PartialEq, Eq)]
+enum Asked {
+    /// `dial TEXT`, or a link.
+    Text(String),
+    /// `dial-selection`.
+    Selection,
 }
 
 fn parse_link(arg: &str) -> Result<String, String> {
-    if links::is_link(arg) { Ok(arg.to_owned()) } else { Err("not a tel:, callto: or sip: link".into()) }
+    if platform::links::is_link(arg) { Ok(arg.to_owned()) } else { Err("not a tel:, callto: or sip: link".into()) }
 }
 
 impl Cli {
-    /// What this start asks to dial: `dial TEXT` or a link.
-    fn to_dial(&self) -> Option<String> {
+    /// What this start asks to dial: `dial TEXT`, a link, or `dial-selection`.
+    fn to_dial(&self) -> Option<Asked> {
         match &self.command {
-            Some(Command::Dial { text }) => Some(text.clone()),
-            None => self.link.clone(),
+            Some(Command::Dial { text }) => Some(Asked::Text(text.clone())),
+            Some(Command::DialSelection) => Some(Asked::Selection),
+            None => self.link.clone().map(Asked::Text),
         }
     }
 }
@@ -157,7 +191,9 @@ pub fn run() {
         Err(e) => e.exit(),
     };
     // Flushes the log file when the app ends.
-    let _log_file = logs::init();
+    let _log_file = platform::logs::init();
+    #[cfg(target_os = "linux")]
+    platform::compositor::log_choice();
     let start = match start_from(&cli) {
         Ok(start) => start,
         Err(message) => {
@@ -175,32 +211,33 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(on_second_start))
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
-            commands::get_status,
-            commands::sign_in,
-            commands::select_terminal,
-            commands::sign_out,
-            commands::popup_calls,
-            commands::dismiss_call,
-            commands::popup_painted,
-            commands::copy_number,
-            commands::call_back,
-            commands::history_page,
-            commands::export_history,
-            commands::mark_all_seen,
-            commands::dial_text,
-            commands::get_settings,
-            commands::save_settings,
-            commands::close_window,
-            commands::suggest_numbers,
-            commands::import_contacts,
-            commands::clear_contacts,
-            commands::contact_count,
-            commands::screen_pop,
+            control::commands::get_status,
+            control::commands::sign_in,
+            control::commands::select_terminal,
+            control::commands::sign_out,
+            control::commands::popup_calls,
+            control::commands::dismiss_call,
+            control::commands::popup_painted,
+            control::commands::copy_number,
+            control::commands::call_back,
+            control::commands::history_page,
+            control::commands::export_history,
+            control::commands::mark_all_seen,
+            control::commands::dial_text,
+            control::commands::get_settings,
+            control::commands::save_settings,
+            control::commands::close_window,
+            control::commands::suggest_numbers,
+            control::commands::import_contacts,
+            control::commands::clear_contacts,
+            control::commands::contact_count,
+            control::commands::screen_pop,
+            control::commands::ask,
         ])
         .setup(move |app| {
             setup(app.handle(), start, dial);
             if show {
-                windows::open_main(app.handle(), "recent");
+                shell::windows::open_main(app.handle(), "recent");
             }
             Ok(())
         })
@@ -216,7 +253,7 @@ pub fn run() {
         // A tray app lives on when its last window closes; only Quit ends it.
         RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
         #[cfg(target_os = "linux")]
-        RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. } => webkit::window_destroyed(app),
+        RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. } => shell::webkit::window_destroyed(app),
         _ => {}
     });
 }
@@ -239,7 +276,7 @@ fn start_from(cli: &Cli) -> Result<Start, String> {
         server: server.clone(),
         login: login.clone(),
         terminal_id: cli.terminal.clone(),
-        ..Settings::load(&settings::default_path())
+        ..Settings::load(&platform::settings_file::default_path())
     }
     .validated()
     .map_err(|e| e.message)?;
@@ -254,21 +291,21 @@ fn start_from(cli: &Cli) -> Result<Start, String> {
 /// notification) when it cannot be opened: calls are still shown, just not kept.
 fn open_journal(persistence: &Persistence) -> Option<std::sync::Arc<journal::Journal>> {
     let opened = match persistence {
-        Persistence::Stored(_) => journal::Journal::open(&calllog::default_path()),
-        Persistence::Memory => journal::Journal::open_in_memory(),
+        Persistence::Stored(_) => journal::Journal::open(&platform::calllog::default_path()),
+        Persistence::Memory | Persistence::Demo => journal::Journal::open_in_memory(),
     };
     match opened {
         Ok(journal) => Some(std::sync::Arc::new(journal)),
         Err(e) => {
             tracing::warn!(error = %e, "working without the call journal");
-            notifier::toast(&i18n::words().toast.history_unavailable, e.to_string());
+            platform::notifier::toast(&model::i18n::words().toast.history_unavailable, e.to_string());
             None
         }
     }
 }
 
-fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
-    let path = settings::default_path();
+fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<Asked>) {
+    let path = platform::settings_file::default_path();
     let controller = |settings, persistence: Persistence| {
         let journal = open_journal(&persistence);
         Controller::new(app.clone(), settings, persistence, journal)
@@ -282,7 +319,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
         #[cfg(feature = "demo")]
         Start::Demo => match demo::start(app) {
             Ok(settings) => {
-                (controller(settings, Persistence::Memory), Some((Credentials::new("alice", "secret"), false)))
+                (controller(settings, Persistence::Demo), Some((Credentials::new("alice", "secret"), false)))
             }
             Err(e) => {
                 eprintln!("istra-tray: cannot start the demo simulator: {e}");
@@ -302,16 +339,21 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
             tauri::async_runtime::spawn(async move { carrier.carry_out(intent).await });
         }
     });
-    tauri::async_runtime::spawn_blocking(notifier::learn_desktop);
+    tauri::async_runtime::spawn_blocking(platform::notifier::learn_desktop);
     controller.apply_link_handler();
-    if let Err(e) = tray::create(app, &controller.status()) {
+    if let Err(e) = shell::tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");
     }
-    let hotkey = controller.settings().hotkey;
-    if let Err(e) = hotkey::register(app, &hotkey, None) {
-        tracing::warn!(error = %e, "hotkey not registered");
-        notifier::toast(&i18n::words().toast.hotkey_unavailable, e.message);
-    }
+    let looker = controller.clone();
+    tauri::async_runtime::spawn(async move {
+        // A tray started with the session may register a moment after the app.
+        tokio::time::sleep(TRAY_GRACE).await;
+        if !platform::tray_host::shown().await {
+            tracing::warn!("no tray shows the icon on this desktop: the main window stands in");
+            looker.tray_missing();
+        }
+    });
+    hold_hotkey(app, &controller);
     tauri::async_runtime::spawn(async move {
         match credentials {
             None => controller.start_from_storage().await,
@@ -327,30 +369,94 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<String>) {
                 }
             }
         }
-        if let Some(text) = dial {
-            dial_and_tell(&controller, &text).await;
+        match dial {
+            Some(Asked::Text(text)) => dial_and_tell(&controller, &text).await,
+            // Started by the desktop's shortcut: the selection is still there once signed in.
+            Some(Asked::Selection) => controller.dial_from(Source::Selection, Instant::now()).await,
+            None => {}
         }
     });
 }
 
-async fn remember_scripted(settings: &Settings, credentials: &Credentials) -> Result<(), crate::error::AppError> {
-    secrets::store(&settings.server, &settings.login, &credentials.password).await?;
-    settings.save(&settings::default_path())
+/// Holds the dial key: the app's own grab, or on a Wayland session the desktop's portal, or
+/// (with neither) a shortcut of the desktop's own running `istra-tray dial-selection`.
+fn hold_hotkey(app: &AppHandle<Wry>, controller: &Controller) {
+    let hotkey = controller.settings().hotkey;
+    #[cfg(target_os = "linux")]
+    if shell::portal::wayland_session() {
+        let (controller, intents) = (controller.clone(), app.state::<Intents>().inner().clone());
+        let description = model::i18n::words().tray.dial_selection.clone();
+        tauri::async_runtime::spawn(async move {
+            let listener = controller.clone();
+            let changed = move |given| listener.dial_key_changed(given);
+            match shell::portal::hold(&hotkey, &description, intents, changed).await {
+                Ok(held) => controller.portal_held(held),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no GlobalShortcuts portal: the desktop's own shortcut must run dial-selection");
+                    let offer = shortcut_offer(&hotkey);
+                    controller.hotkey_held(HotkeyWay::DesktopShortcut, String::new(), offer);
+                }
+            }
+        });
+        return;
+    }
+    if let Err(e) = shell::hotkey::register(app, &hotkey, None) {
+        tracing::warn!(error = %e, "hotkey not registered");
+        platform::notifier::toast(&model::i18n::words().toast.hotkey_unavailable, e.message);
+    }
+}
+
+/// What the app offers where a shortcut of the desktop's own must dial the selection: GNOME's
+/// shortcut settings, or the line for a tiling compositor's configuration.
+#[cfg(target_os = "linux")]
+fn shortcut_offer(hotkey: &str) -> ShortcutOffer {
+    use model::settings::{Compositor, binding_line};
+    if hotkey.is_empty() {
+        return ShortcutOffer::None;
+    }
+    let desktop = std::env::var("XDG_CURRENT_DESKTOP").unwrap_or_default();
+    if desktop.split(':').any(|d| d.eq_ignore_ascii_case("GNOME")) && platform::gnome_shortcut::available() {
+        return ShortcutOffer::Gnome;
+    }
+    let compositor = if std::env::var_os("SWAYSOCK").is_some() {
+        Compositor::Sway
+    } else if std::env::var_os("HYPRLAND_INSTANCE_SIGNATURE").is_some() {
+        Compositor::Hyprland
+    } else {
+        return ShortcutOffer::None;
+    };
+    match platform::links::app_command("dial-selection") {
+        Ok(command) => ShortcutOffer::Line { line: binding_line(compositor, hotkey, &command) },
+        Err(_) => ShortcutOffer::None,
+    }
+}
+
+async fn remember_scripted(
+    settings: &Settings,
+    credentials: &Credentials,
+) -> Result<(), crate::model::error::AppError> {
+    platform::secrets::store(&settings.server, &settings.login, &credentials.password).await?;
+    settings.save(&platform::settings_file::default_path())
 }
 
 async fn dial_and_tell(controller: &Controller, text: &str) {
     controller.tell(controller.dial_text(text).await);
 }
 
-/// A second start hands over to this one: `dial TEXT` or a link dials, anything else opens
-/// the window.
+/// A second start hands over to this one: `dial TEXT` or a link dials, `dial-selection` dials
+/// the selection as the hotkey does, anything else opens the window.
 fn on_second_start(app: &AppHandle<Wry>, argv: Vec<String>, _cwd: String) {
     let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
     match Cli::try_parse_from(&argv).ok().and_then(|cli| cli.to_dial()) {
-        Some(text) => {
+        Some(Asked::Text(text)) => {
             tauri::async_runtime::spawn(async move { dial_and_tell(&controller, &text).await });
         }
-        None => windows::open_main(app, "recent"),
+        Some(Asked::Selection) => {
+            if let Some(intents) = app.try_state::<Intents>() {
+                intents.send(Intent::Dial { source: Source::Selection, asked: Instant::now() });
+            }
+        }
+        None => shell::windows::open_main(app, "recent"),
     }
 }
 
@@ -359,6 +465,13 @@ mod tests {
     use super::*;
 
     fn dial_of(args: &[&str]) -> Option<String> {
+        match asked(args)? {
+            Asked::Text(text) => Some(text),
+            Asked::Selection => None,
+        }
+    }
+
+    fn asked(args: &[&str]) -> Option<Asked> {
         Cli::try_parse_from(std::iter::once("istra-tray").chain(args.iter().copied())).ok()?.to_dial()
     }
 
@@ -369,5 +482,11 @@ mod tests {
         assert_eq!(dial_of(&["--show", "callto:0123456789"]).as_deref(), Some("callto:0123456789"));
         assert_eq!(dial_of(&["--show"]), None);
         assert_eq!(dial_of(&["https://evil.example/"]), None, "only phone links");
+    }
+
+    #[test]
+    fn dial_selection_asks_for_the_selection_and_takes_no_text() {
+        assert_eq!(asked(&["dial-selection"]), Some(Asked::Selection));
+        assert_eq!(asked(&["dial-selection", "0123456789"]), None, "no text: the selection only");
     }
 }

@@ -3,6 +3,8 @@ fn main() {
     #[allow(unsafe_code)]
     unsafe {
         istra_tray::draw_in_software();
+        #[cfg(target_os = "linux")]
+        istra_tray::choose_display();
     }
     istra_tray::run()
 }

@@ -6,10 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use istra_tray::controller::{Controller, Persistence};
-use istra_tray::error::ErrorCode;
-use istra_tray::settings::Settings;
-use istra_tray::views::{CallStateView, ConnectionState, HistoryFilter};
+use istra_tray::control::controller::{Controller, Persistence};
+use istra_tray::model::error::ErrorCode;
+use istra_tray::model::settings::Settings;
+use istra_tray::model::status::ConnectionState;
+use istra_tray::model::views::{CallStateView, HistoryFilter};
 use mycrm::Credentials;
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::{Value, json};

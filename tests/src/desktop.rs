@@ -74,6 +74,13 @@ impl App {
         Self::start_in(folder, args, &[]).await
     }
 
+    /// As [`App::restart`], with extra environment variables for the app.
+    pub async fn restart_with_env(self, args: &[&str], env: &[(&str, &str)]) -> App {
+        let folder = self.folder.clone();
+        self.stop().await;
+        Self::start_in(folder, args, env).await
+    }
+
     /// HOME and the XDG folders of this app, for other programs run "as the same user".
     pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
         folder_env(&self.folder)
@@ -316,9 +323,18 @@ pub(crate) fn kill_tree(root: u32) {
 
 /// Sets the X11 PRIMARY selection, as when the user selects text in any program.
 pub async fn select_text(text: &str) {
+    serve_x11_selection("primary", text).await;
+}
+
+/// Puts text on the X11 clipboard, as when the user copies it.
+pub async fn copy_text(text: &str) {
+    serve_x11_selection("clipboard", text).await;
+}
+
+async fn serve_x11_selection(selection: &str, text: &str) {
     use tokio::io::AsyncWriteExt as _;
     let mut xclip = Command::new("xclip")
-        .args(["-selection", "primary", "-loops", "1", "-quiet"])
+        .args(["-selection", selection, "-loops", "1", "-quiet"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -333,6 +349,32 @@ pub async fn select_text(text: &str) {
         let _ = tokio::time::timeout(Duration::from_secs(10), xclip.wait()).await;
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+/// The session's tray (`tests/scripts/tray-host.sh`), stopped while this lives: a desktop with
+/// no tray, as stock GNOME is. Started again when dropped, whatever the test's end.
+#[derive(Debug)]
+pub struct NoTray(());
+
+fn tray_host(action: &str) -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/tray-host.sh");
+    std::process::Command::new(script).arg(action).status().is_ok_and(|s| s.success())
+}
+
+impl NoTray {
+    pub async fn start() -> NoTray {
+        let stopped = tokio::task::spawn_blocking(|| tray_host("stop")).await.unwrap_or(false);
+        assert!(stopped, "the session's tray stopped");
+        NoTray(())
+    }
+}
+
+impl Drop for NoTray {
+    fn drop(&mut self) {
+        if !tray_host("start") {
+            eprintln!("the session's tray did not start again");
+        }
+    }
 }
 
 /// Presses the `index`th (from 0, in screen order) button named `name` in the windows of

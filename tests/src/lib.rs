@@ -8,22 +8,27 @@
 //! - [`App`]: one running app with its driver, its folders and helpers for the desktop
 //!   (selection, hotkey, notifications seen on D-Bus, tray menu through dbusmenu).
 //! - [`Unattended`]: the app started without WebDriver, signed in from the command line.
+//! - [`NoTray`]: the session's tray stopped for a while (a desktop without one).
+//! - [`PortalDouble`]: the desktop portal's GlobalShortcuts, as a double on the session bus.
 //! - [`Sway`]: a headless Wayland compositor beside the X display, whose primary selection
-//!   the app reads when it is given `WAYLAND_DISPLAY`.
+//!   the app reads when it is given `WAYLAND_DISPLAY`, and where its popup is seen
+//!   ([`Screenshot`]); [`BareCompositor`]: one without layer-shell, as GNOME's.
 
 mod desktop;
+mod portal;
 mod unattended;
 mod wayland;
 mod webdriver;
 
 pub use desktop::folder_env;
 pub use desktop::{
-    AccessibleWatch, App, accessible_text, close_window, helper_processes, helpers_gone_within, keyring_items,
-    notifications_seen, popup_geometry, popup_hidden_within, popup_size, popup_visible, press, press_button,
-    process_tree, select_text, wait_for_notification,
+    AccessibleWatch, App, NoTray, accessible_text, close_window, copy_text, helper_processes, helpers_gone_within,
+    keyring_items, notifications_seen, popup_geometry, popup_hidden_within, popup_size, popup_visible, press,
+    press_button, process_tree, select_text, wait_for_notification,
 };
+pub use portal::PortalDouble;
 pub use unattended::Unattended;
-pub use wayland::Sway;
+pub use wayland::{BareCompositor, Screenshot, Sway};
 pub use webdriver::{Element, WebDriver};
 
 /// The app binary: `$ISTRA_TRAY_BINARY`, else the debug build (built by `scripts/e2e.sh`).

@@ -139,6 +139,18 @@ impl WebDriver {
             .map(drop)
     }
 
+    /// Runs `script` (a function body; `return` gives the answer) in the current window.
+    pub async fn script(&self, script: &str) -> Result<Value> {
+        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
+    }
+
+    /// Resizes the current window (its outer size, in CSS pixels).
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({"width": width, "height": height})))
+            .await
+            .map(drop)
+    }
+
     /// Invokes an app command from the current window and returns its answer (or its error).
     pub async fn invoke(&self, command: &str, args: Value) -> Result<Value> {
         let script = "const done = arguments[arguments.length - 1];

@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, Sway, Unattended, accessible_text, close_window, helper_processes, helpers_gone_within,
-    keyring_items, notifications_seen, popup_geometry, popup_hidden_within, popup_size, popup_visible, press,
-    press_button, process_tree, select_text, wait_for_notification,
+    AccessibleWatch, App, BareCompositor, NoTray, PortalDouble, Sway, Unattended, accessible_text, close_window,
+    copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen, popup_geometry,
+    popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
+    wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
 use serde_json::json;
@@ -43,6 +44,12 @@ async fn signed_in_with_env(name: &str, sim: &Sim, env: &[(&str, &str)]) -> App 
     app
 }
 
+/// A call that rings on the desk phone and stops unanswered: a missed call.
+fn ring_unanswered(sim: &Sim, id: &str, number: &str, label: &str) {
+    sim.control().send_items(DESK, vec![ringing(id, number, label)]);
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
+}
+
 fn ringing(id: &str, number: &str, label: &str) -> serde_json::Value {
     json!({"event":"callRinging","callId":id,"displayNumber":number,"displayNumberE164":number,
            "displayLabel":label,"incoming":true,"type":"external"})
@@ -62,17 +69,38 @@ async fn signing_in_through_the_window_keeps_the_password_in_the_keyring_only() 
     assert!(settings.contains(&sim.base_url()) && settings.contains("alice"), "{settings}");
     assert!(keyring_items().await.contains(PASSWORD), "the password is in the keyring");
     assert_eq!(app.files_containing(PASSWORD), Vec::<std::path::PathBuf>::new(), "and in no file");
+    // Done: a welcome says where the app lives and which key dials; Got it closes the window.
+    let d = &app.driver;
+    d.click(&d.wait_for("button.done:not([disabled])", WAIT).await.expect("Done")).await.expect("pressed");
+    let key = d.wait_for_text(".welcome-key", WAIT, |t| !t.is_empty()).await.expect("the welcome");
+    assert_eq!(key, "Select a phone number anywhere and press Ctrl+Alt+D to call it.");
+    let where_ = d.text(&d.wait_for(".welcome-where", WAIT).await.expect("where")).await.expect("text");
+    assert!(where_.contains("runs in the tray"), "{where_}");
+    let before = d.windows().await.expect("windows").len();
+    d.click(&d.wait_for("button.got-it", WAIT).await.expect("Got it")).await.expect("pressed");
+    let start = Instant::now();
+    while d.windows().await.map(|w| w.len()).unwrap_or(0) >= before && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(d.windows().await.map(|w| w.len()).unwrap_or(0) < before, "the sign-in window closed");
     app.stop().await;
 }
 
 #[tokio::test]
-async fn a_refused_sign_in_shows_the_servers_reason() {
+async fn a_refused_sign_in_says_why_in_a_sentence_with_the_servers_words_under_details_and_clears_as_the_user_types() {
     let sim = sim().await;
     let app = App::start("refused", &[]).await;
     app.sign_in(&sim.base_url(), "alice", "wrong").await.expect("form");
-    let error = app.driver.wait_for_text(".signin-error", WAIT, |t| !t.is_empty()).await.expect("an error line");
-    assert!(error.contains("bad login or password"), "{error}");
+    let d = &app.driver;
+    let error = d.wait_for_text(".signin-error", WAIT, |t| !t.is_empty()).await.expect("an error line");
+    assert_eq!(error, "Wrong login or password");
+    d.click(&d.wait_for(".error-details summary", WAIT).await.expect("Details")).await.expect("opened");
+    let detail = d.wait_for_text(".error-detail", WAIT, |t| !t.is_empty()).await.expect("the server's words");
+    assert!(detail.contains("bad login or password"), "{detail}");
     assert_eq!(sim.control().login_count(), 0);
+    d.type_into(&d.wait_for("input[name=password]", WAIT).await.expect("password"), "x").await.expect("typed");
+    let cleared = d.wait_for_text(".signin-error", WAIT, str::is_empty).await;
+    assert!(cleared.is_ok(), "the error goes as the user types: {cleared:?}");
     app.stop().await;
 }
 
@@ -343,9 +371,263 @@ async fn the_hotkey_dials_the_wayland_primary_selection_where_the_compositor_off
     let calls = dial_selection_with_hotkey(&sim).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].destination, "+33123456789", "the Wayland selection was dialed, not the X11 one");
+    let logged = app.files_containing("the Wayland primary selection (data-control)");
+    assert!(!logged.is_empty(), "the log says which selection is read");
     sway.select_text("see you at 12:30 in room 4").await;
     select_text("Tel.: +33 4 56 78 90 12").await;
     hotkey_dials_nothing(&sim).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_desktop_shortcut_running_dial_selection_dials_once_through_the_running_app() {
+    // Where the app cannot hold a global key (GNOME 46 on Wayland, sway), the desktop's own
+    // shortcut runs `istra-tray dial-selection`: the running app reads the selection as the
+    // hotkey would (here the compositor's), and dials it once.
+    let mut sway = Sway::start().await;
+    let sim = sim().await;
+    let display = sway.display().to_string_lossy().into_owned();
+    let app = signed_in_with_env("shortcut", &sim, &[("WAYLAND_DISPLAY", &display), ("GDK_BACKEND", "x11")]).await;
+    sway.select_text("Call +33 1 23 45 67 89").await;
+    select_text("Tel.: +33 4 56 78 90 12").await;
+    let binary = istra_tray_e2e::app_binary().to_string_lossy().into_owned();
+    run_as_user(&app, &binary, &["dial-selection"]).await;
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].destination, "+33123456789", "the selection the user sees was dialed");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sim.control().placed_calls().len(), 1, "dialed once");
+    assert_eq!(sim.control().login_count(), 2, "by the running app, not a second sign-in");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn on_wayland_with_layer_shell_the_popup_shows_above_the_users_window_in_its_corner_without_taking_the_focus() {
+    // A GTK window cannot place itself or stay on top on Wayland (sway tiles it full screen and
+    // focuses it): where the compositor offers layer-shell, the app stays on Wayland and its
+    // popup is a layer surface. Layer surfaces are not in sway's tree, so the popup is found on
+    // screen: what changed since the call came is exactly the popup, in its corner.
+    let sway = Sway::start().await;
+    let display = sway.display().to_string_lossy().into_owned();
+    // The user's application, tiled over the whole output and focused.
+    let _user_window = sway.open_window("user's window").await;
+    let sim = sim().await;
+    let folder = Unattended::folder("layer");
+    std::fs::create_dir_all(folder.join("config/istra-tray")).expect("config folder");
+    let settings = r#"{"popupCorner":"bottom-left","popupLingerSecs":1}"#;
+    std::fs::write(folder.join("config/istra-tray/settings.json"), settings).expect("settings");
+    // No GDK_BACKEND: the app chooses by itself (the session's X display is there too). The
+    // popup made ready at sign-in is gone a second later: the call's popup is a new window.
+    let env = [("WAYLAND_DISPLAY", display.as_str()), ("ISTRA_TRAY_POPUP_KEEP_WARM_SECS", "1")];
+    let app = Unattended::sign_in_within(folder, &sim.base_url(), "alice", PASSWORD, &[], &env).await;
+    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "online");
+    let logged = || app_log(&app.folder);
+    assert!(logged().contains("display: native Wayland; the popup is a layer surface"), "{}", logged());
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let before = sway.screenshot().await;
+    let bottom = before.height - 16;
+    // Waits until what changed on screen since `before` is `wanted`; returns what changed.
+    let changes_to = |wanted: (usize, usize, usize, usize)| {
+        let before = &before;
+        let sway = &sway;
+        async move {
+            let start = Instant::now();
+            let mut changed = None;
+            while changed != Some(wanted) && start.elapsed() < WAIT {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                changed = sway.screenshot().await.changed_since(before);
+            }
+            eprintln!("the screen showed {changed:?} after {:?}", start.elapsed());
+            changed
+        }
+    };
+    sim.control().send_items(DESK, vec![ringing("-501", "+33123456789", "Wayland")]);
+    // One card, 340 × 150, 16 px in from the left and bottom edges of the output.
+    let one = (16, bottom - 150, 340, 150);
+    assert_eq!(changes_to(one).await, Some(one), "the popup is drawn above the user's window, bottom left");
+    assert_eq!(sway.focused_window().await.as_deref(), Some("user's window"), "the popup took no focus");
+    let seats = sway.ask("get_seats").await;
+    assert_eq!(seats[0]["focus"], focused_id(&sway.ask("get_tree").await).expect("a focus"), "{seats}");
+    // A second call: the popup grows upwards from its corner, and shrinks back when it ends.
+    sim.control().send_items(DESK, vec![ringing("-502", "104", "Reception")]);
+    let two = (16, bottom - 300, 340, 300);
+    assert_eq!(changes_to(two).await, Some(two), "two cards, still in the corner");
+    let drop = json!({"event":"callDropped","callId":"-502","dropCause":"disconnect","talkingTime":"0"});
+    sim.control().send_items(DESK, vec![drop]);
+    assert_eq!(changes_to(one).await, Some(one), "one card again");
+    assert_eq!(sway.focused_window().await.as_deref(), Some("user's window"), "the focus never moved");
+    let timings = ["page committed", "page loaded", "popup painted"];
+    for line in logged().lines().filter(|l| timings.iter().any(|t| l.contains(t))) {
+        eprintln!("{line}");
+    }
+}
+
+#[tokio::test]
+async fn on_a_wayland_desktop_without_layer_shell_the_app_goes_through_xwayland_and_the_popup_keeps_its_corner() {
+    // GNOME's Mutter has no layer-shell, but places an Xwayland window where it asks and keeps
+    // it above: there the whole app runs through Xwayland (the session's X display stands in).
+    let compositor = BareCompositor::start();
+    let display = compositor.display().to_string_lossy().into_owned();
+    let sim = sim().await;
+    let env = [("WAYLAND_DISPLAY", display.as_str())];
+    let app =
+        Unattended::sign_in_within(Unattended::folder("xwayland"), &sim.base_url(), "alice", PASSWORD, &[], &env).await;
+    let online = sim.control().wait_for_subscriber(DESK, WAIT).await;
+    assert!(online, "online: {}", app_log(&app.folder));
+    let log = app_log(&app.folder);
+    assert!(log.contains("the compositor has no layer-shell: the app runs through Xwayland"), "{log}");
+    let pid = app.pid().expect("running");
+    let send = || sim.control().send_items(DESK, vec![ringing("-510", "+33123456789", "GNOME")]);
+    assert!(shows_after(pid, "+33 1 23 45 67 89", send).await, "the popup shows the call");
+    // As on X11: the bottom right of the 1280×800 screen (dunst notifies at the top right).
+    assert_eq!(popup_geometry().await, Some((924, 634, 340, 150)), "an X11 window in its corner");
+}
+
+/// Everything the app under `folder` logged so far.
+fn app_log(folder: &std::path::Path) -> String {
+    std::fs::read_dir(folder.join("state/istra-tray/logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|file| std::fs::read_to_string(file.path()).ok())
+        .collect()
+}
+
+/// The id of the node sway's tree marks focused.
+fn focused_id(node: &serde_json::Value) -> Option<serde_json::Value> {
+    if node["focused"] == true {
+        return Some(node["id"].clone());
+    }
+    ["nodes", "floating_nodes"].iter().filter_map(|key| node[key].as_array()).flatten().find_map(focused_id)
+}
+
+#[tokio::test]
+async fn without_a_tray_the_main_window_opens_says_why_and_does_what_the_tray_menu_would() {
+    let sim = sim().await;
+    let no_tray = NoTray::start().await;
+    let app = signed_in("no-tray", &sim).await;
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window opens by itself");
+    let said = d.wait_for_text(".tray-missing", WAIT, |t| t.contains("No tray shows")).await.expect("it says why");
+    assert!(said.contains("AppIndicator"), "and how to get the icon on GNOME: {said}");
+    d.click(&d.wait_for(".status-line .dnd-toggle", WAIT).await.expect("Do not disturb")).await.expect("pressed");
+    assert_eq!(app.wait_status(WAIT, |s| s["dnd"] == true).await["dnd"], true, "do not disturb is on, from the header");
+    copy_text("+33 1 23 45 67 89").await;
+    d.click(&d.wait_for(".tray-dial-clipboard", WAIT).await.expect("Dial clipboard")).await.expect("pressed");
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls[0].destination, "+33123456789", "the copied number was dialed");
+    app.stop().await;
+    drop(no_tray);
+}
+
+#[tokio::test]
+async fn on_wayland_the_desktops_portal_holds_the_dial_key_bound_once_and_shown_as_given() {
+    let mut sway = Sway::start().await;
+    let portal = PortalDouble::start().await;
+    // The desktop decides the key: here another one than the app's Ctrl+Alt+D.
+    portal.give_trigger("LOGO+F9").await;
+    let sim = sim().await;
+    let display = sway.display().to_string_lossy().into_owned();
+    let env = [("WAYLAND_DISPLAY", display.as_str()), ("GDK_BACKEND", "x11"), ("XDG_SESSION_TYPE", "wayland")];
+    let app = signed_in_with_env("portal", &sim, &env).await;
+    let status = app.wait_status(WAIT, |s| s["hotkeyWay"] == "portal").await;
+    assert_eq!(status["hotkey"], "LOGO+F9", "the key the desktop gave is the one shown: {status}");
+    let state = portal.state().await;
+    let ours = &state["apps"]["com.istra_tray.IstraTray"];
+    assert_eq!(ours["binds"], 1, "bound under the app's own id: {state}");
+    assert_eq!(ours["shortcuts"]["dial-selection"]["trigger"], "LOGO+F9");
+    let told = || notifications_seen().matches("Dial selection: LOGO+F9").count();
+    assert!(wait_for_notification("Dial selection: LOGO+F9", WAIT).await.contains("held by the desktop"));
+    // The key pressed: the desktop tells the app, which dials the selection (Wayland's here).
+    sway.select_text("Call +33 1 23 45 67 89").await;
+    select_text("Tel.: +33 4 56 78 90 12").await;
+    portal.press("dial-selection").await;
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls[0].destination, "+33123456789");
+    // Started again, the app finds its shortcut and binds nothing (KDE would ask the user again);
+    // the user was told once.
+    let app = app.restart_with_env(&[], &env).await;
+    let status = app.wait_status(WAIT, |s| s["hotkeyWay"] == "portal" && s["state"] == "online").await;
+    assert_eq!(status["hotkey"], "LOGO+F9");
+    assert_eq!(portal.state().await["apps"]["com.istra_tray.IstraTray"]["binds"], 1, "not bound again");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(told(), 1, "told once, not at every start");
+    // Settings changes the key through the desktop's own dialog; the key it gives is shown.
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let said = d.wait_for_text(".hotkey-way", WAIT, |t| t.contains("LOGO+F9")).await.expect("Settings says the key");
+    assert!(said.contains("the desktop holds the dial key"), "{said}");
+    portal.give_trigger("CTRL+ALT+F12").await;
+    d.click(&d.wait_for(".change-dial-key", WAIT).await.expect("Change…")).await.expect("pressed");
+    let status = app.wait_status(WAIT, |s| s["hotkey"] == "CTRL+ALT+F12").await;
+    assert_eq!(status["hotkey"], "CTRL+ALT+F12", "the key given in the desktop's dialog");
+    assert_eq!(portal.state().await["apps"]["com.istra_tray.IstraTray"]["configures"], 1);
+    app.stop().await;
+}
+
+/// `gsettings` as the app's user, on the keyfile backend the GNOME test gives the app.
+async fn gsettings(app: &App, args: &[&str]) -> String {
+    run_as_user_with(app, "gsettings", args, &[("GSETTINGS_BACKEND", "keyfile")]).await.trim().to_owned()
+}
+
+#[tokio::test]
+async fn on_gnome_without_a_portal_the_user_may_add_gnomes_own_shortcut_and_take_it_back() {
+    const MEDIA_KEYS: &str = "org.gnome.settings-daemon.plugins.media-keys";
+    const OURS: &str = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/istra-tray-dial-selection/";
+    let sim = sim().await;
+    let env =
+        [("XDG_SESSION_TYPE", "wayland"), ("XDG_CURRENT_DESKTOP", "ubuntu:GNOME"), ("GSETTINGS_BACKEND", "keyfile")];
+    let app = signed_in_with_env("gnome", &sim, &env).await;
+    // A shortcut the user made in GNOME Settings, which must stay.
+    let theirs = "/org/gnome/settings-daemon/plugins/media-keys/custom-keybindings/custom0/";
+    gsettings(&app, &["set", MEDIA_KEYS, "custom-keybindings", &format!("['{theirs}']")]).await;
+    let status = app.wait_status(WAIT, |s| s["hotkeyWay"] == "desktopShortcut").await;
+    assert_eq!(status["shortcutOffer"]["kind"], "gnome", "{status}");
+    assert!(wait_for_notification("Dial selection needs a desktop shortcut", WAIT).await.contains("dial-selection"));
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    d.click(&d.wait_for("input[name=gnomeShortcut]", WAIT).await.expect("the offer")).await.expect("ticked");
+    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
+    d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("saved");
+    let list = gsettings(&app, &["get", MEDIA_KEYS, "custom-keybindings"]).await;
+    assert_eq!(list, format!("['{theirs}', '{OURS}']"), "added beside the user's own");
+    let ours = format!("{MEDIA_KEYS}.custom-keybinding:{OURS}");
+    assert_eq!(gsettings(&app, &["get", &ours, "binding"]).await, "'<Control><Alt>d'");
+    let command = gsettings(&app, &["get", &ours, "command"]).await;
+    assert!(command.ends_with("istra-tray dial-selection'"), "{command}");
+    // Turned off: GNOME's shortcut goes, the user's stays.
+    d.click(&d.wait_for("input[name=gnomeShortcut]", WAIT).await.expect("the offer")).await.expect("unticked");
+    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
+    d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("saved");
+    assert_eq!(gsettings(&app, &["get", MEDIA_KEYS, "custom-keybindings"]).await, format!("['{theirs}']"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn at_480_px_the_history_shows_its_first_row_whole_below_the_toolbar() {
+    let sim = sim().await;
+    let app = signed_in("narrow", &sim).await;
+    ring_unanswered(&sim, "-31", "+33123456789", "Dupont Immobilier");
+    app.wait_status(WAIT, |s| s["missedCount"] == 1).await;
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    d.resize(480, 640).await.expect("resized");
+    d.wait_for_text(".history-call .title", WAIT, |t| t == "Dupont Immobilier").await.expect("the call listed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let boxes = d
+        .script(
+            "const bar = document.querySelector('.history-toolbar').getBoundingClientRect();
+             const row = document.querySelector('.history-call').getBoundingClientRect();
+             return { width: window.innerWidth, barBottom: bar.bottom, rowTop: row.top, rowBottom: row.bottom };",
+        )
+        .await
+        .expect("the boxes");
+    assert!(boxes["width"].as_f64().is_some_and(|w| w <= 480.0), "{boxes}");
+    let (bar_bottom, row_top) = (boxes["barBottom"].as_f64().expect("bar"), boxes["rowTop"].as_f64().expect("row"));
+    assert!(row_top >= bar_bottom - 0.5, "the first row starts below the toolbar: {boxes}");
     app.stop().await;
 }
 
@@ -355,8 +637,7 @@ async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
     let app = signed_in("dnd", &sim).await;
     app.click_tray_item("Do not disturb").await.expect("clicked through dbusmenu");
     assert_eq!(app.wait_status(WAIT, |s| s["dnd"] == true).await["dnd"], true, "do not disturb never came on");
-    sim.control().send_items(DESK, vec![ringing("-9", "+33123456789", "Quiet Please")]);
-    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-9","dropCause":"noAnswer"})]);
+    ring_unanswered(&sim, "-9", "+33123456789", "Quiet Please");
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1, "the call was not recorded");
     assert!(!popup_visible().await, "no popup shown");
     assert!(!notifications_seen().contains("Quiet Please"), "no notification either");
@@ -382,13 +663,19 @@ async fn settings_saved_in_the_main_window_apply_at_once() {
     let outcome = d.invoke("dial_text", json!({"text": "+33 1 23 45 67 89"})).await.expect("dialed");
     assert_eq!(outcome["destination"], "0+33123456789", "the new prefix is used without restart");
     assert_eq!(sim.control().wait_for_placed_calls(1, WAIT).await[0].destination, "0+33123456789");
-    // A country the dial rules do not know is refused with a reason, and nothing changes.
-    d.type_into(&d.wait_for("input[name=defaultCountry]", WAIT).await.expect("country"), "XX").await.expect("typed");
+    // A screen pop whose placeholder would choose the site passes the page's check but not the
+    // app's: refused with a reason, and nothing changes (the country picked meanwhile neither).
+    d.click(&d.wait_for("select[name=defaultCountry] option[value=BE]", WAIT).await.expect("Belgium"))
+        .await
+        .expect("picked");
+    let template = d.wait_for("input[name=screenPopUrl]", WAIT).await.expect("screen pop");
+    d.type_into(&template, "https://{name}.crm.example/").await.expect("typed");
     d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
-    let refused = d.wait_for_text(".settings-notice", WAIT, |t| t.starts_with("Some settings")).await;
+    let refused = d.wait_for_text(".settings-notice", WAIT, |t| t.starts_with("This screen pop address")).await;
     assert!(refused.is_ok(), "bad settings are refused with a reason: {refused:?}");
     let saved = d.invoke("get_settings", json!({})).await.expect("settings");
     assert_eq!((saved["defaultCountry"].as_str(), saved["startAtLogin"].as_bool()), (Some("FR"), Some(true)));
+    assert_eq!(saved["screenPopUrl"], "");
     app.stop().await;
 }
 
@@ -417,8 +704,7 @@ async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
     let sim = sim().await;
     let app = signed_in("history", &sim).await;
     for (id, number, label) in [("-1", "+33123456789", "ACME Paris"), ("-2", "+4930123456", "Berlin GmbH")] {
-        sim.control().send_items(DESK, vec![ringing(id, number, label)]);
-        sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":id,"dropCause":"noAnswer"})]);
+        ring_unanswered(&sim, id, number, label);
     }
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 2).await["missedCount"], 2, "both calls recorded");
     app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
@@ -457,8 +743,7 @@ async fn contacts_name_callers_and_the_journal_survives_a_restart() {
     let imported = d.invoke("import_contacts", json!({"fileName": "people.vcf", "content": VCARD})).await;
     assert_eq!(imported.expect("imported")["imported"], 1);
     // The platform gives no label, only the number in another form than the file's.
-    sim.control().send_items(DESK, vec![ringing("-7", "+33123456789", "")]);
-    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-7","dropCause":"noAnswer"})]);
+    ring_unanswered(&sim, "-7", "+33123456789", "");
     let note = wait_for_notification("Alice Martin", WAIT).await;
     assert!(note.contains("Alice Martin"), "the missed-call notification names the contact: {note}");
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1);
@@ -476,7 +761,17 @@ async fn contacts_name_callers_and_the_journal_survives_a_restart() {
 
 /// Runs a desktop program as the app's user (same HOME and XDG folders); returns its stdout.
 async fn run_as_user(app: &App, program: &str, args: &[&str]) -> String {
-    let run = tokio::process::Command::new(program).args(args).envs(app.env()).kill_on_drop(true).output();
+    run_as_user_with(app, program, args, &[]).await
+}
+
+/// As [`run_as_user`], with extra environment variables.
+async fn run_as_user_with(app: &App, program: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let run = tokio::process::Command::new(program)
+        .args(args)
+        .envs(app.env())
+        .envs(env.iter().copied())
+        .kill_on_drop(true)
+        .output();
     let output = tokio::time::timeout(WAIT, run).await.expect("it ends").expect("it runs");
     assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -557,8 +852,7 @@ async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
 async fn after_a_whole_session_the_password_is_only_in_the_keyring_and_diagnostics_are_redacted() {
     let sim = sim().await;
     let app = signed_in("secrets", &sim).await;
-    sim.control().send_items(DESK, vec![ringing("-21", "+33123456789", "ACME")]);
-    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-21","dropCause":"noAnswer"})]);
+    ring_unanswered(&sim, "-21", "+33123456789", "ACME");
     assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1);
     app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
     app.driver.switch_to_titled("istra-tray", WAIT).await.expect("the main window");

@@ -19,3 +19,27 @@ export function formatRelativeTime(thenMs: number, nowMs: number): string {
 export function formatDateTime(ms: number): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(ms);
 }
+
+/** The local calendar day of `ms`, as a key that differs from one day to the next. */
+export function dayKey(ms: number): string {
+  const day = new Date(ms);
+  return `${day.getFullYear()}-${day.getMonth()}-${day.getDate()}`;
+}
+
+/** A day heading: "Today", "Yesterday", else the date with its weekday ("Monday, March 3"; the
+ * year too when it is not this one), in the language in use. */
+export function formatDay(ms: number, nowMs: number): string {
+  const words = t().time;
+  if (dayKey(ms) === dayKey(nowMs)) return words.today;
+  const yesterday = new Date(nowMs);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (dayKey(ms) === dayKey(yesterday.getTime())) return words.yesterday;
+  const sameYear = new Date(ms).getFullYear() === new Date(nowMs).getFullYear();
+  const text = new Intl.DateTimeFormat(locale(), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    ...(sameYear ? {} : { year: "numeric" }),
+  }).format(ms);
+  return text.charAt(0).toLocaleUpperCase(locale()) + text.slice(1);
+}

@@ -8,6 +8,7 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
+  Ask,
   AppError,
   CallView,
   ErrorCode,
@@ -121,6 +122,8 @@ export const clearContacts = (): Promise<void> => call("clear_contacts");
 export const contactCount = (): Promise<number> => call("contact_count");
 /** Opens the CRM page of a call (the screen pop address) in the web browser. */
 export const screenPop = (callId: string): Promise<void> => call("screen_pop", { callId });
+/** What the tray menu would do (the main window stands in where no tray shows). */
+export const ask = (asked: Ask): Promise<void> => call("ask", { asked });
 
 export type Unsubscribe = () => void;
 

@@ -15,6 +15,10 @@ const input = (name: string): HTMLInputElement => {
 const signInButton = (): HTMLButtonElement =>
   document.querySelector<HTMLButtonElement>(".signin-form button")!;
 const errorLine = (): string | null => document.querySelector(".signin-error")?.textContent ?? null;
+const gotIt = async (): Promise<void> => {
+  document.querySelector<HTMLButtonElement>("button.got-it")!.click();
+  await settle();
+};
 const plainHttpWarning = (): HTMLElement => document.querySelector<HTMLElement>(".plain-http-warning")!;
 const typeServer = (value: string): void => {
   input("server").value = value;
@@ -77,14 +81,32 @@ describe("the sign-in form", () => {
     expect(plainHttpWarning().hidden).toBe(false);
   });
 
-  test("signing in with one terminal sends the form and closes the window", async () => {
+  test("signing in with one terminal sends the form, welcomes the user, and closes on Got it", async () => {
     const backend = await openSignIn({ sign_in: () => sampleStatus() });
     input("login").value = " bob ";
     await submit("pa ss");
     expect(backend.argsOf("sign_in")).toEqual([
       { server: "https://pbx.example.com", login: "bob", password: "pa ss", remember: true, caFile: null },
     ]);
+    const welcome = document.querySelector<HTMLElement>(".welcome")!;
+    expect(welcome.hidden).toBe(false);
+    expect(document.querySelector<HTMLElement>(".signin-form")!.hidden).toBe(true);
+    expect(welcome.querySelector(".welcome-where")?.textContent).toContain("runs in the tray");
+    expect(welcome.querySelector(".welcome-key")?.textContent).toBe(
+      "Select a phone number anywhere and press Ctrl+Alt+D to call it.",
+    );
+    expect(backend.argsOf("close_window")).toHaveLength(0);
+    await gotIt();
     expect(backend.argsOf("close_window")).toHaveLength(1);
+  });
+
+  test("the welcome says where the app lives and how the key works on this desktop", async () => {
+    await openSignIn({
+      sign_in: () => sampleStatus({ trayMissing: true, hotkeyWay: "desktopShortcut", hotkey: "" }),
+    });
+    await submit();
+    expect(document.querySelector(".welcome-where")?.textContent).toContain("its window stays at hand");
+    expect(document.querySelector(".welcome-key")?.textContent).toContain("add a keyboard shortcut");
   });
 
   test("a refused account shows the reason, the server's words included", async () => {
@@ -95,10 +117,37 @@ describe("the sign-in form", () => {
     });
     await submit();
     expect(errorLine()).toBe(
-      "Your account is not allowed to use myCRM — ask your administrator for the CRM right (CRM right missing)",
+      "Your account is not allowed to use myCRM — ask your administrator for the CRM right",
     );
+    const details = document.querySelector<HTMLDetailsElement>("details.error-details")!;
+    expect(details.hidden).toBe(false);
+    expect(details.open).toBe(false);
+    expect(details.querySelector("summary")?.textContent).toBe("Details");
+    expect(details.querySelector(".error-detail")?.textContent).toBe("CRM right missing");
+    expect(input("login").getAttribute("aria-invalid")).toBe("true");
     expect(signInButton().disabled).toBe(false);
     expect(backend.argsOf("close_window")).toHaveLength(0);
+    // Typing again clears what was said about the last attempt.
+    input("login").value = "bobby";
+    input("login").dispatchEvent(new Event("input", { bubbles: true }));
+    expect(errorLine()).toBe("");
+    expect(details.hidden).toBe(true);
+    expect(input("login").hasAttribute("aria-invalid")).toBe(false);
+  });
+
+  test("an unreachable server marks the address and folds the network's words", async () => {
+    await openSignIn({
+      sign_in: () => {
+        throw {
+          code: "network",
+          message: "error sending request for url (http://127.0.0.1:9/restletrouter/v1/service/Login)",
+        };
+      },
+    });
+    await submit();
+    expect(errorLine()).toBe("Cannot reach the server — check the address and your network");
+    expect(input("server").getAttribute("aria-invalid")).toBe("true");
+    expect(document.querySelector(".error-detail")?.textContent).toContain("restletrouter");
   });
 
   test("an error code this version does not know still shows the server's message", async () => {
@@ -134,6 +183,7 @@ describe("the sign-in form", () => {
 
     await submit();
     expect(backend.argsOf("sign_in")).toHaveLength(2);
+    await gotIt();
     expect(backend.argsOf("close_window")).toHaveLength(1);
     // The first attempt's late failure must not replace the second one's success.
     first.reject({ code: "network", message: "timeout" });
@@ -236,6 +286,8 @@ describe("choosing a terminal", () => {
 
     done.click();
     await settle();
+    expect(document.querySelector<HTMLElement>(".welcome")!.hidden).toBe(false);
+    await gotIt();
     expect(backend.argsOf("close_window")).toHaveLength(1);
   });
 

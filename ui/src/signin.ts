@@ -1,8 +1,11 @@
 /**
  * The sign-in window: server, login, password and "Remember me", with an "Advanced" disclosure
  * for the file of an extra certificate authority (on-premises servers), then, for accounts with
- * several terminals, a choice of terminal. It closes itself when there is nothing to choose.
+ * several terminals, a choice of terminal, then a short welcome: where the app now lives (the
+ * tray, or its window where no tray shows) and the key that dials a selected number.
  * A plain http:// address gets a warning as it is typed: the password would travel in clear.
+ * A refusal is one sentence; the server's or the network's own words are folded under
+ * "Details", the field at fault is marked, and both go as soon as the user types again.
  *
  * Signing in can take seconds; the form shows it is busy but never locks the user in: after
  * `SLOW_SIGN_IN_MS` the button comes back so the user can try again, and the answer of an
@@ -20,14 +23,16 @@ import {
   serverInput,
   type Notice,
 } from "./dom";
-import { t } from "./i18n";
+import { fmt, t } from "./i18n";
 import {
   closeWindow,
   describeError,
+  errorMessage,
   getSettings,
   selectTerminal,
   signIn,
   toAppError,
+  UNKNOWN_CODE,
   watchStatus,
   type Unsubscribe,
 } from "./ipc";
@@ -36,6 +41,24 @@ export const SLOW_SIGN_IN_MS = 15_000;
 
 /** Error codes the CA file can fix: the "Advanced" disclosure opens on them. */
 const CERTIFICATE_CODES: ReadonlySet<string> = new Set<ErrorCode>(["tls", "ca_file"]);
+
+/** The field a refusal points at, by its code. */
+const FIELD_AT_FAULT: Partial<Record<ErrorCode, "server" | "login" | "password" | "caFile">> = {
+  network: "server",
+  protocol: "server",
+  tls: "server",
+  ca_file: "caFile",
+  bad_credentials: "password",
+  not_allowed: "login",
+};
+
+/** What the welcome says about the dial key, from the status the sign-in ends with. */
+export function welcomeHotkey(status: StatusView): string {
+  const words = t().signin;
+  if (status.hotkeyWay === "desktopShortcut") return words.welcomeDesktopShortcut;
+  if (status.hotkey === "") return words.welcomeNoHotkey;
+  return fmt(words.welcomeHotkey, { key: status.hotkey });
+}
 
 /** Whether the user must (or may) pick a terminal after signing in. */
 export function needsTerminalChoice(status: StatusView): boolean {
@@ -69,6 +92,14 @@ export function mount(host: HTMLElement): () => void {
   );
   const submit = el("button", { className: "primary", text: words.submit, attrs: { type: "submit" } });
   const formNotice = notice("signin-error", "alert");
+  const detailText = el("code", { className: "error-detail" });
+  const details = el(
+    "details",
+    { className: "error-details" },
+    el("summary", { text: words.details }),
+    detailText,
+  );
+  details.hidden = true;
   const form = el(
     "form",
     { className: "signin-form", attrs: { novalidate: "" } },
@@ -79,6 +110,7 @@ export function mount(host: HTMLElement): () => void {
     checkboxField(words.remember, remember),
     advanced,
     formNotice.element,
+    details,
     el("div", { className: "buttons" }, submit),
   );
 
@@ -95,6 +127,22 @@ export function mount(host: HTMLElement): () => void {
   );
   picker.hidden = true;
 
+  const welcomeWhere = el("p", { className: "welcome-where" });
+  const welcomeKey = el("p", { className: "welcome-key" });
+  const gotIt = el("button", { className: "primary got-it", text: words.gotIt, attrs: { type: "button" } });
+  const welcomeNotice = notice("welcome-error", "alert");
+  const welcome = el(
+    "section",
+    { className: "welcome", attrs: { "aria-labelledby": "welcome-heading" } },
+    el("h2", { text: words.welcomeHeading, attrs: { id: "welcome-heading" } }),
+    welcomeWhere,
+    welcomeKey,
+    el("p", { className: "welcome-settings", text: words.welcomeSettings }),
+    welcomeNotice.element,
+    el("div", { className: "buttons" }, gotIt),
+  );
+  welcome.hidden = true;
+
   const page = el(
     "main",
     { className: "signin" },
@@ -102,8 +150,33 @@ export function mount(host: HTMLElement): () => void {
     el("p", { className: "lead", text: words.lead }),
     form,
     picker,
+    welcome,
   );
   host.append(page);
+
+  /** Says why the sign-in was refused: one sentence, the detail folded, the field marked. */
+  const showRefusal = (reason: unknown): void => {
+    const { code, message } = toAppError(reason);
+    const known = code !== UNKNOWN_CODE;
+    formNotice.show(known ? errorMessage(code, "") : errorMessage(code, message), "error");
+    const detail = message.trim();
+    detailText.textContent = detail;
+    details.open = false;
+    details.hidden = !known || detail === "";
+    const faulty = known ? FIELD_AT_FAULT[code] : undefined;
+    const inputs = { server: server.input, login, password, caFile };
+    if (faulty !== undefined) inputs[faulty].setAttribute("aria-invalid", "true");
+    // The sentence for these codes points to "Advanced": show what it points to.
+    if (CERTIFICATE_CODES.has(code)) advanced.open = true;
+  };
+
+  /** The user types again: what was said about the last attempt goes. */
+  const clearRefusal = (): void => {
+    formNotice.show(null);
+    details.hidden = true;
+    for (const input of [server.input, login, password, caFile]) input.removeAttribute("aria-invalid");
+  };
+  form.addEventListener("input", clearRefusal);
 
   const close = (shown: Notice): void => {
     closeWindow().catch((reason: unknown) => shown.show(describeError(reason), "error"));
@@ -192,6 +265,7 @@ export function mount(host: HTMLElement): () => void {
 
   /** Brings the picker up to date with a status: its list, and the terminal in use. */
   const followStatus = (status: StatusView): void => {
+    latest = status;
     if (!sameTerminals(terminals, status.terminals)) listTerminals(status.terminals);
     if (status.terminal !== null && !userChose) chosen = status.terminal.id;
     syncRadios();
@@ -207,11 +281,24 @@ export function mount(host: HTMLElement): () => void {
     unwatch ??= watchStatus(followStatus, () => {});
   };
 
+  let latest: StatusView | null = null;
+  const showWelcome = (status: StatusView): void => {
+    unwatch?.();
+    unwatch = null;
+    form.hidden = true;
+    picker.hidden = true;
+    welcomeWhere.textContent = status.trayMissing ? words.welcomeWindow : words.welcomeTray;
+    welcomeKey.textContent = welcomeHotkey(status);
+    welcome.hidden = false;
+    gotIt.focus();
+  };
+
   const finish = (status: StatusView): void => {
+    latest = status;
     if (needsTerminalChoice(status)) {
       showTerminals(status);
     } else {
-      close(formNotice);
+      showWelcome(status);
     }
   };
 
@@ -238,6 +325,7 @@ export function mount(host: HTMLElement): () => void {
       formNotice.show(words.slow, "info");
     }, SLOW_SIGN_IN_MS);
 
+    clearRefusal();
     signIn(request).then(
       (status) => {
         if (!active || mine !== attempt) return;
@@ -249,14 +337,16 @@ export function mount(host: HTMLElement): () => void {
         if (!active || mine !== attempt) return;
         window.clearTimeout(slowTimer);
         setBusy(false);
-        formNotice.show(describeError(reason), "error");
-        // The sentence for these codes points to "Advanced": show what it points to.
-        if (CERTIFICATE_CODES.has(toAppError(reason).code)) advanced.open = true;
+        showRefusal(reason);
       },
     );
   });
 
-  done.addEventListener("click", () => close(pickerNotice));
+  done.addEventListener("click", () => {
+    if (latest !== null) showWelcome(latest);
+    else close(pickerNotice);
+  });
+  gotIt.addEventListener("click", () => close(welcomeNotice));
 
   return () => {
     active = false;

@@ -189,6 +189,11 @@ export function sampleStatus(overrides: Partial<StatusView> = {}): StatusView {
     missedCount: 0,
     hotkey: "Ctrl+Alt+D",
     plainHttp: false,
+    hotkeyWay: "grab",
+    hotkeyConfigurable: false,
+    shortcutOffer: { kind: "none" },
+    trayMissing: false,
+    demo: false,
     line: "Online — alice on Desk phone",
     ...overrides,
   };
@@ -212,6 +217,7 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     screenPopUrl: "",
     screenPopOn: "ringing",
     handleLinks: true,
+    gnomeShortcut: false,
     caFile: null,
     ...overrides,
   };

@@ -121,7 +121,7 @@ impl<'a> Call<'a> {
         Self {
             control,
             terminal_id,
-            items: CallItems { call_id, party, incoming, durations_as_strings: number % 2 == 0 },
+            items: CallItems { call_id, party, incoming, durations_as_strings: number.is_multiple_of(2) },
             started: Instant::now(),
             answered: None,
         }

@@ -36,7 +36,7 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Duration {
 
 fn item(i: usize) -> serde_json::Value {
     let call = format!("-{}", i / 2);
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         json!({"event":"callRinging","callId":call,"displayNumber":"+33123456789","displayNumberE164":"+33123456789",
                "displayLabel":"ACME","incoming":true,"type":"external"})
     } else {

@@ -74,9 +74,17 @@ impl Server {
         Ok(Self { base: url })
     }
 
-    /// `true` when the password would travel unencrypted: callers should warn the user.
+    /// `true` when the password would cross a network unencrypted: plain http to any host but
+    /// this computer's loopback (where a local simulator or proxy listens, no network carries
+    /// it). Callers should warn the user.
     pub fn is_plain_http(&self) -> bool {
-        self.base.scheme() == "http"
+        let loopback = match self.base.host() {
+            Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        self.base.scheme() == "http" && !loopback
     }
 
     /// The base URL, ending in `/restletrouter/`.
@@ -436,9 +444,9 @@ mod tests {
         let s = Server::parse("https://pbx.example.com").expect("valid");
         assert_eq!(s.ws_url("ws-service/myCrm").as_str(), "wss://pbx.example.com/restletrouter/ws-service/myCrm");
         assert!(!s.is_plain_http());
-        let p = Server::parse("http://127.0.0.1:9").expect("valid");
+        let p = Server::parse("http://10.0.0.5:9").expect("valid");
         assert!(p.is_plain_http());
-        assert_eq!(p.ws_url("ws-service/myCrm").as_str(), "ws://127.0.0.1:9/restletrouter/ws-service/myCrm");
+        assert_eq!(p.ws_url("ws-service/myCrm").as_str(), "ws://10.0.0.5:9/restletrouter/ws-service/myCrm");
     }
 
     #[test]
@@ -447,6 +455,10 @@ mod tests {
         assert!(Server::parse("HTTP://pbx.example.com:8080/restletrouter").expect("valid").is_plain_http());
         assert!(!Server::parse("https://pbx.example.com").expect("valid").is_plain_http());
         assert!(!Server::parse("pbx.example.com").expect("valid").is_plain_http(), "a bare host is https");
+        for local in ["http://127.0.0.1:8080", "http://localhost:9", "http://[::1]:8080", "http://127.1.2.3"] {
+            assert!(!Server::parse(local).expect("valid").is_plain_http(), "{local}: nothing crosses a network");
+        }
+        assert!(Server::parse("http://127.0.0.1.evil.example").expect("valid").is_plain_http());
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub mod manual {
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, SystemTime};
 
+    use tokio::time::Instant;
+
     use super::Watch;
 
     /// A wall clock a test can push ahead (a sleep) and a network fingerprint it can change.
@@ -73,11 +75,15 @@ pub mod manual {
     }
 
     impl Manual {
-        /// A [`Watch`] that looks at this hand-moved clock and network.
+        /// A [`Watch`] that looks at this hand-moved clock and network. Between moves the wall
+        /// clock runs with tokio's clock, so a test on paused time sees no sleep it did not ask for.
         pub fn watch(&self) -> Watch {
             let (ahead_s, network) = (Arc::clone(&self.ahead_s), Arc::clone(&self.network));
+            let (wall, mono) = (SystemTime::now(), Instant::now());
             Watch {
-                wall_clock: Arc::new(move || SystemTime::now() + Duration::from_secs(ahead_s.load(Ordering::SeqCst))),
+                wall_clock: Arc::new(move || {
+                    wall + mono.elapsed() + Duration::from_secs(ahead_s.load(Ordering::SeqCst))
+                }),
                 network: Arc::new(move || network.load(Ordering::SeqCst)),
                 ..Watch::default()
             }

@@ -3,10 +3,14 @@
 //! the server's name does not resolve, the laptop sleeps (the clock jumps), the network
 //! changes. After each the supervisor is back online by itself, its listener rebuilt, and no
 //! event of the new connection is lost. How fast is measured by `cargo bench --bench recovery`.
+//!
+//! The tests about time (backoff, the not-ready retry, the sleep and network checks) run on
+//! paused tokio time: the simulator lives in the test's runtime, so every wait, the client's and
+//! the server's, is virtual and the runtime jumps over it. The cut socket stays on real time.
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use mycrm::supervisor::{self, ConnectionState, SupervisorConfig, SupervisorHandle};
@@ -14,6 +18,7 @@ use mycrm::surroundings::manual::Manual;
 use mycrm::{ErrorKind, Event, Server};
 use mycrm_sim::{Sim, SimConfig};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 /// Generous bounds: the figures are the bench's business, these only catch "never".
 const BACK: Duration = Duration::from_secs(15);
@@ -53,7 +58,7 @@ async fn events_flow(sim: &Sim, events: &mut mpsc::Receiver<Event>, call_id: &st
     assert_eq!(event.call_id, call_id);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_server_restart_is_survived_on_its_own() {
     let first = sim(SimConfig::default()).await;
     let addr = first.addr();
@@ -83,7 +88,7 @@ async fn a_socket_cut_in_the_middle_of_a_frame_loses_nothing_after_it() {
     events_flow(&sim, &mut events, "whole").await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn telephony_down_then_up_is_waited_out_and_said() {
     let sim = sim(SimConfig::default()).await;
     let (handle, mut events) = online(config(server(&sim))).await;
@@ -108,7 +113,7 @@ async fn telephony_down_then_up_is_waited_out_and_said() {
     events_flow(&sim, &mut events, "i1").await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_name_that_does_not_resolve_is_retried_with_backoff_and_said() {
     let server = Server::parse("http://istra-tray-test.invalid:8080").expect("url");
     let (handle, _events) = supervisor::spawn(config(server)).expect("spawned");
@@ -126,7 +131,7 @@ async fn a_name_that_does_not_resolve_is_retried_with_backoff_and_said() {
     handle.shutdown().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_sleep_or_a_network_change_tests_the_socket_at_once() {
     let sim = sim(SimConfig::default()).await;
     let around = Manual::default();

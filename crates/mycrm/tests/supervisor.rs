@@ -1,5 +1,6 @@
 //! The supervisor keeps a connection through drops, expiries and outages, and stops for good
-//! only when a person must act.
+//! only when a person must act. The tests about waiting run on paused tokio time (the
+//! simulator shares the test's runtime and clock).
 
 mod common;
 
@@ -90,7 +91,7 @@ async fn signs_in_again_after_the_session_expires() {
     assert_eq!(next_event(&mut events).await.call_id, "4");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn waits_out_an_iptc_outage_and_says_server_not_ready_meanwhile() {
     let sim = sim(SimConfig::default()).await;
     sim.control().set_iptc_down(true);
@@ -110,7 +111,7 @@ async fn waits_out_an_iptc_outage_and_says_server_not_ready_meanwhile() {
     handle.wait_online(WAIT).await.expect("online once IPTC is up");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_wrong_password_fails_once_and_never_hammers_the_server() {
     let sim = sim(SimConfig::default()).await;
     let mut c = config(&sim);
@@ -206,4 +207,20 @@ async fn a_burst_of_ten_thousand_events_arrives_whole_and_in_order() {
     burst.await.expect("burst done");
     assert_eq!(seen.len(), 5_000);
     assert!(seen.values().all(|kinds| kinds == &[EventKind::Ringing, EventKind::Dropped]), "per-call order kept");
+}
+
+#[tokio::test]
+async fn stopped_while_connecting_it_still_logs_the_new_session_out() {
+    // A slow server: the stop comes after the session was made, while the terminals are asked.
+    let sim = sim(SimConfig::default()).await;
+    sim.control().set_delay(Duration::from_millis(300));
+    let (handle, _events) = supervisor::spawn(config(&sim)).expect("spawned");
+    let start = std::time::Instant::now();
+    while sim.control().login_count() == 0 && start.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(sim.control().login_count(), 1, "the server made a session");
+    assert!(!matches!(handle.state(), ConnectionState::Online(_)), "still connecting");
+    handle.shutdown().await;
+    assert_eq!(sim.control().logout_count(), 1, "it was logged out, not left to the idle timeout");
 }

@@ -7,7 +7,7 @@ import type { ScreenPopTrigger } from "./ScreenPopTrigger";
  */
 export type Settings = { server: string, login: string, terminalId: string | null, hotkey: string, popupEnabled: boolean, popupCorner: PopupCorner, popupLingerSecs: number, notifyIncoming: boolean, notifyMissed: boolean, defaultCountry: string, outsideLinePrefix: string | null, startAtLogin: boolean, dnd: boolean, 
 /**
- * The CRM page to open for a call (see [`crate::screenpop`]); empty for none.
+ * The CRM page to open for a call (see [`crate::model::screenpop`]); empty for none.
  */
 screenPopUrl: string, screenPopOn: ScreenPopTrigger, 
 /**
@@ -18,4 +18,9 @@ handleLinks: boolean,
  * A PEM file with an extra certificate authority to trust, for on-premises servers;
  * `None` for the system's trust store only.
  */
-caFile: string | null, };
+caFile: string | null, 
+/**
+ * On GNOME without a GlobalShortcuts portal: the user asked for a GNOME keyboard shortcut
+ * (the hotkey) that runs `istra-tray dial-selection`.
+ */
+gnomeShortcut: boolean, };

@@ -534,7 +534,7 @@ test("in French, the History tab speaks French", async () => {
     call_back: () => ({ destination: "0123456789", display: "01 23 45 67 89" }),
   });
   const search = document.querySelector<HTMLInputElement>(".history-search")!;
-  expect(search.placeholder).toBe("Rechercher un numéro ou un nom");
+  expect(search.placeholder).toBe("Numéro ou nom");
   expect(search.getAttribute("aria-label")).toBe("Rechercher dans les appels");
   expect([...document.querySelectorAll(".filter")].map((filter) => filter.textContent)).toEqual([
     "Tous",
@@ -565,4 +565,39 @@ test("in French, an empty history says so in French", async () => {
   setLocale("fr");
   await open([]);
   expect(emptyText()).toBe("Aucun appel pour l'instant.");
+});
+
+test("calls are grouped under a heading per day: Today, Yesterday, then the date", async () => {
+  const now = Date.now();
+  const DAY = 24 * 3_600_000;
+  await open(
+    [
+      sampleCall({ id: "t", startedAtMs: now - MINUTE }),
+      sampleCall({ id: "t2", startedAtMs: now - 2 * MINUTE }),
+      sampleCall({ id: "y", startedAtMs: now - DAY }),
+      sampleCall({ id: "o", startedAtMs: now - 4 * DAY }),
+    ],
+    {},
+    10,
+  );
+  const list = [...document.querySelectorAll<HTMLElement>(".history-list > li")].map((item) =>
+    item.classList.contains("history-day") ? `# ${item.textContent}` : item.dataset.callId,
+  );
+  expect(list).toEqual(["# Today", "t", "t2", "# Yesterday", "y", "# Tuesday, February 25", "o"]);
+  expect(document.querySelector(".history-day")?.getAttribute("role")).toBe("heading");
+});
+
+test("day headings speak French", async () => {
+  setLocale("fr");
+  const now = Date.now();
+  await open(
+    [
+      sampleCall({ id: "y", startedAtMs: now - 24 * 3_600_000 }),
+      sampleCall({ id: "o", startedAtMs: now - 4 * 24 * 3_600_000 }),
+    ],
+    {},
+    10,
+  );
+  const days = [...document.querySelectorAll(".history-day")].map((day) => day.textContent);
+  expect(days).toEqual(["Hier", "Mardi 25 février"]);
 });

@@ -10,7 +10,7 @@
  */
 import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
 import { callSubtitleElement, callTitleElement, el, notice } from "../dom";
-import { formatDateTime, formatRelativeTime } from "../format";
+import { dayKey, formatDateTime, formatDay, formatRelativeTime } from "../format";
 import { fmt, t } from "../i18n";
 import {
   callBack,
@@ -204,18 +204,34 @@ export function mount(host: HTMLElement): () => void {
     empty.textContent = query.search === null ? words.filters[query.filter].empty : words.noMatch;
   };
 
+  /** The day of the last row listed, for its heading. */
+  let lastDay: string | null = null;
+
   const clearRows = (): void => {
     list.replaceChildren();
+    lastDay = null;
     shownIds = new Set();
     times = [];
     nextCursor = null;
   };
 
-  /** Appends the page's calls, skipping any already listed, and keeps its cursor. */
+  /** Appends the page's calls, skipping any already listed, under a heading for each day
+   * (Today, Yesterday, then dates), and keeps its cursor. */
   const append = (page: HistoryPage): void => {
     for (const call of page.calls) {
       if (shownIds.has(call.id)) continue;
       shownIds.add(call.id);
+      const day = dayKey(call.startedAtMs);
+      if (day !== lastDay) {
+        lastDay = day;
+        list.append(
+          el("li", {
+            className: "history-day",
+            text: formatDay(call.startedAtMs, Date.now()),
+            attrs: { role: "heading", "aria-level": "3" },
+          }),
+        );
+      }
       list.append(row(call));
     }
     nextCursor = page.nextCursor;

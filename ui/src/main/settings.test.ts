@@ -153,6 +153,97 @@ describe("the settings tab", () => {
     expect(terminal.value).toBe("t1");
   });
 
+  test("where the desktop holds the dial key, says which key and where to change it, and the field is read-only", async () => {
+    await open({ get_status: () => sampleStatus({ hotkeyWay: "portal", hotkey: "LOGO+F9" }) });
+    expect(control("hotkey").disabled).toBe(true);
+    const way = (): string | null | undefined => document.querySelector(".hotkey-way")?.textContent;
+    expect(way()).toBe(
+      "On this desktop the desktop holds the dial key for istra-tray: LOGO+F9. Change it in the desktop's keyboard shortcut settings.",
+    );
+    page.unmount();
+    document.body.replaceChildren();
+    await open({ get_status: () => sampleStatus({ hotkeyWay: "desktopShortcut", hotkey: "" }) });
+    expect(way()).toContain("istra-tray dial-selection");
+    page.unmount();
+    document.body.replaceChildren();
+    await open();
+    expect(control("hotkey").disabled).toBe(false);
+    expect(document.querySelector(".hotkey-way")).toBeNull();
+    expect(control("gnomeShortcut").closest<HTMLElement>("label, .field, div")!.hidden).toBe(true);
+  });
+
+  test("on GNOME without a portal, offers to add GNOME's own shortcut; on sway, gives the line for its config", async () => {
+    const backend = await open({
+      get_status: () =>
+        sampleStatus({ hotkeyWay: "desktopShortcut", hotkey: "", shortcutOffer: { kind: "gnome" } }),
+    });
+    const box = control("gnomeShortcut");
+    expect(box.closest<HTMLElement>("label, .field, div")!.hidden).toBe(false);
+    expect(control("hotkey").disabled).toBe(false);
+    box.checked = true;
+    await save();
+    expect(backend.argsOf("save_settings")[0]).toMatchObject({
+      settings: { gnomeShortcut: true, hotkey: "Ctrl+Alt+D" },
+    });
+    page.unmount();
+    document.body.replaceChildren();
+    const line = "bindsym Ctrl+Alt+d exec /usr/bin/istra-tray dial-selection";
+    await open({
+      get_status: () =>
+        sampleStatus({ hotkeyWay: "desktopShortcut", hotkey: "", shortcutOffer: { kind: "line", line } }),
+    });
+    expect(document.querySelector(".shortcut-line")?.textContent).toBe(line);
+    expect(control("hotkey").disabled).toBe(true);
+  });
+
+  test("the shortcut is recorded as the keys are pressed; Backspace clears it", async () => {
+    await open();
+    const field = control("hotkey");
+    const press = (init: KeyboardEventInit): KeyboardEvent => {
+      const event = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+      field.dispatchEvent(event);
+      return event;
+    };
+    expect(press({ key: "Control", code: "ControlLeft", ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(field.value).toBe("Ctrl+Alt+D");
+    expect(press({ key: "k", code: "KeyK", ctrlKey: true, shiftKey: true }).defaultPrevented).toBe(true);
+    expect(field.value).toBe("Ctrl+Shift+K");
+    press({ key: "F9", code: "F9", metaKey: true });
+    expect(field.value).toBe("Super+F9");
+    expect(press({ key: "Tab", code: "Tab" }).defaultPrevented).toBe(false);
+    press({ key: "Backspace", code: "Backspace" });
+    expect(field.value).toBe("");
+  });
+
+  test("Sign out sits with the account, away from Save", async () => {
+    await open();
+    const signOutButton = document.querySelector<HTMLButtonElement>("button.sign-out")!;
+    expect(signOutButton.closest("fieldset")?.querySelector("legend")?.textContent).toBe("Account");
+    expect(document.querySelector(".settings-form > .buttons button.sign-out")).toBeNull();
+  });
+
+  test("the default country is picked by name from the countries the dial rules know", async () => {
+    const backend = await open();
+    const picker = control<HTMLSelectElement>("defaultCountry");
+    expect(picker.tagName).toBe("SELECT");
+    expect(picker.value).toBe("FR");
+    expect(picker.selectedOptions[0]?.textContent).toBe("France");
+    const names = [...picker.options].map((option) => option.textContent ?? "");
+    expect(names.length).toBeGreaterThan(200);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "en")));
+    picker.value = "BE";
+    await save();
+    expect(backend.argsOf("save_settings")[0]).toMatchObject({ settings: { defaultCountry: "BE" } });
+  });
+
+  test("country names speak French", async () => {
+    setLocale("fr");
+    await open();
+    const picker = control<HTMLSelectElement>("defaultCountry");
+    picker.value = "DE";
+    expect(picker.selectedOptions[0]?.textContent).toBe("Allemagne");
+  });
+
   test("Save sends the edited settings, keeps the password when none is typed, and says Saved", async () => {
     const backend = await open();
     type("outsideLinePrefix", "0");

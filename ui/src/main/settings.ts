@@ -7,10 +7,18 @@
  * many contacts are stored, importing a CSV or vCard file, and removing them all (after a
  * confirmation click).
  */
-import type { AppError, PopupCorner, ScreenPopTrigger, Settings, TerminalView } from "../bindings";
+import type {
+  AppError,
+  PopupCorner,
+  ScreenPopTrigger,
+  Settings,
+  StatusView,
+  TerminalView,
+} from "../bindings";
 import { caFileInput, caFileValue, checkboxField, el, field, notice, serverInput } from "../dom";
-import { fmt, t } from "../i18n";
+import { fmt, locale, t } from "../i18n";
 import {
+  ask,
   clearContacts,
   contactCount,
   describeError,
@@ -20,7 +28,7 @@ import {
   saveSettings,
   signOut,
 } from "../ipc";
-import { SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
+import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
 
 const MODIFIERS = ["Ctrl", "Alt", "Shift", "Super"] as const;
 const NAMED_KEYS = [
@@ -72,6 +80,30 @@ export function normalizeHotkey(text: string): string | null {
   if (key === null || modifiers.some((name) => name === undefined)) return null;
   if (new Set(modifiers).size !== modifiers.length) return null;
   return [...MODIFIERS.filter((name) => modifiers.includes(name)), key].join("+");
+}
+
+/** What a key event asks of the shortcut recorder: the accelerator pressed ("Ctrl+Alt+D"),
+ * "" to clear (Backspace or Delete alone), or null to let the event be (a modifier still
+ * being pressed, Tab, or a key without modifiers). */
+export function recordedHotkey(
+  event: Pick<KeyboardEvent, "key" | "code" | "ctrlKey" | "altKey" | "shiftKey" | "metaKey">,
+): string | null {
+  const modifiers = [
+    event.ctrlKey ? "Ctrl" : null,
+    event.altKey ? "Alt" : null,
+    event.shiftKey ? "Shift" : null,
+    event.metaKey ? "Super" : null,
+  ].filter((name): name is string => name !== null);
+  if (modifiers.length === 0) return event.key === "Backspace" || event.key === "Delete" ? "" : null;
+  const code = event.code;
+  const key = /^Key[A-Z]$/.test(code)
+    ? code.slice(3)
+    : /^Digit\d$/.test(code)
+      ? code.slice(5)
+      : /^Arrow(Up|Down|Left|Right)$/.test(code)
+        ? code.slice(5)
+        : code;
+  return normalizeHotkey([...modifiers, key].join("+"));
 }
 
 /** The form as typed: text fields are raw strings, checkboxes booleans. */
@@ -150,9 +182,23 @@ export function validateSettings(draft: SettingsDraft): { settings: Settings } |
       screenPopUrl,
       screenPopOn: draft.screenPopOn,
       handleLinks: draft.handleLinks,
+      gnomeShortcut: draft.gnomeShortcut,
       caFile: caFileValue(draft.caFile),
     },
   };
+}
+
+/** The default country: every country the dial rules know (decided on the Rust side), by its
+ * name in the language in use, sorted by that name. */
+function countryPicker(): HTMLSelectElement {
+  const names = new Intl.DisplayNames([locale()], { type: "region" });
+  const named = DIAL_COUNTRIES.map((code) => ({ code, name: names.of(code) ?? code }));
+  named.sort((a, b) => a.name.localeCompare(b.name, locale()));
+  return el(
+    "select",
+    { attrs: { name: "defaultCountry" } },
+    ...named.map(({ code, name }) => el("option", { text: name, attrs: { value: code } })),
+  );
 }
 
 const textInput = (name: string, attrs: Record<string, string> = {}): HTMLInputElement =>
@@ -321,7 +367,7 @@ export function mount(host: HTMLElement): () => void {
     }),
     notifyIncoming: checkbox("notifyIncoming"),
     notifyMissed: checkbox("notifyMissed"),
-    defaultCountry: textInput("defaultCountry", { maxlength: "2", placeholder: "FR" }),
+    defaultCountry: countryPicker(),
     outsideLinePrefix: textInput("outsideLinePrefix", { inputmode: "numeric", placeholder: words.noPrefix }),
     startAtLogin: checkbox("startAtLogin"),
     dnd: checkbox("dnd"),
@@ -336,6 +382,7 @@ export function mount(host: HTMLElement): () => void {
       ...TRIGGERS.map((value) => el("option", { text: words.triggers[value], attrs: { value } })),
     ),
     handleLinks: checkbox("handleLinks"),
+    gnomeShortcut: checkbox("gnomeShortcut"),
     caFile: caFileInput(),
   } satisfies Record<keyof Settings, HTMLInputElement | HTMLSelectElement>;
   const password = el("input", {
@@ -356,6 +403,19 @@ export function mount(host: HTMLElement): () => void {
   });
   const contacts = contactsSection();
   const placeholders = SCREEN_POP_PLACEHOLDERS.map((name) => `{${name}}`).join(" ");
+  // The shortcut is recorded as the keys are pressed, not typed out.
+  controls.hotkey.addEventListener("keydown", (event) => {
+    const recorded = recordedHotkey(event);
+    if (recorded === null) return;
+    event.preventDefault();
+    controls.hotkey.value = recorded;
+    controls.hotkey.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
+  // Shown only where GNOME lets no app hold a key and the app can add GNOME's own shortcut.
+  const gnomeShortcutField = checkboxField(words.gnomeShortcut, controls.gnomeShortcut);
+  gnomeShortcutField.hidden = true;
+
   const form = el(
     "form",
     { className: "settings-form", attrs: { novalidate: "" } },
@@ -368,6 +428,7 @@ export function mount(host: HTMLElement): () => void {
       field(t().common.login, controls.login),
       field(words.newPassword, password),
       field(words.terminal, controls.terminalId),
+      el("div", { className: "account-actions" }, signOutButton),
     ),
     el(
       "fieldset",
@@ -385,6 +446,7 @@ export function mount(host: HTMLElement): () => void {
       {},
       el("legend", { text: words.dialling }),
       field(words.hotkey, controls.hotkey, words.hotkeyHint),
+      gnomeShortcutField,
       field(words.defaultCountry, controls.defaultCountry),
       field(words.outsideLinePrefix, controls.outsideLinePrefix),
       checkboxField(words.handleLinks, controls.handleLinks),
@@ -404,11 +466,48 @@ export function mount(host: HTMLElement): () => void {
       el("legend", { text: t().common.advanced }),
       field(t().common.caFile, controls.caFile, t().common.caFileHint),
     ),
-    el("div", { className: "buttons" }, saveNotice.element, signOutButton, save),
+    el("div", { className: "buttons" }, saveNotice.element, save),
   );
   const loadNotice = notice("settings-load-error", "alert");
   host.append(loadNotice.element, form);
   form.hidden = true;
+
+  /** Where the desktop holds the dial key, the field says how to change it, and cannot. */
+  const showHotkeyWay = (status: StatusView): void => {
+    if (status.hotkeyWay === "grab") return;
+    const way = el("small", { className: "hotkey-way" });
+    controls.hotkey.closest(".field")?.append(way);
+    if (status.hotkeyWay === "portal") {
+      controls.hotkey.disabled = true;
+      way.textContent =
+        status.hotkey === "" ? words.hotkeyByPortalUnset : fmt(words.hotkeyByPortal, { key: status.hotkey });
+      if (status.hotkeyConfigurable) {
+        // The desktop's own dialog; the key it gives comes back in the status.
+        const change = el("button", {
+          className: "change-dial-key",
+          text: words.changeDialKey,
+          attrs: { type: "button" },
+        });
+        change.addEventListener("click", () => {
+          void ask("changeDialKey").catch(() => undefined);
+        });
+        way.append(" ", change);
+      }
+      return;
+    }
+    const offer = status.shortcutOffer;
+    if (offer.kind === "gnome") {
+      // The key the user types here is the one GNOME's shortcut gets.
+      way.textContent = words.hotkeyByGnome;
+      gnomeShortcutField.hidden = false;
+    } else if (offer.kind === "line") {
+      controls.hotkey.disabled = true;
+      way.append(words.hotkeyByLine, el("code", { className: "shortcut-line", text: offer.line }));
+    } else {
+      controls.hotkey.disabled = true;
+      way.textContent = words.hotkeyByShortcut;
+    }
+  };
 
   const fieldErrors = new Map<keyof Settings, HTMLElement>();
   const clearFieldErrors = (): void => {
@@ -455,6 +554,7 @@ export function mount(host: HTMLElement): () => void {
     controls.screenPopUrl.value = settings.screenPopUrl;
     controls.screenPopOn.value = settings.screenPopOn;
     controls.handleLinks.checked = settings.handleLinks;
+    controls.gnomeShortcut.checked = settings.gnomeShortcut;
     controls.caFile.value = settings.caFile ?? "";
     password.value = "";
   };
@@ -476,20 +576,22 @@ export function mount(host: HTMLElement): () => void {
     screenPopUrl: controls.screenPopUrl.value,
     screenPopOn: controls.screenPopOn.value,
     handleLinks: controls.handleLinks.checked,
+    gnomeShortcut: controls.gnomeShortcut.checked,
     caFile: controls.caFile.value,
   });
 
   let active = true;
-  // The terminal list is a nicety: without a status the form still loads.
-  const loadTerminals = getStatus().then(
-    (status) => status.terminals,
-    () => [],
+  // The terminal list and the hotkey's way are niceties: without a status the form still loads.
+  const loadStatus = getStatus().then(
+    (status): StatusView | null => status,
+    () => null,
   );
-  Promise.all([getSettings(), loadTerminals]).then(
-    ([settings, known]) => {
+  Promise.all([getSettings(), loadStatus]).then(
+    ([settings, status]) => {
       if (!active) return;
-      terminals = known;
+      terminals = status?.terminals ?? [];
       fill(settings);
+      if (status !== null) showHotkeyWay(status);
       form.hidden = false;
     },
     (reason: unknown) => {

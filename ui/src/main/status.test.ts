@@ -34,12 +34,12 @@ test("follows status-changed, showing the line the Rust side decided", async () 
 
 test("shows Do not disturb and the missed call count only when they apply", async () => {
   await open();
-  const dnd = document.querySelector<HTMLElement>(".dnd")!;
+  const dnd = document.querySelector<HTMLElement>(".dnd-toggle")!;
   const missed = document.querySelector<HTMLElement>(".missed-count")!;
-  expect(dnd.hidden).toBe(true);
+  expect(dnd.getAttribute("aria-pressed")).toBe("false");
   expect(missed.hidden).toBe(true);
   await emit("status-changed", sampleStatus({ dnd: true, missedCount: 3 }));
-  expect(dnd.hidden).toBe(false);
+  expect(dnd.getAttribute("aria-pressed")).toBe("true");
   expect(missed.hidden).toBe(false);
   expect(missed.textContent).toBe("3 missed");
   expect(missed.title).toBe("3 missed calls");
@@ -83,7 +83,7 @@ test("in French, the unencrypted connection badge speaks French", async () => {
 test("in French, the status line speaks French", async () => {
   setLocale("fr");
   await open(sampleStatus({ dnd: true, missedCount: 2 }));
-  expect(document.querySelector(".dnd")?.textContent).toBe("Ne pas déranger");
+  expect(document.querySelector(".dnd-toggle")?.textContent).toBe("Ne pas déranger");
   expect(document.querySelector(".missed-count")?.textContent).toBe("2 manqués");
   expect(document.querySelector<HTMLElement>(".missed-count")?.title).toBe("2 appels manqués");
   await emit("status-changed", sampleStatus({ state: "signed_out", login: null, missedCount: 1 }));
@@ -94,4 +94,40 @@ test("a terminal name with markup is shown as text", async () => {
   await open(sampleStatus({ line: "Online — alice on <b>Desk</b>" }));
   expect(statusText()).toBe("Online — alice on <b>Desk</b>");
   expect(line().querySelector("b")).toBeNull();
+});
+
+test("where no tray shows, says so and offers the tray menu's actions, each sent as asked", async () => {
+  const asked: unknown[] = [];
+  await page.open({ get_status: () => sampleStatus(), ask: (args) => void asked.push(args) });
+  const panel = document.querySelector<HTMLElement>(".tray-missing")!;
+  expect(panel.hidden).toBe(true);
+  await emit("status-changed", sampleStatus({ trayMissing: true, dnd: true }));
+  expect(panel.hidden).toBe(false);
+  expect(panel.textContent).toContain("No tray shows istra-tray's icon on this desktop");
+  expect(panel.textContent).toContain("AppIndicator and KStatusNotifierItem Support");
+  for (const name of ["tray-dial-clipboard", "tray-sign-out", "tray-quit"]) {
+    panel.querySelector<HTMLButtonElement>(`.${name}`)!.click();
+  }
+  await Promise.resolve();
+  expect(asked).toEqual([{ asked: "dialClipboard" }, { asked: "signOut" }, { asked: "quit" }]);
+  await emit("status-changed", sampleStatus({ trayMissing: true, state: "signed_out", login: null }));
+  expect(panel.querySelector<HTMLButtonElement>(".tray-sign-out")!.hidden).toBe(true);
+});
+
+test("says Demo while signed in to the built-in simulator", async () => {
+  await open();
+  const badge = document.querySelector<HTMLElement>(".status-line .demo")!;
+  expect(badge.hidden).toBe(true);
+  await emit("status-changed", sampleStatus({ demo: true }));
+  expect(badge.hidden).toBe(false);
+  expect(badge.textContent).toBe("Demo");
+  expect(badge.title).toContain("simulator");
+});
+
+test("Do not disturb is one click in the header, sent as asked", async () => {
+  const asked: unknown[] = [];
+  await page.open({ get_status: () => sampleStatus(), ask: (args) => void asked.push(args) });
+  document.querySelector<HTMLButtonElement>(".status-line .dnd-toggle")!.click();
+  await Promise.resolve();
+  expect(asked).toEqual([{ asked: "toggleDoNotDisturb" }]);
 });

@@ -1,19 +1,30 @@
 /**
  * The main window's status line: connection state in words (the line the Rust side decided, which
  * it sends again every second while counting down to a reconnection), a "Do not disturb" marker,
- * the number of missed calls, and an "Unencrypted connection" warning when the server address is
- * plain http (the password travels in clear).
+ * the number of missed calls, a "Demo" badge against the built-in simulator, and an "Unencrypted connection" warning when the server address is
+ * plain http (the password travels in clear), and Do not disturb as a toggle, one click away.
+ * Where no tray shows the app's icon, a panel under it says so and offers what the rest of the
+ * tray menu would: Dial clipboard, Sign out, Quit.
  */
-import type { StatusView } from "../bindings";
+import type { Ask, StatusView } from "../bindings";
 import { el } from "../dom";
 import { fmt, t } from "../i18n";
-import { describeError, watchStatus } from "../ipc";
+import { ask, describeError, watchStatus } from "../ipc";
 
 export function mount(host: HTMLElement): () => void {
   const words = t().status;
   const dot = el("span", { className: "status-dot", attrs: { "aria-hidden": "true" } });
   const text = el("span", { className: "status-text", text: words.loading });
-  const dnd = el("span", { className: "badge dnd", text: words.dnd });
+  // Do not disturb, one click away: a toggle whose pressed state is the app's.
+  const dnd = el("button", {
+    className: "dnd-toggle",
+    text: words.dnd,
+    attrs: { type: "button", "aria-pressed": "false" },
+  });
+  dnd.addEventListener("click", () => {
+    void ask("toggleDoNotDisturb").catch(() => undefined);
+  });
+  const demo = el("span", { className: "badge demo", text: words.demo, attrs: { title: words.demoDetail } });
   const missed = el("span", { className: "badge missed-count" });
   const plainHttp = el("span", {
     className: "badge plain-http",
@@ -25,14 +36,17 @@ export function mount(host: HTMLElement): () => void {
     { className: "status-line", attrs: { role: "status" } },
     dot,
     text,
+    demo,
     plainHttp,
-    dnd,
     missed,
+    dnd,
   );
-  dnd.hidden = true;
+  demo.hidden = true;
   missed.hidden = true;
   plainHttp.hidden = true;
   host.append(line);
+  const noTray = trayStandIn();
+  host.append(noTray.panel);
 
   /** The line can be cut by its width (a long terminal name or detail): the title has it all. */
   const say = (sentence: string): void => {
@@ -44,10 +58,12 @@ export function mount(host: HTMLElement): () => void {
     line.dataset.state = status.state;
     say(status.line);
     plainHttp.hidden = !status.plainHttp;
-    dnd.hidden = !status.dnd;
+    demo.hidden = !status.demo;
+    dnd.setAttribute("aria-pressed", String(status.dnd));
     missed.hidden = status.missedCount === 0;
     missed.textContent = fmt(words.missedBadge, { count: status.missedCount });
     missed.title = fmt(words.missedCalls, { count: status.missedCount });
+    noTray.show(status);
   };
 
   const unwatch = watchStatus(show, (error) => {
@@ -58,5 +74,40 @@ export function mount(host: HTMLElement): () => void {
   return () => {
     unwatch();
     line.remove();
+    noTray.panel.remove();
+  };
+}
+
+/** The tray menu's place where no tray shows: why, how to get one, and its actions. */
+function trayStandIn(): { panel: HTMLElement; show: (status: StatusView) => void } {
+  const words = t();
+  const button = (text: string, className: string, asked: Ask): HTMLButtonElement => {
+    const b = el("button", { className, text, attrs: { type: "button" } });
+    b.addEventListener("click", () => {
+      void ask(asked).catch(() => undefined);
+    });
+    return b;
+  };
+  const signOut = button(words.tray.signOut, "tray-sign-out", "signOut");
+  const panel = el(
+    "section",
+    { className: "tray-missing", attrs: { "aria-label": words.status.trayActions } },
+    el("p", { text: words.status.noTray }),
+    el("p", { className: "hint", text: words.status.noTrayGnome }),
+    el(
+      "div",
+      { className: "buttons" },
+      button(words.tray.dialClipboard, "tray-dial-clipboard", "dialClipboard"),
+      signOut,
+      button(words.tray.quit, "tray-quit", "quit"),
+    ),
+  );
+  panel.hidden = true;
+  return {
+    panel,
+    show: (status) => {
+      panel.hidden = !status.trayMissing;
+      signOut.hidden = status.state === "signed_out";
+    },
   };
 }

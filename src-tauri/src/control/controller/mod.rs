@@ -1,0 +1,507 @@
+//! The app's one controller: owns the settings, the connection (a mycrm supervisor), the call
+//! board, and turns call updates into popups, notifications, tray changes and UI events.
+//! Tauri commands are thin calls into it. Here: the state, signing in and out, the connection,
+//! settings and terminals; `calls` follows the connection and the calls, `dialing` dials and
+//! carries out the shell's intents, `records` serves the journal and the contacts.
+
+mod calls;
+mod dialing;
+mod records;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::SystemTime;
+
+use mycrm::supervisor::{self, SupervisorConfig, SupervisorHandle};
+use mycrm::{Client, Credentials, Password, Server};
+use tauri::{AppHandle, Runtime, Wry};
+use tokio::time::Instant;
+
+use crate::control::desk::{self, AppDesk};
+use crate::model::board::{CallBoard, RECENT_LEN};
+use crate::model::error::{AppError, ErrorCode};
+use crate::model::i18n::{fill, words};
+use crate::model::policy::{Alerts, Dials, ScreenPops};
+use crate::model::settings::Settings;
+use crate::model::status::{HotkeyWay, ShortcutOffer, StatusView, TerminalView};
+use crate::model::views;
+use crate::model::views::CallView;
+use crate::platform::calllog::CallLog;
+use crate::platform::contacts::Contacts;
+use crate::platform::{links, notifier, secrets};
+use crate::shell::windows;
+
+/// Where settings and the password go.
+#[derive(Clone, Debug)]
+pub enum Persistence {
+    /// Settings file and keyring (normal use).
+    Stored(PathBuf),
+    /// Nothing is written (scripted start without --remember).
+    Memory,
+    /// Nothing is written, against the built-in simulator: the status says it is a demo.
+    Demo,
+}
+
+struct Inner {
+    settings: Settings,
+    status: StatusView,
+    board: CallBoard,
+    connection: Option<SupervisorHandle>,
+    /// Bumped at every (re)connection so tasks of an old one stop touching the state.
+    generation: u64,
+    /// The repeat-dial guard and the app's own outgoing calls.
+    dials: Dials,
+    screen_pops: ScreenPops,
+    alerts: Alerts,
+    /// Whether the popup was made ready once since the app started (see `follow_state`).
+    popup_readied: bool,
+    /// No tray shows the app's icon (see `tray_missing`).
+    tray_missing: bool,
+    /// Signed in to the demo's built-in simulator.
+    demo: bool,
+    /// Which way the dial key works here, and the key the desktop gave when it holds it.
+    hotkey_way: HotkeyWay,
+    hotkey_given: String,
+    shortcut_offer: ShortcutOffer,
+    /// The dial shortcut the desktop's portal holds.
+    #[cfg(target_os = "linux")]
+    portal: Option<Arc<crate::shell::portal::Held>>,
+}
+
+impl Inner {
+    /// The status as the pages and the tray show it now.
+    fn status_now(&self) -> StatusView {
+        let hotkey = match self.hotkey_way {
+            HotkeyWay::Grab => self.status.hotkey.clone(),
+            HotkeyWay::Portal => self.hotkey_given.clone(),
+            HotkeyWay::DesktopShortcut => String::new(),
+        };
+        let status = StatusView {
+            tray_missing: self.tray_missing,
+            demo: self.demo,
+            hotkey,
+            hotkey_way: self.hotkey_way,
+            shortcut_offer: self.shortcut_offer.clone(),
+            hotkey_configurable: self.hotkey_configurable(),
+            ..self.status.clone()
+        };
+        status.described(Instant::now(), words())
+    }
+
+    #[cfg(target_os = "linux")]
+    fn hotkey_configurable(&self) -> bool {
+        self.portal.as_ref().is_some_and(|held| held.configurable())
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn hotkey_configurable(&self) -> bool {
+        false
+    }
+
+    /// Whether the app holds the dial key itself.
+    fn holds_key(&self) -> bool {
+        self.hotkey_way == HotkeyWay::Grab
+    }
+}
+
+/// Cheap to clone; all clones share one state.
+pub struct Controller<R: Runtime = Wry> {
+    app: AppHandle<R>,
+    persistence: Persistence,
+    /// `None` when the journal could not be opened: the app works on without it.
+    calllog: Option<CallLog>,
+    /// Kept in the journal's database: `None` with it.
+    contacts: Option<Contacts>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl<R: Runtime> Clone for Controller<R> {
+    fn clone(&self) -> Self {
+        Self {
+            app: self.app.clone(),
+            persistence: self.persistence.clone(),
+            calllog: self.calllog.clone(),
+            contacts: self.contacts.clone(),
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Controller<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Controller").field("persistence", &self.persistence).finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> Controller<R> {
+    pub fn new(
+        app: AppHandle<R>,
+        settings: Settings,
+        persistence: Persistence,
+        journal: Option<Arc<journal::Journal>>,
+    ) -> Self {
+        let calllog = journal.clone().map(CallLog::new);
+        let contacts = journal.map(Contacts::new);
+        let mut status = StatusView::signed_out(&settings.hotkey, settings.dnd);
+        let mut board = CallBoard::default();
+        if let Some(log) = &calllog {
+            board.seed(log.recent(RECENT_LEN), log.missed_unseen());
+            status.missed_count = board.missed_count();
+        }
+        let inner = Inner {
+            settings,
+            status,
+            board,
+            connection: None,
+            generation: 0,
+            dials: Dials::default(),
+            screen_pops: ScreenPops::default(),
+            alerts: Alerts::default(),
+            popup_readied: false,
+            tray_missing: false,
+            demo: matches!(persistence, Persistence::Demo),
+            hotkey_way: HotkeyWay::Grab,
+            hotkey_given: String::new(),
+            shortcut_offer: ShortcutOffer::None,
+            #[cfg(target_os = "linux")]
+            portal: None,
+        };
+        Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The connection's state as the UI shows it now.
+    pub fn status(&self) -> StatusView {
+        self.lock().status_now()
+    }
+
+    /// The dial key works `way` on this desktop (`given`: the key the desktop gave; `offer`: how
+    /// the app helps with a shortcut of the desktop's own). The user is told once when the
+    /// desktop holds it, or when a shortcut of the desktop's own is needed.
+    pub fn hotkey_held(&self, way: HotkeyWay, given: String, offer: ShortcutOffer) {
+        let settings = {
+            let mut inner = self.lock();
+            inner.hotkey_way = way;
+            inner.hotkey_given = given.clone();
+            inner.shortcut_offer = offer;
+            let tell = way != HotkeyWay::Grab && inner.settings.hotkey_way_told != Some(way);
+            tell.then(|| {
+                inner.settings.hotkey_way_told = Some(way);
+                inner.settings.clone()
+            })
+        };
+        self.status_changed();
+        let Some(settings) = settings else { return };
+        let w = &words().toast;
+        match way {
+            HotkeyWay::Portal if !given.is_empty() => {
+                notifier::toast(fill(&w.hotkey_by_portal, &[("key", &given)]), &w.hotkey_by_portal_body);
+            }
+            HotkeyWay::Portal | HotkeyWay::DesktopShortcut => {
+                notifier::toast(&w.hotkey_by_shortcut, &w.hotkey_by_shortcut_body);
+            }
+            HotkeyWay::Grab => {}
+        }
+        if let Err(e) = self.persist(&settings) {
+            tracing::warn!(error = %e, "cannot remember that the user was told how the dial key works");
+        }
+    }
+
+    /// The desktop's portal holds the dial key.
+    #[cfg(target_os = "linux")]
+    pub fn portal_held(&self, held: Arc<crate::shell::portal::Held>) {
+        let given = held.given.clone();
+        self.lock().portal = Some(held);
+        self.hotkey_held(HotkeyWay::Portal, given, ShortcutOffer::None);
+    }
+
+    /// The user gave the dial key anew in the desktop's settings.
+    pub fn dial_key_changed(&self, given: String) {
+        self.lock().hotkey_given = given;
+        self.status_changed();
+    }
+
+    /// Opens the desktop's own dialog to change the dial key, where it has one.
+    pub async fn change_dial_key(&self) {
+        #[cfg(target_os = "linux")]
+        {
+            let held = self.lock().portal.clone();
+            if let Some(held) = held {
+                if let Err(e) = held.configure().await {
+                    tracing::warn!(error = %e, "the desktop did not open its shortcut dialog");
+                    notifier::toast(&words().tray.dial_selection, &words().toast.hotkey_by_portal_body);
+                }
+            }
+        }
+    }
+
+    /// No tray shows the app's icon on this desktop: the main window opens, says so and offers
+    /// what the tray's menu would; calls still pop up.
+    pub fn tray_missing(&self) {
+        self.lock().tray_missing = true;
+        self.status_changed();
+        windows::open_main(&self.app, "recent");
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.lock().settings.clone()
+    }
+
+    /// The popup's calls, newest first, described now: a talking call's timer reads this moment.
+    pub fn popup_calls(&self) -> Vec<CallView> {
+        let now_ms = views::wall_ms(SystemTime::now());
+        self.lock().board.popup().iter().map(|call| call.clone().described(now_ms)).collect()
+    }
+
+    pub fn recent_calls(&self) -> Vec<CallView> {
+        self.lock().board.recent()
+    }
+
+    /// Starts from the stored settings: connects silently when a password is in the keyring,
+    /// otherwise opens the sign-in window.
+    pub async fn start_from_storage(&self) {
+        let settings = self.settings();
+        if settings.server.is_empty() || settings.login.is_empty() {
+            windows::open_signin(&self.app);
+            return;
+        }
+        match secrets::load(&settings.server, &settings.login).await {
+            Ok(Some(password)) => {
+                if let Err(e) = self.connect(Credentials { login: settings.login.clone(), password }).await {
+                    tracing::warn!(error = %e, "cannot connect with the stored settings");
+                    windows::open_signin(&self.app);
+                }
+            }
+            Ok(None) => windows::open_signin(&self.app),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the keyring");
+                windows::open_signin(&self.app);
+            }
+        }
+    }
+
+    /// Checks the credentials against the server (showing its own reason when it refuses),
+    /// then connects and, when asked, remembers the password in the keyring.
+    ///
+    /// # Errors
+    ///
+    /// The server's refusal, an invalid address, or a keyring failure.
+    pub async fn sign_in(
+        &self,
+        server: &str,
+        login: &str,
+        password: String,
+        remember: bool,
+        ca_file: Option<String>,
+    ) -> Result<StatusView, AppError> {
+        let settings =
+            Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ca_file, ..self.settings() }
+                .validated()?;
+        if settings.login.is_empty() || password.is_empty() {
+            return Err(AppError::new(ErrorCode::BadCredentials, "enter your login and password"));
+        }
+        let credentials = Credentials { login: settings.login.clone(), password: Password::new(password) };
+        let parsed = Server::parse(&settings.server)?;
+        let probe = Client::with_tls(parsed, &settings.tls()?)?.login(&credentials).await?;
+        let terminals = probe.terminals().await;
+        let _ = probe.logout().await;
+        let terminals = terminals?;
+        if remember {
+            if let Persistence::Stored(_) = self.persistence {
+                secrets::store(&settings.server, &settings.login, &credentials.password).await?;
+            }
+        }
+        let keep_terminal =
+            settings.terminal_id.as_ref().is_some_and(|id| terminals.iter().any(|t| &t.terminal_id == id));
+        let settings = Settings { terminal_id: if keep_terminal { settings.terminal_id } else { None }, ..settings };
+        self.persist(&settings)?;
+        self.lock().settings = settings;
+        self.connect(credentials).await?;
+        let mut status = self.status();
+        if status.terminals.is_empty() {
+            status.terminals = terminals.iter().map(TerminalView::from).collect();
+        }
+        Ok(status)
+    }
+
+    fn persist(&self, settings: &Settings) -> Result<(), AppError> {
+        match &self.persistence {
+            Persistence::Stored(path) => settings.save(path),
+            Persistence::Memory | Persistence::Demo => Ok(()),
+        }
+    }
+
+    /// (Re)starts the connection with these credentials.
+    ///
+    /// # Errors
+    ///
+    /// An invalid server address in the settings.
+    pub async fn connect(&self, credentials: Credentials) -> Result<(), AppError> {
+        let settings = self.settings();
+        let server = Server::parse(&settings.server)?;
+        let plain_http = server.is_plain_http();
+        if plain_http {
+            tracing::warn!("plain http server: the password travels unencrypted");
+        }
+        let mut config = SupervisorConfig::new(server, credentials);
+        config.terminal = settings.terminal_id.clone();
+        config.tls = settings.tls()?;
+        let (handle, events) = supervisor::spawn(config)?;
+        let (old, generation) = {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.status = StatusView {
+                state: crate::model::status::ConnectionState::Connecting,
+                server: Some(settings.server.clone()),
+                login: Some(settings.login.clone()),
+                missed_count: inner.board.missed_count(),
+                plain_http,
+                ..StatusView::signed_out(&settings.hotkey, settings.dnd)
+            };
+            (inner.connection.replace(handle.clone()), inner.generation)
+        };
+        if let Some(old) = old {
+            old.shutdown().await;
+        }
+        tauri::async_runtime::spawn(self.clone().follow_state(handle, generation));
+        tauri::async_runtime::spawn(self.clone().follow_calls(events, generation));
+        self.status_changed();
+        Ok(())
+    }
+
+    /// Makes istra-tray the handler of phone links (or not), when its settings are stored: a
+    /// demo or a scripted start without --remember leaves the desktop alone.
+    pub fn apply_link_handler(&self) {
+        if let Persistence::Stored(_) = self.persistence {
+            let on = self.settings().handle_links;
+            if let Err(e) = links::set_handler(on) {
+                tracing::warn!(error = %e, "cannot register istra-tray for phone links");
+            }
+        }
+    }
+
+    /// Watches another terminal and remembers the choice.
+    ///
+    /// # Errors
+    ///
+    /// `not_signed_in`, or `bad_terminal` for an id not in the user's list.
+    pub async fn select_terminal(&self, terminal_id: &str) -> Result<StatusView, AppError> {
+        let (handle, settings) = {
+            let inner = self.lock();
+            let known = inner.status.terminals.is_empty() || inner.status.terminals.iter().any(|t| t.id == terminal_id);
+            if !known {
+                return Err(AppError::new(
+                    ErrorCode::BadTerminal,
+                    format!("terminal {terminal_id} is not one of yours"),
+                ));
+            }
+            let handle = inner.connection.clone().ok_or_else(not_signed_in)?;
+            (handle, Settings { terminal_id: Some(terminal_id.to_owned()), ..inner.settings.clone() })
+        };
+        self.persist(&settings)?;
+        self.lock().settings = settings;
+        handle.select_terminal(terminal_id).await;
+        Ok(self.status())
+    }
+
+    /// Stops the connection, forgets the stored password and the calls, opens the sign-in window.
+    pub async fn sign_out(&self) {
+        let (handle, settings) = {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.board.clear();
+            inner.status = StatusView::signed_out(&inner.settings.hotkey, inner.settings.dnd);
+            (inner.connection.take(), inner.settings.clone())
+        };
+        if let Some(handle) = handle {
+            handle.shutdown().await;
+        }
+        if let Persistence::Stored(_) = self.persistence {
+            if let Err(e) = secrets::forget(&settings.server, &settings.login).await {
+                tracing::warn!(error = %e, "cannot remove the stored password");
+            }
+        }
+        self.popup_changed();
+        self.status_changed();
+        windows::open_signin(&self.app);
+    }
+
+    /// Stops everything before the app exits.
+    pub async fn shutdown(&self) {
+        let handle = self.lock().connection.take();
+        if let Some(handle) = handle {
+            handle.shutdown().await;
+        }
+    }
+
+    /// Saves new settings and applies them at once (hotkey, dial rules, popup, reconnect when
+    /// the account changed).
+    ///
+    /// # Errors
+    ///
+    /// `invalid_settings` naming the field, `hotkey_taken`, `keyring`.
+    pub async fn save_settings(&self, new: Settings, password: Option<String>) -> Result<Settings, AppError> {
+        let mut new = new.validated()?;
+        let old = self.settings();
+        new.hotkey_way_told = old.hotkey_way_told;
+        let holds_key = self.lock().holds_key();
+        // A hotkey another program holds is refused before anything is written; when saving
+        // fails, the desktop is put back as the file still says.
+        let applied = desk::apply(&mut AppDesk(&self.app, holds_key), &old, &new)?;
+        let links_changed = new.handle_links != old.handle_links;
+        let account_changed = new.server != old.server || new.login != old.login || new.ca_file != old.ca_file;
+        let password = password.filter(|p| !p.is_empty()).map(Password::new);
+        let saved = async {
+            if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
+                secrets::store(&new.server, &new.login, password).await?;
+            }
+            self.persist(&new)
+        };
+        if let Err(e) = saved.await {
+            applied.undo(&mut AppDesk(&self.app, holds_key));
+            return Err(e);
+        }
+        let terminal_changed = new.terminal_id != old.terminal_id;
+        {
+            let mut inner = self.lock();
+            inner.settings = new.clone();
+            inner.status.hotkey = new.hotkey.clone();
+            inner.status.dnd = new.dnd;
+        }
+        if links_changed {
+            self.apply_link_handler();
+        }
+        if account_changed || password.is_some() {
+            let stored = match password {
+                Some(p) => Some(p),
+                None => secrets::load(&new.server, &new.login).await?,
+            };
+            match stored {
+                Some(password) => self.connect(Credentials { login: new.login.clone(), password }).await?,
+                None => windows::open_signin(&self.app),
+            }
+        } else if terminal_changed {
+            if let Some(id) = &new.terminal_id {
+                self.select_terminal(id).await?;
+            }
+        }
+        self.status_changed();
+        Ok(new)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn unknown_call() -> AppError {
+    AppError::new(ErrorCode::UnknownCall, "this call is not known (any more)")
+}
+
+fn not_signed_in() -> AppError {
+    AppError::new(ErrorCode::NotSignedIn, "sign in first")
+}
