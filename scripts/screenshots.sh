@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Screenshots of what a user sees, to look at before calling a visible change done (not
 # committed), in English and French, light and dark: the demo's call popup while the first call
-# rings and while it is answered; the tray's icon in the session's tray bar; the main window at
-# its default size and at 480 px wide; the sign-in window of a first start. Writes
-# target/screenshots/<what>-<lang>-<theme>[-<moment or width>].png.
+# rings and while it is answered; the tray's icon in the session's tray bar; the main window's
+# History, Dial and Settings tabs at its default size and at 480 px wide; the sign-in window of a
+# first start, then its welcome once signed in (to the simulator, the keys typed as a user
+# would). Writes target/screenshots/<what>-<lang>-<theme>[-<tab>][-<moment or width>].png.
 #   scripts/screenshots.sh [APP_BINARY]   (default: target/debug/istra-tray, built with the demo feature)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,19 +13,31 @@ out="$PWD/target/screenshots"
 if [ -z "${INSIDE_DESKTOP_SESSION:-}" ]; then
   ./scripts/setup.sh
   [ -n "${1:-}" ] || cargo build --locked -p istra-tray --features demo
+  cargo build --locked -p mycrm-sim
   mkdir -p "$out"
   exec ./scripts/desktop-session.sh "$0" "$app"
 fi
 
-# Starts the app in a fresh home with LANG and the GTK theme; its pid in $pid.
-start() { # LANG THEME ARGS...
+# Runs the app with LANG and the GTK theme in the home of the shots ($SESSION_DIR/shot).
+run_app() { # LANG THEME ARGS...
   local lang=$1 theme=$2 gtk_theme=Adwaita
   shift 2
   [ "$theme" = dark ] && gtk_theme=Adwaita:dark
-  rm -rf "$SESSION_DIR/shot" && mkdir -p "$SESSION_DIR/shot"
   LANG=$lang LANGUAGE= LC_ALL= GTK_THEME=$gtk_theme HOME="$SESSION_DIR/shot" \
     XDG_CONFIG_HOME="$SESSION_DIR/shot/config" XDG_DATA_HOME="$SESSION_DIR/shot/data" \
-    XDG_STATE_HOME="$SESSION_DIR/shot/state" "$app" "$@" >/dev/null 2>&1 &
+    XDG_STATE_HOME="$SESSION_DIR/shot/state" "$app" "$@" >/dev/null 2>&1
+}
+
+# Starts the app in a fresh home; its pid in $pid. SETTINGS (JSON) is its settings file.
+start() { # LANG THEME [SETTINGS] -- ARGS...
+  local lang=$1 theme=$2 settings=""
+  shift 2
+  if [ "${1:-}" != "--" ]; then settings=${1:-}; fi
+  [ $# -gt 0 ] && shift
+  [ "${1:-}" = "--" ] && shift
+  rm -rf "$SESSION_DIR/shot" && mkdir -p "$SESSION_DIR/shot/config/istra-tray"
+  [ -z "$settings" ] || echo "$settings" >"$SESSION_DIR/shot/config/istra-tray/settings.json"
+  run_app "$lang" "$theme" "$@" &
   pid=$!
 }
 
@@ -45,7 +58,7 @@ window_of() { # TITLE
 
 shoot() { # LANG THEME
   local lang=$1 theme=$2 short=${1%%_*} main tray
-  start "$lang" "$theme" --demo --show
+  start "$lang" "$theme" -- --demo --show
   # The demo's first call rings 3 s after the app listens, and is answered a few seconds later.
   sleep 5.5
   import -display "$DISPLAY" -window root -crop 372x200+908+600 "$out/popup-$short-$theme-ringing.png"
@@ -61,10 +74,20 @@ shoot() { # LANG THEME
     import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme.png" || true
     xdotool windowsize "$main" 480 640 && sleep 1
     import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-480.png" || true
+    # The other tabs, opened as a second start opens them.
+    for tab in dial settings; do
+      run_app "$lang" "$theme" --show="$tab" && sleep 1
+      import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-$tab-480.png" || true
+    done
+    xdotool windowsize "$main" 720 520 && sleep 1
+    for tab in dial settings; do
+      run_app "$lang" "$theme" --show="$tab" && sleep 1
+      import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-$tab.png" || true
+    done
   fi
   stop
   # A first start: no settings, the sign-in window.
-  start "$lang" "$theme"
+  start "$lang" "$theme" --
   local signin
   # The only window of a first start (found by its class: under a locale the C library lacks,
   # X's legacy window name cannot hold the title's dash).
@@ -78,7 +101,38 @@ shoot() { # LANG THEME
     import -display "$DISPLAY" -window "$signin" "$out/signin-$short-$theme.png" || true
   fi
   stop
+  # Signing in to the simulator (server and login kept from last time, the password typed),
+  # then the welcome.
+  start "$lang" "$theme" "{\"server\":\"$sim_url\",\"login\":\"alice\"}" --
+  signin=""
+  for _ in $(seq 100); do
+    signin=$(xdotool search --onlyvisible --class istra-tray 2>/dev/null | head -1 || true)
+    [ -n "$signin" ] && break
+    sleep 0.1
+  done
+  sleep 1.5
+  if [ -n "$signin" ]; then
+    # No window manager: the keyboard goes to the window under the pointer.
+    eval "$(xdotool getwindowgeometry --shell "$signin")"
+    xdotool mousemove $((X + WIDTH / 2)) $((Y + 10))
+    xdotool key Tab Tab Tab && xdotool type secret && xdotool key Return
+    sleep 2
+    import -display "$DISPLAY" -window "$signin" "$out/welcome-$short-$theme.png" || true
+  fi
+  stop
 }
+
+# The simulator the welcome's sign-in goes to: one user, one terminal (no terminal to choose).
+sim_log="$SESSION_DIR/sim.log"
+./target/debug/mycrm-sim --port 0 --terminal 5985841581756135023 >"$sim_log" 2>&1 &
+sim=$!
+trap 'kill $sim 2>/dev/null || true' EXIT
+sim_url=""
+for _ in $(seq 100); do
+  sim_url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$sim_log" | head -n1)
+  [ -n "$sim_url" ] && break
+  sleep 0.1
+done
 
 for lang in en_US.UTF-8 fr_FR.UTF-8; do
   for theme in light dark; do

@@ -16,7 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "mark_all_seen",
     "dial_text",
     "get_settings",
-    "save_settings",
+    "change_setting",
     "close_window",
     "suggest_numbers",
     "import_contacts",

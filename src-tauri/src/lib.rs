@@ -129,14 +129,36 @@ struct Cli {
     /// With --server: store the settings and the password (keyring) for later starts.
     #[arg(long, requires = "server")]
     remember: bool,
-    /// Open the main window (History) at start.
-    #[arg(long)]
-    show: bool,
+    /// Open the main window at start: on History, or on the tab given (`--show=settings`).
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "recent")]
+    show: Option<ShowTab>,
     /// A tel:, callto: or sip: link to dial (how the desktop hands over a clicked link).
     #[arg(value_name = "LINK", value_parser = parse_link)]
     link: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// The main window's tabs a start may open it on (`--show=TAB`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ShowTab {
+    Recent,
+    Dial,
+    Settings,
+    /// Settings at its About section.
+    About,
+}
+
+impl ShowTab {
+    /// The tab's name in the main window's address (`main.html#settings`).
+    fn hash(self) -> &'static str {
+        match self {
+            Self::Recent => "recent",
+            Self::Dial => "dial",
+            Self::Settings => "settings",
+            Self::About => "about",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,7 +247,7 @@ pub fn run() {
             control::commands::mark_all_seen,
             control::commands::dial_text,
             control::commands::get_settings,
-            control::commands::save_settings,
+            control::commands::change_setting,
             control::commands::close_window,
             control::commands::suggest_numbers,
             control::commands::import_contacts,
@@ -236,8 +258,8 @@ pub fn run() {
         ])
         .setup(move |app| {
             setup(app.handle(), start, dial);
-            if show {
-                shell::windows::open_main(app.handle(), "recent");
+            if let Some(tab) = show {
+                shell::windows::open_main(app.handle(), tab.hash());
             }
             Ok(())
         })
@@ -447,7 +469,8 @@ async fn dial_and_tell(controller: &Controller, text: &str) {
 /// the selection as the hotkey does, anything else opens the window.
 fn on_second_start(app: &AppHandle<Wry>, argv: Vec<String>, _cwd: String) {
     let Some(controller) = app.try_state::<Controller>().map(|c| c.inner().clone()) else { return };
-    match Cli::try_parse_from(&argv).ok().and_then(|cli| cli.to_dial()) {
+    let cli = Cli::try_parse_from(&argv).ok();
+    match cli.as_ref().and_then(Cli::to_dial) {
         Some(Asked::Text(text)) => {
             tauri::async_runtime::spawn(async move { dial_and_tell(&controller, &text).await });
         }
@@ -456,7 +479,10 @@ fn on_second_start(app: &AppHandle<Wry>, argv: Vec<String>, _cwd: String) {
                 intents.send(Intent::Dial { source: Source::Selection, asked: Instant::now() });
             }
         }
-        None => shell::windows::open_main(app, "recent"),
+        None => {
+            let tab = cli.and_then(|cli| cli.show).unwrap_or(ShowTab::Recent);
+            shell::windows::open_main(app, tab.hash());
+        }
     }
 }
 
@@ -481,6 +507,19 @@ mod tests {
         assert_eq!(dial_of(&["tel:+33123456789"]).as_deref(), Some("tel:+33123456789"));
         assert_eq!(dial_of(&["--show", "callto:0123456789"]).as_deref(), Some("callto:0123456789"));
         assert_eq!(dial_of(&["--show"]), None);
+        assert_eq!(dial_of(&["--show=settings", "tel:0123456789"]).as_deref(), Some("tel:0123456789"));
+    }
+
+    #[test]
+    fn show_opens_history_or_the_tab_named() {
+        let show = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("istra-tray").chain(args.iter().copied())).map(|cli| cli.show).ok()
+        };
+        assert_eq!(show(&[]), Some(None));
+        assert_eq!(show(&["--show"]), Some(Some(ShowTab::Recent)));
+        assert_eq!(show(&["--show=dial"]), Some(Some(ShowTab::Dial)));
+        assert_eq!(show(&["--show=about"]).flatten().map(ShowTab::hash), Some("about"));
+        assert_eq!(show(&["--show=nowhere"]), None, "refused");
         assert_eq!(dial_of(&["https://evil.example/"]), None, "only phone links");
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use istra_tray::control::controller::{Controller, Persistence};
 use istra_tray::model::error::ErrorCode;
-use istra_tray::model::settings::Settings;
+use istra_tray::model::settings::{SettingChange, Settings};
 use istra_tray::model::status::ConnectionState;
 use istra_tray::model::views::{CallStateView, HistoryFilter};
 use mycrm::Credentials;
@@ -147,12 +147,24 @@ async fn settings_that_cannot_be_saved_change_nothing() {
     let persistence = Persistence::Stored(blocker.join("settings.json"));
     let (_app, controller) = controller(settings_for(&sim), persistence);
     let before = controller.settings();
-    let wanted = Settings { outside_line_prefix: Some("0".into()), dnd: true, ..before.clone() };
-    let refused = controller.save_settings(wanted, None).await;
+    let refused = controller.change_setting(SettingChange::OutsideLinePrefix(Some("0".into()))).await;
     assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::Internal), "the file cannot be written");
     assert_eq!(controller.settings(), before, "the running settings are the file's");
-    assert!(!controller.status().dnd);
     let _ = std::fs::remove_file(blocker);
+}
+
+#[tokio::test]
+async fn a_setting_changed_applies_at_once_and_keeps_what_the_tray_changed() {
+    let s = signed_in().await;
+    s.controller.set_dnd(true);
+    let saved = s.controller.change_setting(SettingChange::OutsideLinePrefix(Some(" 0 ".into()))).await;
+    assert_eq!(saved.map(|saved| saved.outside_line_prefix), Ok(Some("0".to_owned())), "checked and tidied");
+    assert!(s.controller.settings().dnd, "Do not disturb from the tray is kept");
+    let placed = s.controller.dial_text("+33 1 23 45 67 89").await.expect("dialed");
+    assert_eq!(placed.destination, "0+33123456789", "the new prefix is used without a restart");
+    let refused = s.controller.change_setting(SettingChange::PopupLingerSecs(0)).await;
+    assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::InvalidSettings));
+    assert_eq!(s.controller.settings().popup_linger_secs, Settings::default().popup_linger_secs, "nothing changed");
 }
 
 #[tokio::test]

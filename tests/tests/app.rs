@@ -4,13 +4,13 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, BareCompositor, NoTray, PortalDouble, Sway, Unattended, accessible_text, close_window,
-    copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen, popup_geometry,
+    AccessibleWatch, App, BareCompositor, NoTray, PortalDouble, Sway, Unattended, WebDriver, accessible_text,
+    close_window, copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen, popup_geometry,
     popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
     wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Sim, SimConfig};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const DESK: &str = "5985841581756135023";
 const PASSWORD: &str = "pw-7f3c9a:x";
@@ -588,8 +588,8 @@ async fn on_gnome_without_a_portal_the_user_may_add_gnomes_own_shortcut_and_take
     app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    // Ticked: applied at once, no Save.
     d.click(&d.wait_for("input[name=gnomeShortcut]", WAIT).await.expect("the offer")).await.expect("ticked");
-    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
     d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("saved");
     let list = gsettings(&app, &["get", MEDIA_KEYS, "custom-keybindings"]).await;
     assert_eq!(list, format!("['{theirs}', '{OURS}']"), "added beside the user's own");
@@ -599,9 +599,13 @@ async fn on_gnome_without_a_portal_the_user_may_add_gnomes_own_shortcut_and_take
     assert!(command.ends_with("istra-tray dial-selection'"), "{command}");
     // Turned off: GNOME's shortcut goes, the user's stays.
     d.click(&d.wait_for("input[name=gnomeShortcut]", WAIT).await.expect("the offer")).await.expect("unticked");
-    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
-    d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("saved");
-    assert_eq!(gsettings(&app, &["get", MEDIA_KEYS, "custom-keybindings"]).await, format!("['{theirs}']"));
+    let start = Instant::now();
+    let mut list = String::new();
+    while start.elapsed() < WAIT && list != format!("['{theirs}']") {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        list = gsettings(&app, &["get", MEDIA_KEYS, "custom-keybindings"]).await;
+    }
+    assert_eq!(list, format!("['{theirs}']"));
     app.stop().await;
 }
 
@@ -632,6 +636,28 @@ async fn at_480_px_the_history_shows_its_first_row_whole_below_the_toolbar() {
 }
 
 #[tokio::test]
+async fn the_dial_pads_keys_type_a_number_and_call_dials_it() {
+    let sim = sim().await;
+    let app = signed_in("keypad", &sim).await;
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    d.click(&d.wait_for("#tab-dial", WAIT).await.expect("the Dial tab")).await.expect("opened");
+    let key = |k: char| format!(".dial-key[data-key='{k}']");
+    // As on a desk phone: the digits pressed one by one, a slip taken back with Backspace.
+    for k in "01234567899".chars() {
+        d.click(&d.wait_for(&key(k), WAIT).await.expect("a key")).await.expect("pressed");
+    }
+    d.click(&d.wait_for(".dial-backspace", WAIT).await.expect("Backspace")).await.expect("pressed");
+    let typed = d.script("return document.querySelector('.dial-input').value;").await.expect("the field");
+    assert_eq!(typed, "0123456789");
+    d.click(&d.wait_for(".dial-form button.dial", WAIT).await.expect("Call")).await.expect("pressed");
+    let calls = sim.control().wait_for_placed_calls(1, WAIT).await;
+    assert_eq!(calls[0].destination, "+33123456789", "the number typed on the keypad, as France dials it");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
     let sim = sim().await;
     let app = signed_in("dnd", &sim).await;
@@ -645,38 +671,51 @@ async fn do_not_disturb_from_the_tray_menu_stops_popups_but_records_calls() {
 }
 
 #[tokio::test]
-async fn settings_saved_in_the_main_window_apply_at_once() {
+async fn settings_apply_as_they_change_without_a_save_button() {
     let sim = sim().await;
     let app = signed_in("settings", &sim).await;
     app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
-    // As a user would: tick two boxes, type an outside-line prefix, press Save.
+    assert!(d.find_all("button.save").await.expect("query").is_empty(), "no Save button");
+    // As a user would: tick a box; type an outside-line prefix and press Enter.
     d.click(&d.wait_for("input[name=startAtLogin]", WAIT).await.expect("the settings form")).await.expect("ticked");
-    d.click(&d.wait_for("input[name=dnd]", WAIT).await.expect("do not disturb")).await.expect("ticked");
-    d.type_into(&d.wait_for("input[name=outsideLinePrefix]", WAIT).await.expect("prefix"), "0").await.expect("typed");
-    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
     d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("the page says Saved");
     let autostart = app.folder.join("config/autostart/istra-tray.desktop");
     assert!(autostart.exists(), "start at login registered at {}", autostart.display());
-    assert_eq!(app.wait_status(WAIT, |s| s["dnd"] == true).await["dnd"], true, "do not disturb is on");
+    let prefix = d.wait_for("input[name=outsideLinePrefix]", WAIT).await.expect("prefix");
+    d.type_into(&prefix, "0\u{E007}").await.expect("typed, Enter pressed");
+    let saved = settings_when(d, |s| s["outsideLinePrefix"] == "0").await;
+    assert_eq!(saved["startAtLogin"], true, "{saved}");
     let outcome = d.invoke("dial_text", json!({"text": "+33 1 23 45 67 89"})).await.expect("dialed");
     assert_eq!(outcome["destination"], "0+33123456789", "the new prefix is used without restart");
     assert_eq!(sim.control().wait_for_placed_calls(1, WAIT).await[0].destination, "0+33123456789");
-    // A screen pop whose placeholder would choose the site passes the page's check but not the
-    // app's: refused with a reason, and nothing changes (the country picked meanwhile neither).
+    // A country picked applies alone; a screen pop whose placeholder would choose the site passes
+    // the page's check but not the app's: refused at the field with a reason, the rest kept.
     d.click(&d.wait_for("select[name=defaultCountry] option[value=BE]", WAIT).await.expect("Belgium"))
         .await
         .expect("picked");
+    settings_when(d, |s| s["defaultCountry"] == "BE").await;
     let template = d.wait_for("input[name=screenPopUrl]", WAIT).await.expect("screen pop");
-    d.type_into(&template, "https://{name}.crm.example/").await.expect("typed");
-    d.click(&d.wait_for("button.save", WAIT).await.expect("Save")).await.expect("pressed");
-    let refused = d.wait_for_text(".settings-notice", WAIT, |t| t.starts_with("This screen pop address")).await;
+    d.type_into(&template, "https://{name}.crm.example/\u{E007}").await.expect("typed");
+    let refused = d.wait_for_text(".screen-pop .field-error", WAIT, |t| t.starts_with("This screen pop address")).await;
     assert!(refused.is_ok(), "bad settings are refused with a reason: {refused:?}");
     let saved = d.invoke("get_settings", json!({})).await.expect("settings");
-    assert_eq!((saved["defaultCountry"].as_str(), saved["startAtLogin"].as_bool()), (Some("FR"), Some(true)));
-    assert_eq!(saved["screenPopUrl"], "");
+    assert_eq!((saved["defaultCountry"].as_str(), saved["screenPopUrl"].as_str()), (Some("BE"), Some("")));
     app.stop().await;
+}
+
+/// The settings in use once `done` holds of them (or the last read, after [`WAIT`]).
+async fn settings_when(d: &WebDriver, done: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let settings = d.invoke("get_settings", json!({})).await.expect("settings");
+        if done(&settings) || start.elapsed() > WAIT {
+            assert!(done(&settings), "never came: {settings}");
+            return settings;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
@@ -820,10 +859,12 @@ async fn a_screen_pop_opens_the_crm_page_in_the_default_browser() {
     app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
-    let mut settings = d.invoke("get_settings", json!({})).await.expect("settings");
-    settings["screenPopUrl"] = json!("http://crm.test/search?phone={e164}&who={label}");
-    settings["screenPopOn"] = json!("ringing");
-    d.invoke("save_settings", json!({"settings": settings, "password": null})).await.expect("saved");
+    for change in [
+        json!({"field": "screenPopUrl", "value": "http://crm.test/search?phone={e164}&who={label}"}),
+        json!({"field": "screenPopOn", "value": "ringing"}),
+    ] {
+        d.invoke("change_setting", json!({ "change": change })).await.expect("saved");
+    }
 
     sim.control().send_items(DESK, vec![ringing("-9", "+33123456789", "ACME & Sons <b>")]);
     sim.control().send_items(DESK, vec![json!({"event":"callTalking","callId":"-9","talkCause":"answer"})]);

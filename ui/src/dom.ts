@@ -71,6 +71,40 @@ export function checkboxField(caption: string, box: HTMLInputElement): HTMLEleme
   );
 }
 
+/**
+ * A "⋯" menu: a button (`label` is its accessible name) that opens `items` below it. Choosing
+ * an item, Escape or a press elsewhere closes it. Built on `<details>`, so the keyboard opens it
+ * as it opens any disclosure.
+ */
+export function overflowMenu(label: string, className: string, items: HTMLButtonElement[]): HTMLDetailsElement {
+  const summary = el("summary", { text: "⋯", attrs: { "aria-label": label, title: label } });
+  const menu = el(
+    "details",
+    { className: `overflow-menu ${className}` },
+    summary,
+    el("div", { className: "menu-items", attrs: { role: "menu" } }, ...items),
+  );
+  for (const item of items) {
+    item.setAttribute("role", "menuitem");
+    item.addEventListener("click", () => {
+      menu.open = false;
+    });
+  }
+  const pressedElsewhere = (event: Event): void => {
+    if (!(event.target instanceof Node) || !menu.contains(event.target)) menu.open = false;
+  };
+  menu.addEventListener("toggle", () => {
+    if (menu.open) document.addEventListener("pointerdown", pressedElsewhere);
+    else document.removeEventListener("pointerdown", pressedElsewhere);
+  });
+  menu.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    summary.focus();
+  });
+  return menu;
+}
+
 /** A one-line message area; `show` with `null` hides it. */
 export type Notice = {
   element: HTMLElement;

@@ -8,7 +8,9 @@ const SAME_IN_FRENCH = new Set([
   "call.via",
   "windows.main",
   "settings.imported",
-  "tray.version",
+  "settings.version",
+  "history.detail.e164",
+  "history.detail.type",
 ]);
 
 /** A message of a catalog and its key path: a string, or a plural message's forms by category. */

@@ -10,8 +10,8 @@ import {
   exportHistory,
   historyPage,
   importContacts,
-  saveSettings,
   screenPop,
+  changeSetting,
   selectTerminal,
   suggestNumbers,
   toAppError,
@@ -148,12 +148,12 @@ describe("command wrappers", () => {
   test("send camelCase arguments", async () => {
     const backend = fakeBackend({
       select_terminal: () => sampleStatus(),
-      save_settings: ({ settings }) => settings,
+      change_setting: () => sampleSettings(),
     });
     await selectTerminal("t2");
-    await saveSettings(sampleSettings(), null);
+    await changeSetting({ field: "outsideLinePrefix", value: null });
     expect(backend.argsOf("select_terminal")).toEqual([{ terminalId: "t2" }]);
-    expect(backend.argsOf("save_settings")).toEqual([{ settings: sampleSettings(), password: null }]);
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "outsideLinePrefix", value: null } }]);
   });
 
   test("send the history query with explicit nulls", async () => {

@@ -16,6 +16,7 @@ import type {
   DialOutcome,
   HistoryFilter,
   HistoryPage,
+  SettingChange,
   Settings,
   StatusView,
   Suggestion,
@@ -109,9 +110,8 @@ export const markAllSeen = (): Promise<void> => call("mark_all_seen");
 export const callBack = (callId: string): Promise<DialOutcome> => call("call_back", { callId });
 export const dialText = (text: string): Promise<DialOutcome> => call("dial_text", { text });
 export const getSettings = (): Promise<Settings> => call("get_settings");
-/** `password: null` keeps the stored password. */
-export const saveSettings = (settings: Settings, password: string | null): Promise<Settings> =>
-  call("save_settings", { settings, password });
+/** Makes one change to the settings, applied at once; resolves to the settings now in use. */
+export const changeSetting = (change: SettingChange): Promise<Settings> => call("change_setting", { change });
 export const closeWindow = (): Promise<void> => call("close_window");
 /** Numbers from the contacts and the call history that match what is typed in the Dial tab. */
 export const suggestNumbers = (text: string): Promise<Suggestion[]> => call("suggest_numbers", { text });

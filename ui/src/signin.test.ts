@@ -192,6 +192,66 @@ describe("the sign-in form", () => {
   });
 });
 
+describe("the demo offer", () => {
+  const offer = (): HTMLElement => document.querySelector<HTMLElement>(".demo-offer")!;
+
+  test("builds with a demo offer it beside the form; Try the demo asks the app to start it", async () => {
+    const backend = await openSignIn({
+      get_status: () => sampleStatus({ state: "signed_out", canTryDemo: true }),
+      ask: () => null,
+    });
+    expect(offer().hidden).toBe(false);
+    expect(offer().textContent).toContain("No account yet?");
+    const button = document.querySelector<HTMLButtonElement>("button.try-demo")!;
+    expect(button.textContent).toBe("Try the demo");
+    button.click();
+    await settle();
+    expect(backend.argsOf("ask")).toEqual([{ asked: "tryDemo" }]);
+    expect(button.disabled).toBe(true);
+  });
+
+  test("builds without one do not mention it", async () => {
+    await openSignIn({ get_status: () => sampleStatus({ state: "signed_out", canTryDemo: false }) });
+    expect(offer().hidden).toBe(true);
+    page.unmount();
+    document.body.replaceChildren();
+    await openSignIn({});
+    expect(offer().hidden).toBe(true);
+  });
+
+  test("a demo that cannot start says why, and may be tried again", async () => {
+    await openSignIn({
+      get_status: () => sampleStatus({ state: "signed_out", canTryDemo: true }),
+      ask: () => {
+        throw { code: "internal", message: "no simulator" };
+      },
+    });
+    const button = document.querySelector<HTMLButtonElement>("button.try-demo")!;
+    button.click();
+    await settle();
+    expect(document.querySelector(".demo-error")?.textContent).toBe(
+      "Something went wrong inside istra-tray (no simulator)",
+    );
+    expect(button.disabled).toBe(false);
+  });
+
+  test("goes once signed in", async () => {
+    await openSignIn({
+      get_status: () => sampleStatus({ state: "signed_out", canTryDemo: true }),
+      sign_in: () => sampleStatus(),
+    });
+    await submit();
+    expect(offer().hidden).toBe(true);
+  });
+
+  test("speaks French", async () => {
+    setLocale("fr");
+    await openSignIn({ get_status: () => sampleStatus({ state: "signed_out", canTryDemo: true }) });
+    expect(document.querySelector("button.try-demo")?.textContent).toBe("Essayer la démo");
+    expect(offer().textContent).toContain("Pas encore de compte\u00a0?");
+  });
+});
+
 describe("the Advanced disclosure", () => {
   const advanced = (): HTMLDetailsElement => document.querySelector<HTMLDetailsElement>("details.advanced")!;
 

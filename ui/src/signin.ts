@@ -3,6 +3,8 @@
  * for the file of an extra certificate authority (on-premises servers), then, for accounts with
  * several terminals, a choice of terminal, then a short welcome: where the app now lives (the
  * tray, or its window where no tray shows) and the key that dials a selected number.
+ * In a build with a demo, the first screen also offers "Try the demo": the app starts again
+ * against its built-in simulator.
  * A plain http:// address gets a warning as it is typed: the password would travel in clear.
  * A refusal is one sentence; the server's or the network's own words are folded under
  * "Details", the field at fault is marked, and both go as soon as the user types again.
@@ -25,10 +27,12 @@ import {
 } from "./dom";
 import { fmt, t } from "./i18n";
 import {
+  ask,
   closeWindow,
   describeError,
   errorMessage,
   getSettings,
+  getStatus,
   selectTerminal,
   signIn,
   toAppError,
@@ -143,12 +147,24 @@ export function mount(host: HTMLElement): () => void {
   );
   welcome.hidden = true;
 
+  const tryDemo = el("button", { className: "try-demo", text: words.tryDemo, attrs: { type: "button" } });
+  const demoNotice = notice("demo-error", "alert");
+  const demoOffer = el(
+    "section",
+    { className: "demo-offer" },
+    el("p", { className: "no-account" }, el("strong", { text: words.noAccount }), tryDemo),
+    el("small", { className: "hint", text: words.tryDemoHint }),
+    demoNotice.element,
+  );
+  demoOffer.hidden = true;
+
   const page = el(
     "main",
     { className: "signin" },
     el("h1", { text: words.heading }),
     el("p", { className: "lead", text: words.lead }),
     form,
+    demoOffer,
     picker,
     welcome,
   );
@@ -198,6 +214,24 @@ export function mount(host: HTMLElement): () => void {
       // No saved settings yet: the empty form is the right start.
     },
   );
+
+  // The demo is offered only by builds that have one.
+  getStatus().then(
+    (status) => {
+      if (active && !form.hidden) demoOffer.hidden = !status.canTryDemo;
+    },
+    () => {
+      // No status: no offer; signing in still works.
+    },
+  );
+  tryDemo.addEventListener("click", () => {
+    tryDemo.disabled = true;
+    demoNotice.show(null);
+    ask("tryDemo").catch((reason: unknown) => {
+      tryDemo.disabled = false;
+      demoNotice.show(describeError(reason), "error");
+    });
+  });
 
   let attempt = 0;
   let slowTimer: number | undefined;
@@ -273,6 +307,7 @@ export function mount(host: HTMLElement): () => void {
 
   const showTerminals = (status: StatusView): void => {
     form.hidden = true;
+    demoOffer.hidden = true;
     picker.hidden = false;
     followStatus(status);
     // The connection goes on after sign-in (the terminal is often still unknown while it is
@@ -286,6 +321,7 @@ export function mount(host: HTMLElement): () => void {
     unwatch?.();
     unwatch = null;
     form.hidden = true;
+    demoOffer.hidden = true;
     picker.hidden = true;
     welcomeWhere.textContent = status.trayMissing ? words.welcomeWindow : words.welcomeTray;
     welcomeKey.textContent = welcomeHotkey(status);

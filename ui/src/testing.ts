@@ -135,6 +135,8 @@ export function sampleLines(overrides: Partial<CallLines> = {}): CallLines {
     queue: null,
     state: "Incoming call…",
     outcome: "In progress",
+    rang: null,
+    talked: null,
     summary: "",
     ...overrides,
   };
@@ -194,6 +196,7 @@ export function sampleStatus(overrides: Partial<StatusView> = {}): StatusView {
     shortcutOffer: { kind: "none" },
     trayMissing: false,
     demo: false,
+    canTryDemo: false,
     line: "Online — alice on Desk phone",
     ...overrides,
   };

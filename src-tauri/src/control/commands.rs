@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use crate::control::controller::Controller;
 use crate::model::error::{AppError, ErrorCode, off_thread};
 use crate::model::intent::{Ask, Intents};
-use crate::model::settings::Settings;
+use crate::model::settings::{SettingChange, Settings};
 use crate::model::status::StatusView;
 use crate::model::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, Suggestion};
 
@@ -178,12 +178,8 @@ pub fn get_settings(controller: State<'_, Controller>) -> Settings {
 }
 
 #[tauri::command]
-pub async fn save_settings(
-    controller: State<'_, Controller>,
-    settings: Settings,
-    password: Option<String>,
-) -> Result<Settings, AppError> {
-    controller.save_settings(settings, password).await
+pub async fn change_setting(controller: State<'_, Controller>, change: SettingChange) -> Result<Settings, AppError> {
+    controller.change_setting(change).await
 }
 
 #[tauri::command]

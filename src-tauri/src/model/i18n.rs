@@ -108,6 +108,7 @@ pub struct ToastWords {
     pub hotkey_by_portal_body: String,
     pub hotkey_by_shortcut: String,
     pub hotkey_by_shortcut_body: String,
+    pub demo_failed: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,6 +29,8 @@ pub enum Intent {
     /// The recent calls, the missed ones then counted as seen.
     OpenRecent,
     OpenSettings,
+    /// Settings, at its About section (the version, diagnostics).
+    OpenAbout,
     OpenSignIn,
     CopyDiagnostics,
     SignOut,
@@ -39,6 +41,8 @@ pub enum Intent {
     SelectTerminal(String),
     /// Open the desktop's own dialog to change the dial key (where the desktop holds it).
     ChangeDialKey,
+    /// Start again in demo mode, against the built-in simulator (builds with a demo only).
+    TryDemo,
 }
 
 /// Where the shell sends intents; kept in the app's state.
@@ -70,6 +74,8 @@ pub enum Ask {
     SignOut,
     Quit,
     ChangeDialKey,
+    TryDemo,
+    CopyDiagnostics,
 }
 
 impl Ask {
@@ -81,6 +87,8 @@ impl Ask {
             Self::SignOut => Intent::SignOut,
             Self::Quit => Intent::Quit,
             Self::ChangeDialKey => Intent::ChangeDialKey,
+            Self::TryDemo => Intent::TryDemo,
+            Self::CopyDiagnostics => Intent::CopyDiagnostics,
         }
     }
 }

@@ -61,6 +61,8 @@ impl CallLines {
             queue,
             state: state_text(call, now_ms, words),
             outcome: outcome_text(call, words),
+            rang: call.ring_ms.map(duration),
+            talked: call.talk_ms.filter(|ms| *ms > 0).map(duration),
             summary: String::new(),
         };
         lines.summary = [Some(&lines.title), lines.label.as_ref(), lines.number.as_ref(), lines.e164.as_ref()]

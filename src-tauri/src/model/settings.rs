@@ -97,6 +97,28 @@ impl Default for Settings {
     }
 }
 
+/// One setting changed on the Settings page, which applies each change as it is made. The
+/// account (server, login, CA file) is not among them: it changes by signing in again; the
+/// terminal and Do not disturb have their own commands.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "field", content = "value", rename_all = "camelCase")]
+#[ts(export)]
+pub enum SettingChange {
+    Hotkey(String),
+    PopupEnabled(bool),
+    PopupCorner(PopupCorner),
+    PopupLingerSecs(u32),
+    NotifyIncoming(bool),
+    NotifyMissed(bool),
+    DefaultCountry(String),
+    OutsideLinePrefix(Option<String>),
+    StartAtLogin(bool),
+    ScreenPopUrl(String),
+    ScreenPopOn(ScreenPopTrigger),
+    HandleLinks(bool),
+    GnomeShortcut(bool),
+}
+
 fn invalid(message: impl Into<String>) -> AppError {
     AppError::new(ErrorCode::InvalidSettings, message)
 }
@@ -111,6 +133,27 @@ impl Settings {
         DialRules::new(&self.default_country)
             .and_then(|rules| rules.with_outside_line_prefix(self.outside_line_prefix.as_deref()))
             .map_err(|e| invalid(e.to_string()))
+    }
+
+    /// These settings with one `change` made (not checked yet: see [`Settings::validated`]).
+    #[must_use]
+    pub fn with(mut self, change: SettingChange) -> Self {
+        match change {
+            SettingChange::Hotkey(hotkey) => self.hotkey = hotkey,
+            SettingChange::PopupEnabled(on) => self.popup_enabled = on,
+            SettingChange::PopupCorner(corner) => self.popup_corner = corner,
+            SettingChange::PopupLingerSecs(secs) => self.popup_linger_secs = secs,
+            SettingChange::NotifyIncoming(on) => self.notify_incoming = on,
+            SettingChange::NotifyMissed(on) => self.notify_missed = on,
+            SettingChange::DefaultCountry(country) => self.default_country = country,
+            SettingChange::OutsideLinePrefix(prefix) => self.outside_line_prefix = prefix,
+            SettingChange::StartAtLogin(on) => self.start_at_login = on,
+            SettingChange::ScreenPopUrl(url) => self.screen_pop_url = url,
+            SettingChange::ScreenPopOn(trigger) => self.screen_pop_on = trigger,
+            SettingChange::HandleLinks(on) => self.handle_links = on,
+            SettingChange::GnomeShortcut(on) => self.gnome_shortcut = on,
+        }
+        self
     }
 
     /// Calls pop up: popups are on and the user is not in Do not disturb.

@@ -93,6 +93,8 @@ pub struct StatusView {
     pub tray_missing: bool,
     /// Signed in to the demo's built-in simulator, not a real platform.
     pub demo: bool,
+    /// This build has a demo the sign-in page may offer (`Ask::TryDemo`).
+    pub can_try_demo: bool,
     /// The state in one line, in the user's language: what the main window's status line, the
     /// tray's first item and its tooltip say (see [`StatusView::described`]).
     pub line: String,
@@ -122,6 +124,7 @@ impl StatusView {
             plain_http: false,
             tray_missing: false,
             demo: false,
+            can_try_demo: cfg!(feature = "demo"),
             line: String::new(),
             retry_at: None,
         }

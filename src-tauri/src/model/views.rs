@@ -74,6 +74,10 @@ pub struct CallLines {
     pub state: String,
     /// How the call went, for History: "01:05", "Missed", "No answer", "Declined", "In progress".
     pub outcome: String,
+    /// How long it rang ("00:12"), when known: for the call's detail.
+    pub rang: Option<String>,
+    /// How long the parties talked ("01:05"), when they did: for the call's detail.
+    pub talked: Option<String>,
     /// What a screen reader says for the call: its lines in reading order, then the state.
     pub summary: String,
 }

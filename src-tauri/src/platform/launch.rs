@@ -54,3 +54,15 @@ pub fn open(url: &str) -> Result<(), AppError> {
     }
     Err(AppError::new(ErrorCode::Browser, format!("cannot open the browser: {}", failures.join("; "))))
 }
+
+/// Starts this program again with `args`, in the user's environment (this one is about to end).
+///
+/// # Errors
+///
+/// When the program cannot be found or started.
+pub fn start_again(args: &[&str]) -> std::io::Result<()> {
+    let mut command = std::process::Command::new(std::env::current_exe()?);
+    command.args(args).stdin(std::process::Stdio::null());
+    crate::users_environment(&mut command);
+    command.spawn().map(drop)
+}

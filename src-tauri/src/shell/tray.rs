@@ -145,7 +145,7 @@ fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Me
         MenuItem::with_id(app, "sign-in", &w.sign_in, true, None::<&str>)?
     };
     let version = fill(&w.version, &[("version", env!("CARGO_PKG_VERSION"))]);
-    let about = MenuItem::with_id(app, "version", version, false, None::<&str>)?;
+    let about = MenuItem::with_id(app, "about", version, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", &w.quit, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     Menu::with_items(
@@ -273,6 +273,7 @@ fn intent_for(id: &str, now: Instant) -> Option<Intent> {
         "mark-seen" => Intent::MarkMissedSeen,
         "open" => Intent::OpenRecent,
         "settings" => Intent::OpenSettings,
+        "about" => Intent::OpenAbout,
         "diagnostics" => Intent::CopyDiagnostics,
         "sign-in" => Intent::OpenSignIn,
         "sign-out" => Intent::SignOut,
@@ -304,6 +305,7 @@ mod tests {
             ("mark-seen", Some(Intent::MarkMissedSeen)),
             ("open", Some(Intent::OpenRecent)),
             ("settings", Some(Intent::OpenSettings)),
+            ("about", Some(Intent::OpenAbout)),
             ("diagnostics", Some(Intent::CopyDiagnostics)),
             ("sign-in", Some(Intent::OpenSignIn)),
             ("sign-out", Some(Intent::SignOut)),

@@ -9,7 +9,10 @@ use crate::model::views::CallView;
 /// speaks (decided once, here, for windows, tray and popups alike) and, for the popup, the
 /// calls to draw at once.
 pub fn page_data(popup_calls: Option<&[CallView]>) -> String {
-    let mut data = serde_json::json!({ "locale": crate::model::i18n::Lang::current().tag() });
+    let mut data = serde_json::json!({
+        "locale": crate::model::i18n::Lang::current().tag(),
+        "version": env!("CARGO_PKG_VERSION"),
+    });
     if let Some(calls) = popup_calls {
         data["popupCalls"] = serde_json::to_value(calls).unwrap_or_default();
     }
@@ -22,7 +25,8 @@ pub fn open_signin<R: Runtime>(app: &AppHandle<R>) {
     open(app, "signin", "signin.html", &crate::model::i18n::words().windows.sign_in, (420.0, 520.0));
 }
 
-/// Opens (or brings forward) the main window on a tab: `recent`, `dial` or `settings`.
+/// Opens (or brings forward) the main window on a tab: `recent`, `dial` or `settings` (or
+/// `about`, Settings at its About section).
 pub fn open_main<R: Runtime>(app: &AppHandle<R>, tab: &str) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.eval(format!("location.hash = {}", serde_json::Value::from(tab)));

@@ -3,4 +3,4 @@
 /**
  * What a page may ask for as the tray menu would (the main window where no tray shows).
  */
-export type Ask = "toggleDoNotDisturb" | "dialClipboard" | "signOut" | "quit" | "changeDialKey";
+export type Ask = "toggleDoNotDisturb" | "dialClipboard" | "signOut" | "quit" | "changeDialKey" | "tryDemo" | "copyDiagnostics";

@@ -39,6 +39,14 @@ state: string,
  */
 outcome: string, 
 /**
+ * How long it rang ("00:12"), when known: for the call's detail.
+ */
+rang: string | null, 
+/**
+ * How long the parties talked ("01:05"), when they did: for the call's detail.
+ */
+talked: string | null, 
+/**
  * What a screen reader says for the call: its lines in reading order, then the state.
  */
 summary: string, };

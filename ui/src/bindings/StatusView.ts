@@ -30,6 +30,10 @@ trayMissing: boolean,
  */
 demo: boolean, 
 /**
+ * This build has a demo the sign-in page may offer (`Ask::TryDemo`).
+ */
+canTryDemo: boolean, 
+/**
  * The state in one line, in the user's language: what the main window's status line, the
  * tray's first item and its tooltip say (see [`StatusView::described`]).
  */

@@ -17,6 +17,7 @@ export type { HistoryPage } from "./HistoryPage";
 export type { HotkeyWay } from "./HotkeyWay";
 export type { PopupCorner } from "./PopupCorner";
 export type { ScreenPopTrigger } from "./ScreenPopTrigger";
+export type { SettingChange } from "./SettingChange";
 export type { Settings } from "./Settings";
 export type { ShortcutOffer } from "./ShortcutOffer";
 export type { StatusView } from "./StatusView";

@@ -601,3 +601,139 @@ test("day headings speak French", async () => {
   const days = [...document.querySelectorAll(".history-day")].map((day) => day.textContent);
   expect(days).toEqual(["Hier", "Mardi 25 février"]);
 });
+
+describe("a call's detail", () => {
+  const answered = (): CallView =>
+    sampleCall({
+      id: "d1",
+      state: "ended",
+      startedAtMs: Date.UTC(2026, 2, 1, 10, 0, 0),
+      answeredAtMs: Date.UTC(2026, 2, 1, 10, 0, 12),
+      endedAtMs: Date.UTC(2026, 2, 1, 10, 1, 17),
+      ringMs: 12_000,
+      talkMs: 65_000,
+      lines: { queue: "via Support", rang: "00:12", talked: "01:05", state: "Ended · 01:05", outcome: "01:05" },
+    });
+  const detailOf = (row: HTMLElement): Array<[string, string]> =>
+    [...row.querySelectorAll(".call-detail dt")].map((dt) => [
+      dt.textContent ?? "",
+      dt.nextElementSibling?.textContent ?? "",
+    ]);
+
+  test("Details unfolds every time, duration, type and queue under the row, and folds them again", async () => {
+    await open([answered()]);
+    const row = rows()[0]!;
+    const button = row.querySelector<HTMLButtonElement>(".row-actions button.details")!;
+    const detail = row.querySelector<HTMLElement>(".call-detail")!;
+    expect(detail.hidden).toBe(true);
+    expect(button.getAttribute("aria-controls")).toBe(detail.id);
+    button.click();
+    expect(detail.hidden).toBe(false);
+    expect(button.getAttribute("aria-expanded")).toBe("true");
+    expect(detailOf(row)).toEqual([
+      ["Number", "01 23 45 67 89"],
+      ["International", "+33123456789"],
+      ["Type", "External"],
+      ["Queue", "via Support"],
+      ["Started", "Mar 1, 2026, 10:00 AM"],
+      ["Answered", "Mar 1, 2026, 10:00 AM"],
+      ["Ended", "Mar 1, 2026, 10:01 AM"],
+      ["Rang for", "00:12"],
+      ["Talked for", "01:05"],
+      ["How it went", "Ended · 01:05"],
+    ]);
+    button.click();
+    expect(detail.hidden).toBe(true);
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+  });
+
+  test("says only what the call has", async () => {
+    await open([
+      sampleCall({ id: "m", missed: true, state: "ended", lines: { e164: null, callType: null, state: "Missed call" } }),
+    ]);
+    const row = rows()[0]!;
+    row.querySelector<HTMLButtonElement>(".row-actions button.details")!.click();
+    expect(detailOf(row).map(([caption]) => caption)).toEqual(["Number", "Started", "How it went"]);
+  });
+
+  test("a queue name with markup is shown as text", async () => {
+    await open([sampleCall({ lines: { queue: "via <img src=x onerror=alert(1)>" } })]);
+    const row = rows()[0]!;
+    row.querySelector<HTMLButtonElement>(".row-actions button.details")!.click();
+    expect(row.querySelector(".call-detail img")).toBeNull();
+    expect(detailOf(row)).toContainEqual(["Queue", "via <img src=x onerror=alert(1)>"]);
+  });
+
+  test("speaks French", async () => {
+    setLocale("fr");
+    await open([answered()]);
+    const row = rows()[0]!;
+    row.querySelector<HTMLButtonElement>(".row-actions button.details")!.click();
+    expect(detailOf(row).map(([caption]) => caption)).toEqual([
+      "Numéro",
+      "International",
+      "Type",
+      "File d'attente",
+      "Début",
+      "Décroché",
+      "Fin",
+      "A sonné",
+      "Conversation",
+      "Issue",
+    ]);
+  });
+});
+
+describe("the narrow window's menus", () => {
+  const menuOf = (row: HTMLElement): HTMLDetailsElement => row.querySelector<HTMLDetailsElement>(".row-menu")!;
+
+  test("a row's menu holds its actions, named after the call, and does what the buttons do", async () => {
+    const backend = await open([sampleCall({ id: "a", lines: { title: "ACME Corp" } })], {
+      call_back: () => ({ destination: "0123456789", display: "01 23 45 67 89" }),
+    });
+    const menu = menuOf(rows()[0]!);
+    expect(menu.querySelector("summary")?.getAttribute("aria-label")).toBe("More for ACME Corp");
+    const items = [...menu.querySelectorAll<HTMLButtonElement>("[role=menuitem]")];
+    expect(items.map((item) => item.textContent)).toEqual(["Call back", "Copy", "Details"]);
+    menu.open = true;
+    items[0]!.click();
+    await settle();
+    expect(menu.open).toBe(false);
+    expect(backend.argsOf("call_back")).toEqual([{ callId: "a" }]);
+    expect(noticeText()).toBe("Calling 01 23 45 67 89");
+    items[2]!.click();
+    expect(rows()[0]!.querySelector<HTMLElement>(".call-detail")!.hidden).toBe(false);
+    expect(rows()[0]!.querySelector(".row-actions button.details")?.getAttribute("aria-expanded")).toBe("true");
+  });
+
+  test("a call without a number has its menu's Call back and Copy disabled too", async () => {
+    await open([sampleCall({ hasNumber: false })]);
+    const items = [...menuOf(rows()[0]!).querySelectorAll<HTMLButtonElement>("[role=menuitem]")];
+    expect(items.map((item) => item.disabled)).toEqual([true, true, false]);
+  });
+
+  test("Escape or a press elsewhere closes a menu", async () => {
+    await open([sampleCall()]);
+    const menu = menuOf(rows()[0]!);
+    menu.open = true;
+    menu.dispatchEvent(new Event("toggle"));
+    menu.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(menu.open).toBe(false);
+    menu.open = true;
+    menu.dispatchEvent(new Event("toggle"));
+    document.body.dispatchEvent(new Event("pointerdown", { bubbles: true }));
+    expect(menu.open).toBe(false);
+  });
+
+  test("the toolbar's menu holds Mark all as seen and Export CSV", async () => {
+    const backend = await open(fiveCalls(), { mark_all_seen: () => null });
+    const menu = document.querySelector<HTMLDetailsElement>(".toolbar-menu")!;
+    expect(menu.querySelector("summary")?.getAttribute("aria-label")).toBe("More actions");
+    const items = [...menu.querySelectorAll<HTMLButtonElement>("[role=menuitem]")];
+    expect(items.map((item) => item.textContent)).toEqual(["Mark all as seen", "Export CSV"]);
+    items[0]!.click();
+    await settle();
+    expect(backend.argsOf("mark_all_seen")).toHaveLength(1);
+    expect(noticeText()).toBe("Missed calls marked as seen");
+  });
+});

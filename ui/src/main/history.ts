@@ -2,14 +2,16 @@
  * The History tab: the call journal, newest first, a page at a time. A search box (number,
  * name or label) and a filter (all, missed, incoming, outgoing) choose the calls; scrolling
  * near the bottom, or "Load more", brings the next page. Each row has direction, who, when,
- * how it went, and "Call back" / "Copy" buttons. The listed calls can be exported as CSV.
+ * how it went, and "Call back" / "Copy" / "Details" (the call's times, durations, type and
+ * queue, unfolded under the row). The listed calls can be exported as CSV. In a narrow window
+ * (CSS decides) a row's actions and the toolbar's go into "⋯" menus: the same buttons' work.
  *
  * `host` is the scrolling panel. When calls change, the first page is queried again if the
  * user is at the top; further down, a "New calls — show" button offers it instead, so the
  * list does not move under the reader. Relative times are refreshed every half minute.
  */
 import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
-import { callSubtitleElement, callTitleElement, el, notice } from "../dom";
+import { callSubtitleElement, callTitleElement, el, isolated, notice, overflowMenu } from "../dom";
 import { dayKey, formatDateTime, formatDay, formatRelativeTime } from "../format";
 import { fmt, t } from "../i18n";
 import {
@@ -34,6 +36,32 @@ const AT_TOP_PX = 16;
 const MAX_SEARCH_CHARS = 200;
 
 const FILTERS: readonly HistoryFilter[] = ["all", "missed", "incoming", "outgoing"];
+
+/** A call's detail: what it says apart from its row, every time it has, how long it rang and
+ * talked, and how it went — the lines the Rust side decided, laid out as a list. */
+export function callDetail(call: CallView): HTMLElement {
+  const words = t().history.detail;
+  const { lines } = call;
+  const at = (ms: number | null): string | null => (ms === null ? null : formatDateTime(ms));
+  const rows: Array<[string, string | null, "auto" | "ltr"]> = [
+    [words.number, call.numberDisplay ?? call.number, "ltr"],
+    [words.e164, lines.e164, "ltr"],
+    [words.type, lines.callType, "auto"],
+    [words.queue, lines.queue, "auto"],
+    [words.started, at(call.startedAtMs), "auto"],
+    [words.answered, at(call.answeredAtMs), "auto"],
+    [words.ended, at(call.endedAtMs), "auto"],
+    [words.rang, lines.rang, "ltr"],
+    [words.talked, lines.talked, "ltr"],
+    [words.outcome, lines.state, "auto"],
+  ];
+  const list = el("dl", { className: "call-detail" });
+  for (const [caption, value, dir] of rows) {
+    if (value === null || value === "") continue;
+    list.append(el("dt", { text: caption }), el("dd", {}, isolated(value, "value", dir)));
+  }
+  return list;
+}
 
 export function mount(host: HTMLElement): () => void {
   const words = t().history;
@@ -73,12 +101,13 @@ export function mount(host: HTMLElement): () => void {
     ...filterButtons,
   );
 
-  const markSeen = el("button", {
-    className: "mark-seen",
-    text: words.markSeen,
-    attrs: { type: "button" },
-  });
-  const exportCsv = el("button", { className: "export", text: words.exportCsv, attrs: { type: "button" } });
+  /** A toolbar action: its button, and its item in the narrow window's "⋯" menu. */
+  const toolbarAction = (className: string, text: string): [HTMLButtonElement, HTMLButtonElement] => [
+    el("button", { className, text, attrs: { type: "button" } }),
+    el("button", { className, text, attrs: { type: "button" } }),
+  ];
+  const [markSeen, markSeenItem] = toolbarAction("mark-seen", words.markSeen);
+  const [exportCsv, exportItem] = toolbarAction("export", words.exportCsv);
   const newCalls = el("button", {
     className: "new-calls",
     text: words.newCalls,
@@ -96,6 +125,7 @@ export function mount(host: HTMLElement): () => void {
       searchForm,
       filterGroup,
       el("span", { className: "history-actions" }, markSeen, exportCsv),
+      overflowMenu(words.more, "toolbar-menu", [markSeenItem, exportItem]),
     ),
     newCalls,
     panelNotice.element,
@@ -169,12 +199,34 @@ export function mount(host: HTMLElement): () => void {
     });
     times.push({ element: when, atMs: call.startedAtMs });
 
-    const back = el("button", { className: "call-back", text: t().call.callBack, attrs: { type: "button" } });
-    const copy = el("button", { className: "copy", text: words.copy, attrs: { type: "button" } });
-    back.disabled = !call.hasNumber;
-    copy.disabled = !call.hasNumber;
-    act(back, () => callBack(call.id).then((outcome) => fmt(t().toast.calling, { number: outcome.display })));
-    act(copy, () => copyNumber(call.id).then(() => words.copied));
+    const detail = callDetail(call);
+    detail.hidden = true;
+    detail.id = `call-detail-${call.id}`;
+    /** Each action twice: a button in the row, an item in its narrow-window menu. */
+    const twice = (className: string, text: string, enabled: boolean): HTMLButtonElement[] =>
+      [0, 1].map(() => {
+        const button = el("button", { className, text, attrs: { type: "button" } });
+        button.disabled = !enabled;
+        return button;
+      });
+    const backs = twice("call-back", t().call.callBack, call.hasNumber);
+    const copies = twice("copy", words.copy, call.hasNumber);
+    const details = twice("details", words.details, true);
+    for (const back of backs) {
+      act(back, () => callBack(call.id).then((outcome) => fmt(t().toast.calling, { number: outcome.display })));
+    }
+    for (const copy of copies) act(copy, () => copyNumber(call.id).then(() => words.copied));
+    for (const button of details) {
+      button.setAttribute("aria-controls", detail.id);
+      button.setAttribute("aria-expanded", "false");
+      button.addEventListener("click", () => {
+        detail.hidden = !detail.hidden;
+        for (const each of details) each.setAttribute("aria-expanded", String(!detail.hidden));
+      });
+    }
+    const [back, menuBack] = backs as [HTMLButtonElement, HTMLButtonElement];
+    const [copy, menuCopy] = copies as [HTMLButtonElement, HTMLButtonElement];
+    const [showDetail, menuDetail] = details as [HTMLButtonElement, HTMLButtonElement];
 
     const direction = call.direction === "incoming" ? t().call.incoming : t().call.outgoing;
     return el(
@@ -190,7 +242,9 @@ export function mount(host: HTMLElement): () => void {
       who,
       when,
       el("span", { className: "outcome", text: call.lines.outcome }),
-      el("span", { className: "row-actions" }, back, copy),
+      el("span", { className: "row-actions" }, back, copy, showDetail),
+      overflowMenu(fmt(words.moreFor, { who: call.lines.title }), "row-menu", [menuBack, menuCopy, menuDetail]),
+      detail,
     );
   };
 
@@ -321,11 +375,13 @@ export function mount(host: HTMLElement): () => void {
     applyQuery();
   });
 
-  act(markSeen, () => markAllSeen().then(() => words.markedSeen));
-  act(exportCsv, () => {
-    applyQuery();
-    return exportHistory(query).then((path) => fmt(words.exported, { path }));
-  });
+  for (const button of [markSeen, markSeenItem]) act(button, () => markAllSeen().then(() => words.markedSeen));
+  for (const button of [exportCsv, exportItem]) {
+    act(button, () => {
+      applyQuery();
+      return exportHistory(query).then((path) => fmt(words.exported, { path }));
+    });
+  }
   loadMoreButton.addEventListener("click", loadMore);
   newCalls.addEventListener("click", () => {
     host.scrollTop = 0;

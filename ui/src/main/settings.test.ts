@@ -1,20 +1,16 @@
 import { describe, expect, test, vi } from "vitest";
-import type { ContactImport, Settings } from "../bindings";
+import type { ContactImport, SettingChange, Settings } from "../bindings";
 import { setLocale } from "../i18n";
 import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
-import {
-  MAX_CONTACTS_FILE_BYTES,
-  mount,
-  normalizeHotkey,
-  validateSettings,
-  type SettingsDraft,
-} from "./settings";
+import { MAX_CONTACTS_FILE_BYTES, changesNothing, mount, normalizeHotkey, textChange } from "./settings";
 
 const page = usePage(mount);
 
-const open = (handlers: Handlers = {}) =>
-  page.open({
-    get_settings: () => sampleSettings(),
+/** A backend that applies each change to the settings it holds, as the Rust side does. */
+const open = (handlers: Handlers = {}, settings: Settings = sampleSettings()) => {
+  let held = settings;
+  return page.open({
+    get_settings: () => held,
     get_status: () =>
       sampleStatus({
         terminals: [
@@ -22,34 +18,44 @@ const open = (handlers: Handlers = {}) =>
           { id: "t2", name: "Softphone" },
         ],
       }),
-    save_settings: ({ settings }) => settings,
+    change_setting: ({ change }) => {
+      const { field, value } = change as SettingChange;
+      held = { ...held, [field]: value };
+      return held;
+    },
+    select_terminal: () => sampleStatus(),
     contact_count: () => 3,
     ...handlers,
   });
+};
 
 const control = <T extends HTMLInputElement | HTMLSelectElement = HTMLInputElement>(name: string): T =>
   document.querySelector<T>(`[name="${name}"]`)!;
-const type = (name: string, value: string): void => {
+/** As a user would: the value typed, then the field left. */
+const type = async (name: string, value: string): Promise<void> => {
   control(name).value = value;
-};
-const save = async (): Promise<void> => {
-  document.querySelector<HTMLButtonElement>("button.save")!.click();
+  control(name).dispatchEvent(new Event("change"));
   await settle();
 };
-const noticeText = (): string | null => document.querySelector(".settings-notice")?.textContent ?? null;
+/** A box ticked or unticked, a choice picked. */
+const choose = async (name: string, value: string | boolean): Promise<void> => {
+  const target = control(name);
+  if (typeof value === "boolean") target.checked = value;
+  else target.value = value;
+  target.dispatchEvent(new Event("change"));
+  await settle();
+};
+const noticeText = (): string | null => {
+  const element = document.querySelector<HTMLElement>(".settings-notice");
+  return element === null || element.hidden ? null : element.textContent;
+};
+const fieldError = (name: string): string | null =>
+  control(name).closest(".field")?.querySelector(".field-error")?.textContent ?? null;
 const click = async (selector: string): Promise<void> => {
   document.querySelector<HTMLButtonElement>(selector)!.click();
   await settle();
 };
-
-const draftOf = (settings: Settings, overrides: Partial<SettingsDraft> = {}): SettingsDraft => ({
-  ...settings,
-  terminalId: settings.terminalId ?? "",
-  popupLingerSecs: String(settings.popupLingerSecs),
-  outsideLinePrefix: settings.outsideLinePrefix ?? "",
-  caFile: settings.caFile ?? "",
-  ...overrides,
-});
+const shown = (name: string): boolean => !control(name).closest<HTMLElement>(".field")!.hidden;
 
 describe("normalizeHotkey", () => {
   test.each([
@@ -70,80 +76,47 @@ describe("normalizeHotkey", () => {
   );
 });
 
-describe("validateSettings", () => {
-  test("turns a valid form into settings, tidying what was typed", () => {
-    const result = validateSettings(
-      draftOf(sampleSettings(), {
-        defaultCountry: "be",
-        outsideLinePrefix: "",
-        hotkey: "ctrl+alt+d",
-        terminalId: "",
-      }),
-    );
-    expect(result).toEqual({
-      settings: sampleSettings({
-        defaultCountry: "BE",
-        outsideLinePrefix: null,
-        hotkey: "Ctrl+Alt+D",
-        terminalId: null,
-      }),
-    });
-  });
-
-  test("names every wrong field", () => {
-    const result = validateSettings(
-      draftOf(sampleSettings(), {
-        server: "pbx",
-        login: " ",
-        hotkey: "Q",
-        popupLingerSecs: "0",
-        defaultCountry: "FRA",
-        outsideLinePrefix: "0a",
-        popupCorner: "middle",
-      }),
-    );
-    expect("errors" in result && result.errors.map((error) => error.field)).toEqual([
-      "server",
-      "login",
-      "hotkey",
-      "popupLingerSecs",
-      "defaultCountry",
-      "outsideLinePrefix",
-      "popupCorner",
-    ]);
+describe("textChange", () => {
+  test("tidies what was typed into the change to send", () => {
+    expect(textChange("hotkey", " ctrl+alt+d ")).toEqual({ change: { field: "hotkey", value: "Ctrl+Alt+D" } });
+    expect(textChange("hotkey", "")).toEqual({ change: { field: "hotkey", value: "" } });
+    expect(textChange("outsideLinePrefix", " ")).toEqual({ change: { field: "outsideLinePrefix", value: null } });
+    expect(textChange("outsideLinePrefix", "00")).toEqual({ change: { field: "outsideLinePrefix", value: "00" } });
+    expect(textChange("screenPopUrl", "   ")).toEqual({ change: { field: "screenPopUrl", value: "" } });
+    expect(textChange("popupLingerSecs", "7")).toEqual({ change: { field: "popupLingerSecs", value: 7 } });
   });
 
   test.each([
-    ["1", true],
-    ["120", true],
-    ["121", false],
-    ["2.5", false],
-    ["", false],
-  ])("linger %j seconds is valid: %s", (linger, valid) => {
-    expect("settings" in validateSettings(draftOf(sampleSettings(), { popupLingerSecs: linger }))).toBe(
-      valid,
-    );
+    ["hotkey", "Q"],
+    ["outsideLinePrefix", "0a"],
+    ["popupLingerSecs", "0"],
+    ["popupLingerSecs", "121"],
+    ["popupLingerSecs", "2.5"],
+    ["popupLingerSecs", ""],
+    ["screenPopUrl", "crm.example.com"],
+  ] as const)("refuses %s %j with the field's own words", (name, raw) => {
+    expect(textChange(name, raw)).toHaveProperty("error");
   });
 
-  test("an empty shortcut means no shortcut", () => {
-    expect(validateSettings(draftOf(sampleSettings(), { hotkey: "" }))).toEqual({
-      settings: sampleSettings({ hotkey: "" }),
-    });
+  test("a change to the value in use changes nothing", () => {
+    expect(changesNothing(sampleSettings(), { field: "popupEnabled", value: true })).toBe(true);
+    expect(changesNothing(sampleSettings(), { field: "outsideLinePrefix", value: null })).toBe(true);
+    expect(changesNothing(sampleSettings(), { field: "outsideLinePrefix", value: "0" })).toBe(false);
   });
 });
 
 describe("the settings tab", () => {
-  test("loads the saved settings into the form", async () => {
+  test("loads the settings in use; the account is shown, not edited", async () => {
     await open();
-    expect(control("server").value).toBe("https://pbx.example.com");
-    expect(control("login").value).toBe("alice");
+    expect(document.querySelector(".account-login")?.textContent).toBe("alice");
+    expect(document.querySelector(".account-server")?.textContent).toBe("https://pbx.example.com");
+    expect(document.querySelector('[name="server"], [name="login"], [name="password"], [name="caFile"]')).toBeNull();
     expect(control("hotkey").value).toBe("Ctrl+Alt+D");
     expect(control("popupEnabled").checked).toBe(true);
     expect(control<HTMLSelectElement>("popupCorner").value).toBe("bottom-right");
     expect(control("popupLingerSecs").value).toBe("10");
     expect(control("defaultCountry").value).toBe("FR");
     expect(control("outsideLinePrefix").value).toBe("");
-    expect(control("dnd").checked).toBe(false);
     const terminal = control<HTMLSelectElement>("terminalId");
     expect([...terminal.options].map((option) => option.textContent)).toEqual([
       "None",
@@ -151,6 +124,131 @@ describe("the settings tab", () => {
       "Softphone",
     ]);
     expect(terminal.value).toBe("t1");
+    expect(document.querySelector("button.save")).toBeNull();
+    expect(noticeText()).toBeNull();
+  });
+
+  test("a box ticked is applied at once, alone, and the tab says Saved", async () => {
+    const backend = await open();
+    await choose("startAtLogin", true);
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "startAtLogin", value: true } }]);
+    expect(noticeText()).toBe("Saved");
+  });
+
+  test("a text field is applied when left or on Enter, tidied, and only when it changed", async () => {
+    const backend = await open();
+    await type("outsideLinePrefix", " 0 ");
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "outsideLinePrefix", value: "0" } }]);
+    expect(control("outsideLinePrefix").value).toBe("0");
+    await type("outsideLinePrefix", "0");
+    expect(backend.argsOf("change_setting")).toHaveLength(1);
+    control("popupLingerSecs").value = "7";
+    control("popupLingerSecs").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(backend.argsOf("change_setting")[1]).toEqual({ change: { field: "popupLingerSecs", value: 7 } });
+  });
+
+  test("changes made quickly are sent one after the other, each after the last answer", async () => {
+    const first = deferred<Settings>();
+    let calls = 0;
+    const backend = await open({
+      change_setting: ({ change }) => {
+        calls += 1;
+        const { field, value } = change as SettingChange;
+        return calls === 1 ? first.promise : { ...sampleSettings({ notifyMissed: false }), [field]: value };
+      },
+    });
+    await choose("notifyMissed", false);
+    await choose("notifyIncoming", false);
+    expect(backend.argsOf("change_setting")).toHaveLength(1);
+    first.resolve(sampleSettings({ notifyMissed: false }));
+    await settle();
+    expect(backend.argsOf("change_setting")).toEqual([
+      { change: { field: "notifyMissed", value: false } },
+      { change: { field: "notifyIncoming", value: false } },
+    ]);
+    expect(noticeText()).toBe("Saved");
+  });
+
+  test("an implausible shortcut is flagged at the field and not sent; a good one clears the flag", async () => {
+    const backend = await open();
+    await type("hotkey", "Ctrl+Alt");
+    expect(backend.argsOf("change_setting")).toHaveLength(0);
+    expect(control("hotkey").getAttribute("aria-invalid")).toBe("true");
+    expect(fieldError("hotkey")).toMatch(/Ctrl\+Alt\+D/);
+    expect(noticeText()).toMatch(/^Not saved: /);
+    await type("hotkey", "Ctrl+Alt+K");
+    expect(control("hotkey").hasAttribute("aria-invalid")).toBe(false);
+    expect(document.querySelectorAll(".field-error")).toHaveLength(0);
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "hotkey", value: "Ctrl+Alt+K" } }]);
+  });
+
+  test("the shortcut is recorded as the keys are pressed and applied; Backspace clears it", async () => {
+    const backend = await open();
+    const field = control("hotkey");
+    const press = async (init: KeyboardEventInit): Promise<KeyboardEvent> => {
+      const event = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+      field.dispatchEvent(event);
+      await settle();
+      return event;
+    };
+    expect((await press({ key: "Control", code: "ControlLeft", ctrlKey: true })).defaultPrevented).toBe(false);
+    expect(field.value).toBe("Ctrl+Alt+D");
+    expect((await press({ key: "k", code: "KeyK", ctrlKey: true, shiftKey: true })).defaultPrevented).toBe(true);
+    expect(field.value).toBe("Ctrl+Shift+K");
+    await press({ key: "F9", code: "F9", metaKey: true });
+    expect(field.value).toBe("Super+F9");
+    expect((await press({ key: "Tab", code: "Tab" })).defaultPrevented).toBe(false);
+    await press({ key: "Backspace", code: "Backspace" });
+    expect(field.value).toBe("");
+    expect(backend.argsOf("change_setting").map((args) => (args.change as SettingChange).value)).toEqual([
+      "Ctrl+Shift+K",
+      "Super+F9",
+      "",
+    ]);
+  });
+
+  test("a shortcut the desktop refuses says so at the field, and keeps the keys pressed to retry", async () => {
+    await open({
+      change_setting: () => {
+        throw { code: "hotkey_taken", message: "Ctrl+Alt+D" };
+      },
+    });
+    await type("hotkey", "Ctrl+Alt+J");
+    expect(fieldError("hotkey")).toBe("This shortcut is already used by another application (Ctrl+Alt+D)");
+    expect(noticeText()).toBe("Not saved: This shortcut is already used by another application (Ctrl+Alt+D)");
+    expect(control("hotkey").value).toBe("Ctrl+Alt+J");
+  });
+
+  test("a box whose change is refused shows what is in use again", async () => {
+    await open({
+      change_setting: () => {
+        throw { code: "internal", message: "disk full" };
+      },
+    });
+    await choose("startAtLogin", true);
+    expect(control("startAtLogin").checked).toBe(false);
+    expect(fieldError("startAtLogin")).toBe("Something went wrong inside istra-tray (disk full)");
+  });
+
+  test("the popup's corner and delay show only with popups on", async () => {
+    await open();
+    expect([shown("popupCorner"), shown("popupLingerSecs")]).toEqual([true, true]);
+    await choose("popupEnabled", false);
+    expect([shown("popupCorner"), shown("popupLingerSecs")]).toEqual([false, false]);
+    await choose("popupEnabled", true);
+    expect(shown("popupCorner")).toBe(true);
+  });
+
+  test("the terminal is picked only when there is a choice, and applied at once", async () => {
+    const backend = await open();
+    await choose("terminalId", "t2");
+    expect(backend.argsOf("select_terminal")).toEqual([{ terminalId: "t2" }]);
+    expect(noticeText()).toBe("Saved");
+    page.unmount();
+    document.body.replaceChildren();
+    await open({ get_status: () => sampleStatus({ terminals: [{ id: "t1", name: "Desk phone" }] }) });
+    expect(shown("terminalId")).toBe(false);
   });
 
   test("where the desktop holds the dial key, says which key and where to change it, and the field is read-only", async () => {
@@ -180,11 +278,8 @@ describe("the settings tab", () => {
     const box = control("gnomeShortcut");
     expect(box.closest<HTMLElement>("label, .field, div")!.hidden).toBe(false);
     expect(control("hotkey").disabled).toBe(false);
-    box.checked = true;
-    await save();
-    expect(backend.argsOf("save_settings")[0]).toMatchObject({
-      settings: { gnomeShortcut: true, hotkey: "Ctrl+Alt+D" },
-    });
+    await choose("gnomeShortcut", true);
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "gnomeShortcut", value: true } }]);
     page.unmount();
     document.body.replaceChildren();
     const line = "bindsym Ctrl+Alt+d exec /usr/bin/istra-tray dial-selection";
@@ -196,30 +291,26 @@ describe("the settings tab", () => {
     expect(control("hotkey").disabled).toBe(true);
   });
 
-  test("the shortcut is recorded as the keys are pressed; Backspace clears it", async () => {
-    await open();
-    const field = control("hotkey");
-    const press = (init: KeyboardEventInit): KeyboardEvent => {
-      const event = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
-      field.dispatchEvent(event);
-      return event;
-    };
-    expect(press({ key: "Control", code: "ControlLeft", ctrlKey: true }).defaultPrevented).toBe(false);
-    expect(field.value).toBe("Ctrl+Alt+D");
-    expect(press({ key: "k", code: "KeyK", ctrlKey: true, shiftKey: true }).defaultPrevented).toBe(true);
-    expect(field.value).toBe("Ctrl+Shift+K");
-    press({ key: "F9", code: "F9", metaKey: true });
-    expect(field.value).toBe("Super+F9");
-    expect(press({ key: "Tab", code: "Tab" }).defaultPrevented).toBe(false);
-    press({ key: "Backspace", code: "Backspace" });
-    expect(field.value).toBe("");
+  test("Change… asks the desktop for its dialog, and says so when it cannot", async () => {
+    const backend = await open({
+      get_status: () => sampleStatus({ hotkeyWay: "portal", hotkey: "LOGO+F9", hotkeyConfigurable: true }),
+      ask: () => {
+        throw { code: "internal", message: "no portal" };
+      },
+    });
+    await click("button.change-dial-key");
+    expect(backend.argsOf("ask")).toEqual([{ asked: "changeDialKey" }]);
+    expect(noticeText()).toBe("Something went wrong inside istra-tray (no portal)");
   });
 
-  test("Sign out sits with the account, away from Save", async () => {
+  test("Sign out sits with the account, with how to use another one", async () => {
     await open();
     const signOutButton = document.querySelector<HTMLButtonElement>("button.sign-out")!;
-    expect(signOutButton.closest("fieldset")?.querySelector("legend")?.textContent).toBe("Account");
-    expect(document.querySelector(".settings-form > .buttons button.sign-out")).toBeNull();
+    const account = signOutButton.closest("fieldset")!;
+    expect(account.querySelector("legend")?.textContent).toBe("Account");
+    expect(account.querySelector(".hint")?.textContent).toBe(
+      "To use another account or server, sign out and sign in again.",
+    );
   });
 
   test("the default country is picked by name from the countries the dial rules know", async () => {
@@ -231,9 +322,8 @@ describe("the settings tab", () => {
     const names = [...picker.options].map((option) => option.textContent ?? "");
     expect(names.length).toBeGreaterThan(200);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "en")));
-    picker.value = "BE";
-    await save();
-    expect(backend.argsOf("save_settings")[0]).toMatchObject({ settings: { defaultCountry: "BE" } });
+    await choose("defaultCountry", "BE");
+    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "defaultCountry", value: "BE" } }]);
   });
 
   test("country names speak French", async () => {
@@ -242,63 +332,6 @@ describe("the settings tab", () => {
     const picker = control<HTMLSelectElement>("defaultCountry");
     picker.value = "DE";
     expect(picker.selectedOptions[0]?.textContent).toBe("Allemagne");
-  });
-
-  test("Save sends the edited settings, keeps the password when none is typed, and says Saved", async () => {
-    const backend = await open();
-    type("outsideLinePrefix", "0");
-    control("dnd").checked = true;
-    control<HTMLSelectElement>("terminalId").value = "t2";
-    await save();
-    expect(backend.argsOf("save_settings")).toEqual([
-      { settings: sampleSettings({ outsideLinePrefix: "0", dnd: true, terminalId: "t2" }), password: null },
-    ]);
-    expect(noticeText()).toBe("Saved");
-  });
-
-  test("a new password is sent once and the field is emptied", async () => {
-    const backend = await open();
-    type("password", "n3w");
-    await save();
-    expect(backend.argsOf("save_settings")[0]?.password).toBe("n3w");
-    expect(control("password").value).toBe("");
-  });
-
-  test("an implausible shortcut is flagged next to the field and nothing is saved", async () => {
-    const backend = await open();
-    type("hotkey", "Ctrl+Alt");
-    await save();
-    expect(backend.argsOf("save_settings")).toHaveLength(0);
-    expect(control("hotkey").getAttribute("aria-invalid")).toBe("true");
-    expect(control("hotkey").closest(".field")?.querySelector(".field-error")?.textContent).toMatch(
-      /Ctrl\+Alt\+D/,
-    );
-    expect(noticeText()).toBe("Some settings need fixing.");
-
-    type("hotkey", "Ctrl+Alt+K");
-    await save();
-    expect(control("hotkey").hasAttribute("aria-invalid")).toBe(false);
-    expect(document.querySelectorAll(".field-error")).toHaveLength(0);
-  });
-
-  test("the server's refusal names the field", async () => {
-    await open({
-      save_settings: () => {
-        throw { code: "invalid_settings", message: "server: unknown host" };
-      },
-    });
-    await save();
-    expect(noticeText()).toBe("Some settings are not valid (server: unknown host)");
-  });
-
-  test("a shortcut taken by another application is reported", async () => {
-    await open({
-      save_settings: () => {
-        throw { code: "hotkey_taken", message: "Ctrl+Alt+D" };
-      },
-    });
-    await save();
-    expect(noticeText()).toBe("This shortcut is already used by another application (Ctrl+Alt+D)");
   });
 
   test("shows why the settings could not be loaded", async () => {
@@ -315,23 +348,51 @@ describe("the settings tab", () => {
 
   test("Sign out signs out", async () => {
     const backend = await open({ sign_out: () => null });
-    document.querySelector<HTMLButtonElement>("button.sign-out")!.click();
-    await settle();
+    await click("button.sign-out");
     expect(backend.argsOf("sign_out")).toHaveLength(1);
     expect(noticeText()).toBe("Signed out");
   });
 });
 
+describe("About", () => {
+  test("says what the app is, its version, and copies diagnostics through the app", async () => {
+    window.__ISTRA__ = { locale: "en", version: "1.2.3" };
+    const backend = await open({ ask: () => null });
+    const about = document.querySelector<HTMLElement>("fieldset.about")!;
+    expect(about.querySelector("legend")?.textContent).toBe("About");
+    expect(about.querySelector(".about-version")?.textContent).toBe("Version 1.2.3");
+    expect(about.querySelector(".about-what")?.textContent).toBe(
+      "Incoming-call popups and dial-the-selection for Centile Istra.",
+    );
+    await click("button.copy-diagnostics");
+    expect(backend.argsOf("ask")).toEqual([{ asked: "copyDiagnostics" }]);
+    delete window.__ISTRA__;
+  });
+
+  test("opened at #about, comes into view once the settings are in", async () => {
+    const seen = vi.fn();
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      seen(this.className);
+    };
+    window.location.hash = "#about";
+    await open();
+    expect(seen).toHaveBeenCalledWith("about");
+    window.location.hash = "";
+    Element.prototype.scrollIntoView = original;
+  });
+});
+
 describe("the screen pop settings", () => {
   test("load into the form with the placeholders listed", async () => {
-    await open({
-      get_settings: () =>
-        sampleSettings({
-          screenPopUrl: "https://crm.example.com/?p={e164}",
-          screenPopOn: "answered",
-          handleLinks: false,
-        }),
-    });
+    await open(
+      {},
+      sampleSettings({
+        screenPopUrl: "https://crm.example.com/?p={e164}",
+        screenPopOn: "answered",
+        handleLinks: false,
+      }),
+    );
     expect(control("screenPopUrl").value).toBe("https://crm.example.com/?p={e164}");
     expect(control("screenPopUrl").placeholder).toBe("https://crm.example.com/search?phone={e164}");
     expect(control<HTMLSelectElement>("screenPopOn").value).toBe("answered");
@@ -348,21 +409,15 @@ describe("the screen pop settings", () => {
     ]);
   });
 
-  test("are saved with the rest, the address trimmed", async () => {
+  test("when to open it shows once there is an address; the address is sent trimmed", async () => {
     const backend = await open();
-    type("screenPopUrl", "  https://crm.example.com/search?phone={e164}&who={name} ");
-    control<HTMLSelectElement>("screenPopOn").value = "button";
-    control("handleLinks").checked = false;
-    await save();
-    expect(backend.argsOf("save_settings")).toEqual([
-      {
-        settings: sampleSettings({
-          screenPopUrl: "https://crm.example.com/search?phone={e164}&who={name}",
-          screenPopOn: "button",
-          handleLinks: false,
-        }),
-        password: null,
-      },
+    expect(shown("screenPopOn")).toBe(false);
+    await type("screenPopUrl", "  https://crm.example.com/search?phone={e164}&who={name} ");
+    expect(shown("screenPopOn")).toBe(true);
+    await choose("screenPopOn", "button");
+    expect(backend.argsOf("change_setting")).toEqual([
+      { change: { field: "screenPopUrl", value: "https://crm.example.com/search?phone={e164}&who={name}" } },
+      { change: { field: "screenPopOn", value: "button" } },
     ]);
   });
 
@@ -370,119 +425,24 @@ describe("the screen pop settings", () => {
     "refuse the address %j before sending it",
     async (address) => {
       const backend = await open();
-      type("screenPopUrl", address);
-      await save();
-      expect(backend.argsOf("save_settings")).toHaveLength(0);
+      await type("screenPopUrl", address);
+      expect(backend.argsOf("change_setting")).toHaveLength(0);
       expect(control("screenPopUrl").getAttribute("aria-invalid")).toBe("true");
-      expect(control("screenPopUrl").closest(".field")?.querySelector(".field-error")?.textContent).toBe(
-        "The address must start with http:// or https://.",
-      );
+      expect(fieldError("screenPopUrl")).toBe("The address must start with http:// or https://.");
     },
   );
 
-  test("an empty address means no screen pop", () => {
-    const result = validateSettings(draftOf(sampleSettings(), { screenPopUrl: "   " }));
-    expect(result).toEqual({ settings: sampleSettings({ screenPopUrl: "" }) });
-  });
-
-  test("an unknown trigger is refused", () => {
-    const result = validateSettings(draftOf(sampleSettings(), { screenPopOn: "sometimes" }));
-    expect("errors" in result && result.errors.map((error) => error.field)).toEqual(["screenPopOn"]);
-  });
-
-  test("the Rust side's refusal of the address is shown", async () => {
+  test("the Rust side's refusal of the address is shown at the field, the text kept", async () => {
     await open({
-      save_settings: () => {
+      change_setting: () => {
         throw { code: "invalid_template", message: "screen pop: unknown placeholder {phone}" };
       },
     });
-    type("screenPopUrl", "https://crm.example.com/?p={phone}");
-    await save();
-    expect(noticeText()).toBe(
+    await type("screenPopUrl", "https://crm.example.com/?p={phone}");
+    expect(fieldError("screenPopUrl")).toBe(
       "This screen pop address is not valid — it must start with http:// or https:// (screen pop: unknown placeholder {phone})",
     );
-  });
-});
-
-describe("the server address", () => {
-  const warning = (): HTMLElement => document.querySelector<HTMLElement>(".plain-http-warning")!;
-  const typeServer = (value: string): void => {
-    control("server").value = value;
-    control("server").dispatchEvent(new Event("input"));
-  };
-
-  test("warns under the field, as it is typed, that http:// sends the password in clear", async () => {
-    await open();
-    expect(warning().getAttribute("role")).toBe("status");
-    expect(warning().hidden).toBe(true);
-    expect(warning().previousElementSibling?.contains(control("server"))).toBe(true);
-    typeServer("http://pbx.example.com");
-    expect(warning().hidden).toBe(false);
-    expect(warning().textContent).toBe(
-      "This address is not encrypted: your password would cross the network in clear text. Use https:// unless your administrator says otherwise.",
-    );
-    typeServer("https://pbx.example.com");
-    expect(warning().hidden).toBe(true);
-  });
-
-  test("warns at once when the saved address is plain http", async () => {
-    await open({ get_settings: () => sampleSettings({ server: " HTTP://10.0.0.5:8080" }) });
-    expect(warning().hidden).toBe(false);
-  });
-
-  test("a plain http address can still be saved", async () => {
-    const backend = await open();
-    typeServer("http://10.0.0.5:8080");
-    await save();
-    expect(backend.argsOf("save_settings")[0]?.settings).toEqual(
-      sampleSettings({ server: "http://10.0.0.5:8080" }),
-    );
-  });
-});
-
-describe("the CA file", () => {
-  const advanced = (): HTMLElement => document.querySelector<HTMLElement>("fieldset.advanced")!;
-
-  test("is under Advanced, empty when none is set, with its hint", async () => {
-    await open();
-    expect(advanced().querySelector("legend")?.textContent).toBe("Advanced");
-    expect(advanced().contains(control("caFile"))).toBe(true);
-    expect(control("caFile").value).toBe("");
-    expect(control("caFile").placeholder).toBe("/etc/ssl/certs/company-ca.pem");
-    const row = control("caFile").closest(".field");
-    expect(row?.querySelector(".caption")?.textContent).toBe("Certificate authority (CA) file");
-    expect(row?.querySelector(".hint")?.textContent).toBe(
-      "Only for servers using a company certificate authority.",
-    );
-  });
-
-  test("loads the saved path and saves the one typed, trimmed", async () => {
-    const backend = await open({ get_settings: () => sampleSettings({ caFile: "/opt/pbx/ca.pem" }) });
-    expect(control("caFile").value).toBe("/opt/pbx/ca.pem");
-    type("caFile", " /etc/ssl/certs/company-ca.pem  ");
-    await save();
-    expect(backend.argsOf("save_settings")).toEqual([
-      { settings: sampleSettings({ caFile: "/etc/ssl/certs/company-ca.pem" }), password: null },
-    ]);
-    expect(control("caFile").value).toBe("/etc/ssl/certs/company-ca.pem");
-  });
-
-  test("an emptied field is saved as none", async () => {
-    const backend = await open({ get_settings: () => sampleSettings({ caFile: "/opt/pbx/ca.pem" }) });
-    type("caFile", "  ");
-    await save();
-    expect(backend.argsOf("save_settings")[0]?.settings).toEqual(sampleSettings({ caFile: null }));
-  });
-
-  test("a CA file the Rust side cannot use is reported", async () => {
-    await open({
-      save_settings: () => {
-        throw { code: "ca_file", message: "no certificate in /tmp/x.pem" };
-      },
-    });
-    type("caFile", "/tmp/x.pem");
-    await save();
-    expect(noticeText()).toBe("The CA file cannot be used (no certificate in /tmp/x.pem)");
+    expect(control("screenPopUrl").value).toBe("https://crm.example.com/?p={phone}");
   });
 });
 
@@ -698,20 +658,11 @@ describe("in French", () => {
     setLocale("fr");
     await open();
     const legends = [...document.querySelectorAll("legend")].map((legend) => legend.textContent);
-    expect(legends).toEqual([
-      "Compte",
-      "Appels",
-      "Numérotation",
-      "Remontée de fiche",
-      "Contacts",
-      "Options avancées",
-    ]);
-    expect(document.querySelector("button.save")?.textContent).toBe("Enregistrer");
+    expect(legends).toEqual(["Compte", "Appels", "Numérotation", "Remontée de fiche", "Contacts", "À propos"]);
     expect(document.querySelector("button.sign-out")?.textContent).toBe("Se déconnecter");
     expect(document.querySelector(".contact-count")?.textContent).toBe("3 contacts enregistrés");
     expect(document.querySelector("button.import-contacts")?.textContent).toBe("Importer");
     expect(document.querySelector("button.clear-contacts")?.textContent).toBe("Supprimer tous les contacts");
-    expect(control("password").placeholder).toBe("Laissez vide pour garder le mot de passe actuel");
     expect(control("handleLinks").closest(".field")?.textContent).toBe(
       "Ouvrir les liens tel:, callto: et sip: avec istra-tray",
     );
@@ -728,42 +679,16 @@ describe("in French", () => {
       "Quand un appel entrant est décroché",
     );
     expect(control<HTMLSelectElement>("terminalId").options[0]?.textContent).toBe("Aucun");
-    const caRow = control("caFile").closest(".field");
-    expect(caRow?.querySelector(".caption")?.textContent).toBe("Fichier de l'autorité de certification (CA)");
-    expect(caRow?.querySelector(".hint")?.textContent).toBe(
-      "Seulement pour les serveurs qui utilisent une autorité de certification d'entreprise.",
-    );
-  });
-
-  test("the unencrypted address warning and the CA file error are French", async () => {
-    setLocale("fr");
-    await open({
-      save_settings: () => {
-        throw { code: "ca_file", message: "" };
-      },
-    });
-    const warning = document.querySelector<HTMLElement>(".plain-http-warning")!;
-    expect(warning.hidden).toBe(true);
-    control("server").value = "http://pbx.example.com";
-    control("server").dispatchEvent(new Event("input"));
-    expect(warning.hidden).toBe(false);
-    expect(warning.textContent).toBe(
-      "Cette adresse n'est pas chiffrée\u00a0: votre mot de passe circulerait en clair sur le réseau. Utilisez https:// sauf avis contraire de votre administrateur.",
-    );
-    await save();
-    expect(noticeText()).toBe("Le fichier CA ne peut pas être utilisé");
+    await choose("notifyMissed", false);
+    expect(noticeText()).toBe("Enregistré");
   });
 
   test("checks and messages are French too", async () => {
     setLocale("fr");
     await open();
-    type("screenPopUrl", "crm.example.com");
-    type("hotkey", "Q");
-    await save();
-    expect(noticeText()).toBe("Certains paramètres sont à corriger.");
-    expect(control("screenPopUrl").closest(".field")?.querySelector(".field-error")?.textContent).toBe(
-      "L'adresse doit commencer par http:// ou https://.",
-    );
+    await type("screenPopUrl", "crm.example.com");
+    expect(noticeText()).toBe("Non enregistré\u00a0: L'adresse doit commencer par http:// ou https://.");
+    expect(fieldError("screenPopUrl")).toBe("L'adresse doit commencer par http:// ou https://.");
     await click("button.clear-contacts");
     expect(document.querySelector("button.clear-contacts")?.textContent).toBe("Confirmer la suppression");
     expect(document.querySelector("button.cancel-clear")?.textContent).toBe("Annuler");

@@ -1,21 +1,23 @@
 /**
- * The Settings tab: a form over every `Settings` field plus an optional new password, checked
- * here first (so most mistakes are caught before the round trip) and then by the Rust side,
- * whose `invalid_settings` (or `invalid_template`, `ca_file`) message names the field. A plain
- * http:// server address gets a warning as it is typed; the file of an extra certificate
- * authority is under "Advanced". Also holds the Sign out button, and the Contacts section: how
- * many contacts are stored, importing a CSV or vCard file, and removing them all (after a
- * confirmation click).
+ * The Settings tab. Each control applies as it changes: a box ticked, a choice picked, a text
+ * field left (or Enter pressed) is checked here first (so most mistakes are caught before the
+ * round trip), then sent alone as a `SettingChange`, checked again and applied by the Rust side;
+ * a quiet "Saved" says it is done, or the field says why not. The account (server, login) is
+ * shown, not edited: another account is a sign-out and a sign-in away. Sections show what
+ * applies only: the popup's corner and delay with popups on, when to open the screen pop with
+ * an address, GNOME's shortcut on GNOME without a portal, "Remove all contacts" with contacts.
+ * Last comes About: the version and "Copy diagnostics" (the window opened at `#about` shows it).
  */
 import type {
   AppError,
   PopupCorner,
   ScreenPopTrigger,
+  SettingChange,
   Settings,
   StatusView,
   TerminalView,
 } from "../bindings";
-import { caFileInput, caFileValue, checkboxField, el, field, notice, serverInput } from "../dom";
+import { checkboxField, el, field, notice, type Notice } from "../dom";
 import { fmt, locale, t } from "../i18n";
 import {
   ask,
@@ -25,7 +27,8 @@ import {
   getSettings,
   getStatus,
   importContacts,
-  saveSettings,
+  changeSetting,
+  selectTerminal,
   signOut,
 } from "../ipc";
 import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
@@ -106,87 +109,40 @@ export function recordedHotkey(
   return normalizeHotkey([...modifiers, key].join("+"));
 }
 
-/** The form as typed: text fields are raw strings, checkboxes booleans. */
-export type SettingsDraft = Omit<
-  Settings,
-  "terminalId" | "popupCorner" | "popupLingerSecs" | "outsideLinePrefix" | "screenPopOn" | "caFile"
-> & {
-  terminalId: string;
-  popupCorner: string;
-  popupLingerSecs: string;
-  outsideLinePrefix: string;
-  screenPopOn: string;
-  caFile: string;
-};
-
-export type FieldError = { field: keyof Settings; message: string };
-
-const isCorner = (value: string): value is PopupCorner => CORNERS.some((corner) => corner === value);
-const isTrigger = (value: string): value is ScreenPopTrigger => TRIGGERS.some((trigger) => trigger === value);
+/** The settings typed as text, checked here before they are sent. */
+export type TextSetting = "hotkey" | "popupLingerSecs" | "outsideLinePrefix" | "screenPopUrl";
 
 /** Whether a screen pop address is acceptable here: empty (none), or http(s) with a host after. */
 export const isScreenPopUrl = (text: string): boolean => text === "" || /^https?:\/\/[^\s/]/i.test(text);
 
-/** Turns the form into `Settings`, or says which fields are wrong and why. */
-export function validateSettings(draft: SettingsDraft): { settings: Settings } | { errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const invalid = t().settings.invalid;
-  const fail = (field: keyof typeof invalid): void => {
-    errors.push({ field, message: invalid[field] });
-  };
-
-  const server = draft.server.trim();
-  if (!/^https?:\/\/[^\s/]+/i.test(server)) fail("server");
-  const login = draft.login.trim();
-  if (login === "") fail("login");
-
-  const hotkeyText = draft.hotkey.trim();
-  const hotkey = hotkeyText === "" ? "" : normalizeHotkey(hotkeyText);
-  if (hotkey === null) fail("hotkey");
-
-  const linger = Number(draft.popupLingerSecs.trim());
-  const lingerOk =
-    draft.popupLingerSecs.trim() !== "" && Number.isInteger(linger) && linger >= 1 && linger <= 120;
-  if (!lingerOk) fail("popupLingerSecs");
-
-  const country = draft.defaultCountry.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) fail("defaultCountry");
-
-  const prefix = draft.outsideLinePrefix.trim();
-  if (!/^\d*$/.test(prefix)) fail("outsideLinePrefix");
-
-  if (!isCorner(draft.popupCorner)) fail("popupCorner");
-
-  const screenPopUrl = draft.screenPopUrl.trim();
-  if (!isScreenPopUrl(screenPopUrl)) fail("screenPopUrl");
-  if (!isTrigger(draft.screenPopOn)) fail("screenPopOn");
-
-  if (errors.length > 0 || hotkey === null || !isCorner(draft.popupCorner) || !isTrigger(draft.screenPopOn)) {
-    return { errors };
+/** The change a text field's `raw` value asks for, or why it cannot be made (the field's own
+ * words). */
+export function textChange(name: TextSetting, raw: string): { change: SettingChange } | { error: string } {
+  const text = raw.trim();
+  const error = { error: t().settings.invalid[name] };
+  switch (name) {
+    case "hotkey": {
+      const hotkey = text === "" ? "" : normalizeHotkey(text);
+      return hotkey === null ? error : { change: { field: name, value: hotkey } };
+    }
+    case "popupLingerSecs": {
+      const secs = Number(text);
+      const ok = text !== "" && Number.isInteger(secs) && secs >= 1 && secs <= 120;
+      return ok ? { change: { field: name, value: secs } } : error;
+    }
+    case "outsideLinePrefix":
+      return /^\d*$/.test(text) ? { change: { field: name, value: text === "" ? null : text } } : error;
+    case "screenPopUrl":
+      return isScreenPopUrl(text) ? { change: { field: name, value: text } } : error;
   }
-  return {
-    settings: {
-      server,
-      login,
-      terminalId: draft.terminalId === "" ? null : draft.terminalId,
-      hotkey,
-      popupEnabled: draft.popupEnabled,
-      popupCorner: draft.popupCorner,
-      popupLingerSecs: linger,
-      notifyIncoming: draft.notifyIncoming,
-      notifyMissed: draft.notifyMissed,
-      defaultCountry: country,
-      outsideLinePrefix: prefix === "" ? null : prefix,
-      startAtLogin: draft.startAtLogin,
-      dnd: draft.dnd,
-      screenPopUrl,
-      screenPopOn: draft.screenPopOn,
-      handleLinks: draft.handleLinks,
-      gnomeShortcut: draft.gnomeShortcut,
-      caFile: caFileValue(draft.caFile),
-    },
-  };
 }
+
+/** Whether `change` would leave `settings` as they are (nothing to send). */
+export const changesNothing = (settings: Settings, change: SettingChange): boolean =>
+  settings[change.field] === change.value;
+
+const isCorner = (value: string): value is PopupCorner => CORNERS.some((corner) => corner === value);
+const isTrigger = (value: string): value is ScreenPopTrigger => TRIGGERS.some((trigger) => trigger === value);
 
 /** The default country: every country the dial rules know (decided on the Rust side), by its
  * name in the language in use, sorted by that name. */
@@ -248,6 +204,7 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
     el("div", { className: "buttons" }, cancel, remove),
   );
 
+  let confirming = false;
   /** Bumped by each count request: an older answer does not overwrite a newer one. */
   let countRequest = 0;
   const refreshCount = (): void => {
@@ -258,6 +215,8 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
         if (!active || mine !== countRequest) return;
         count.textContent = n === 0 ? words.noContacts : fmt(words.contactCount, { count: n });
         count.dataset.count = String(n);
+        // Nothing to remove: no button for it.
+        if (!confirming) remove.hidden = n === 0;
       },
       (reason: unknown) => {
         if (!active || mine !== countRequest) return;
@@ -299,7 +258,6 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
       });
   });
 
-  let confirming = false;
   const setConfirming = (on: boolean): void => {
     confirming = on;
     remove.textContent = on ? words.confirmRemoval : words.removeAll;
@@ -348,12 +306,67 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
   };
 }
 
+/** About: the app, its version, and diagnostics to copy for support (said in `shown`). */
+function aboutSection(shown: Notice): HTMLElement {
+  const words = t().settings;
+  const copy = el("button", { className: "copy-diagnostics", text: words.copyDiagnostics, attrs: { type: "button" } });
+  copy.addEventListener("click", () => {
+    ask("copyDiagnostics").catch((reason: unknown) => shown.show(describeError(reason), "error"));
+  });
+  const version = window.__ISTRA__?.version;
+  const section = el(
+    "fieldset",
+    { className: "about", attrs: { id: "about" } },
+    el("legend", { text: words.about }),
+    el("p", { className: "about-what", text: words.aboutWhat }),
+  );
+  if (version !== undefined) {
+    section.append(el("p", { className: "about-version", text: fmt(words.version, { version }) }));
+  }
+  section.append(
+    el("div", { className: "account-actions" }, el("small", { className: "hint", text: words.diagnosticsHint }), copy),
+  );
+  return section;
+}
+
+type Controls = {
+  terminalId: HTMLSelectElement;
+  hotkey: HTMLInputElement;
+  popupEnabled: HTMLInputElement;
+  popupCorner: HTMLSelectElement;
+  popupLingerSecs: HTMLInputElement;
+  notifyIncoming: HTMLInputElement;
+  notifyMissed: HTMLInputElement;
+  defaultCountry: HTMLSelectElement;
+  outsideLinePrefix: HTMLInputElement;
+  startAtLogin: HTMLInputElement;
+  screenPopUrl: HTMLInputElement;
+  screenPopOn: HTMLSelectElement;
+  handleLinks: HTMLInputElement;
+  gnomeShortcut: HTMLInputElement;
+};
+type Toggle = "popupEnabled" | "notifyIncoming" | "notifyMissed" | "startAtLogin" | "handleLinks" | "gnomeShortcut";
+const TOGGLES: readonly Toggle[] = [
+  "popupEnabled",
+  "notifyIncoming",
+  "notifyMissed",
+  "startAtLogin",
+  "handleLinks",
+  "gnomeShortcut",
+];
+const TEXT_SETTINGS: readonly TextSetting[] = ["hotkey", "popupLingerSecs", "outsideLinePrefix", "screenPopUrl"];
+const isTextSetting = (name: string): name is TextSetting => TEXT_SETTINGS.some((text) => text === name);
+
+/** What a choice list's value asks for, or null for a value it never offers. */
+function choiceChange(name: "popupCorner" | "screenPopOn" | "defaultCountry", value: string): SettingChange | null {
+  if (name === "popupCorner") return isCorner(value) ? { field: name, value } : null;
+  if (name === "screenPopOn") return isTrigger(value) ? { field: name, value } : null;
+  return DIAL_COUNTRIES.includes(value) ? { field: name, value } : null;
+}
+
 export function mount(host: HTMLElement): () => void {
   const words = t().settings;
-  const server = serverInput();
-  const controls = {
-    server: server.input,
-    login: textInput("login", { autocomplete: "username" }),
+  const controls: Controls = {
     terminalId: el("select", { attrs: { name: "terminalId" } }),
     hotkey: textInput("hotkey", { placeholder: "Ctrl+Alt+D" }),
     popupEnabled: checkbox("popupEnabled"),
@@ -370,7 +383,6 @@ export function mount(host: HTMLElement): () => void {
     defaultCountry: countryPicker(),
     outsideLinePrefix: textInput("outsideLinePrefix", { inputmode: "numeric", placeholder: words.noPrefix }),
     startAtLogin: checkbox("startAtLogin"),
-    dnd: checkbox("dnd"),
     screenPopUrl: textInput("screenPopUrl", {
       inputmode: "url",
       maxlength: String(MAX_SCREEN_POP_CHARS),
@@ -383,18 +395,8 @@ export function mount(host: HTMLElement): () => void {
     ),
     handleLinks: checkbox("handleLinks"),
     gnomeShortcut: checkbox("gnomeShortcut"),
-    caFile: caFileInput(),
-  } satisfies Record<keyof Settings, HTMLInputElement | HTMLSelectElement>;
-  const password = el("input", {
-    attrs: {
-      type: "password",
-      name: "password",
-      autocomplete: "new-password",
-      placeholder: words.keepPassword,
-    },
-  });
+  };
 
-  const save = el("button", { className: "primary save", text: words.save, attrs: { type: "submit" } });
   const saveNotice = notice("settings-notice");
   const signOutButton = el("button", {
     className: "sign-out",
@@ -403,15 +405,13 @@ export function mount(host: HTMLElement): () => void {
   });
   const contacts = contactsSection();
   const placeholders = SCREEN_POP_PLACEHOLDERS.map((name) => `{${name}}`).join(" ");
-  // The shortcut is recorded as the keys are pressed, not typed out.
-  controls.hotkey.addEventListener("keydown", (event) => {
-    const recorded = recordedHotkey(event);
-    if (recorded === null) return;
-    event.preventDefault();
-    controls.hotkey.value = recorded;
-    controls.hotkey.dispatchEvent(new Event("input", { bubbles: true }));
-  });
 
+  const serverLine = el("dd", { className: "account-server" });
+  const loginLine = el("dd", { className: "account-login" });
+  const terminalField = field(words.terminal, controls.terminalId);
+  const cornerField = field(words.popupCorner, controls.popupCorner);
+  const lingerField = field(words.popupLinger, controls.popupLingerSecs);
+  const screenPopOnField = field(words.screenPopOn, controls.screenPopOn);
   // Shown only where GNOME lets no app hold a key and the app can add GNOME's own shortcut.
   const gnomeShortcutField = checkboxField(words.gnomeShortcut, controls.gnomeShortcut);
   gnomeShortcutField.hidden = true;
@@ -421,25 +421,33 @@ export function mount(host: HTMLElement): () => void {
     { className: "settings-form", attrs: { novalidate: "" } },
     el(
       "fieldset",
-      {},
+      { className: "account" },
       el("legend", { text: words.account }),
-      field(t().common.serverAddress, controls.server),
-      server.warning,
-      field(t().common.login, controls.login),
-      field(words.newPassword, password),
-      field(words.terminal, controls.terminalId),
-      el("div", { className: "account-actions" }, signOutButton),
+      el(
+        "dl",
+        { className: "account-identity" },
+        el("dt", { text: t().common.login }),
+        loginLine,
+        el("dt", { text: t().common.serverAddress }),
+        serverLine,
+      ),
+      terminalField,
+      el(
+        "div",
+        { className: "account-actions" },
+        el("small", { className: "hint", text: words.accountHint }),
+        signOutButton,
+      ),
     ),
     el(
       "fieldset",
       {},
       el("legend", { text: words.calls }),
       checkboxField(words.popupEnabled, controls.popupEnabled),
-      field(words.popupCorner, controls.popupCorner),
-      field(words.popupLinger, controls.popupLingerSecs),
+      cornerField,
+      lingerField,
       checkboxField(words.notifyIncoming, controls.notifyIncoming),
       checkboxField(words.notifyMissed, controls.notifyMissed),
-      checkboxField(t().status.dnd, controls.dnd),
     ),
     el(
       "fieldset",
@@ -457,19 +465,15 @@ export function mount(host: HTMLElement): () => void {
       { className: "screen-pop" },
       el("legend", { text: words.screenPop }),
       field(words.screenPopUrl, controls.screenPopUrl, fmt(words.screenPopHint, { placeholders })),
-      field(words.screenPopOn, controls.screenPopOn),
+      screenPopOnField,
     ),
     contacts.element,
-    el(
-      "fieldset",
-      { className: "advanced" },
-      el("legend", { text: t().common.advanced }),
-      field(t().common.caFile, controls.caFile, t().common.caFileHint),
-    ),
-    el("div", { className: "buttons" }, saveNotice.element, save),
+    aboutSection(saveNotice),
   );
   const loadNotice = notice("settings-load-error", "alert");
-  host.append(loadNotice.element, form);
+  // The quiet "Saved" (or why not) stays in sight at the bottom of the tab.
+  const footer = el("div", { className: "settings-status" }, saveNotice.element);
+  host.append(loadNotice.element, form, footer);
   form.hidden = true;
 
   /** Where the desktop holds the dial key, the field says how to change it, and cannot. */
@@ -489,7 +493,7 @@ export function mount(host: HTMLElement): () => void {
           attrs: { type: "button" },
         });
         change.addEventListener("click", () => {
-          void ask("changeDialKey").catch(() => undefined);
+          ask("changeDialKey").catch((reason: unknown) => saveNotice.show(describeError(reason), "error"));
         });
         way.append(" ", change);
       }
@@ -509,15 +513,14 @@ export function mount(host: HTMLElement): () => void {
     }
   };
 
-  const fieldErrors = new Map<keyof Settings, HTMLElement>();
-  const clearFieldErrors = (): void => {
-    for (const [name, message] of fieldErrors) {
-      message.remove();
-      controls[name].removeAttribute("aria-invalid");
-    }
-    fieldErrors.clear();
+  const fieldErrors = new Map<keyof Controls, HTMLElement>();
+  const clearFieldError = (name: keyof Controls): void => {
+    fieldErrors.get(name)?.remove();
+    fieldErrors.delete(name);
+    controls[name].removeAttribute("aria-invalid");
   };
-  const showFieldError = ({ field: name, message }: FieldError): void => {
+  const showFieldError = (name: keyof Controls, message: string): void => {
+    clearFieldError(name);
     const line = el("small", { className: "field-error", text: message });
     controls[name].setAttribute("aria-invalid", "true");
     controls[name].closest(".field")?.append(line);
@@ -533,54 +536,107 @@ export function mount(host: HTMLElement): () => void {
       ...options.map((terminal) => el("option", { text: terminal.name, attrs: { value: terminal.id } })),
     );
     controls.terminalId.value = chosen ?? "";
+    // A choice of one is no choice.
+    terminalField.hidden = terminals.length < 2;
   };
 
-  let terminals: TerminalView[] = [];
-  const fill = (settings: Settings): void => {
-    controls.server.value = settings.server;
-    server.refresh();
-    controls.login.value = settings.login;
-    setTerminals(terminals, settings.terminalId);
-    controls.hotkey.value = settings.hotkey;
-    controls.popupEnabled.checked = settings.popupEnabled;
-    controls.popupCorner.value = settings.popupCorner;
-    controls.popupLingerSecs.value = String(settings.popupLingerSecs);
-    controls.notifyIncoming.checked = settings.notifyIncoming;
-    controls.notifyMissed.checked = settings.notifyMissed;
-    controls.defaultCountry.value = settings.defaultCountry;
-    controls.outsideLinePrefix.value = settings.outsideLinePrefix ?? "";
-    controls.startAtLogin.checked = settings.startAtLogin;
-    controls.dnd.checked = settings.dnd;
-    controls.screenPopUrl.value = settings.screenPopUrl;
-    controls.screenPopOn.value = settings.screenPopOn;
-    controls.handleLinks.checked = settings.handleLinks;
-    controls.gnomeShortcut.checked = settings.gnomeShortcut;
-    controls.caFile.value = settings.caFile ?? "";
-    password.value = "";
+  /** The settings in use, as the Rust side last said. */
+  let current: Settings | null = null;
+  /** Shows `settings` in `names` (every control by default); hides what does not apply. */
+  const fill = (settings: Settings, names: readonly (keyof Controls)[] = Object.keys(controls) as (keyof Controls)[]): void => {
+    current = settings;
+    for (const name of names) {
+      const control = controls[name];
+      if (name === "terminalId") continue;
+      const value = settings[name];
+      if (control instanceof HTMLInputElement && control.type === "checkbox") control.checked = value === true;
+      else control.value = value === null ? "" : String(value);
+    }
+    serverLine.textContent = settings.server;
+    loginLine.textContent = settings.login;
+    cornerField.hidden = !settings.popupEnabled;
+    lingerField.hidden = !settings.popupEnabled;
+    screenPopOnField.hidden = settings.screenPopUrl === "";
   };
-
-  const draft = (): SettingsDraft => ({
-    server: controls.server.value,
-    login: controls.login.value,
-    terminalId: controls.terminalId.value,
-    hotkey: controls.hotkey.value,
-    popupEnabled: controls.popupEnabled.checked,
-    popupCorner: controls.popupCorner.value,
-    popupLingerSecs: controls.popupLingerSecs.value,
-    notifyIncoming: controls.notifyIncoming.checked,
-    notifyMissed: controls.notifyMissed.checked,
-    defaultCountry: controls.defaultCountry.value,
-    outsideLinePrefix: controls.outsideLinePrefix.value,
-    startAtLogin: controls.startAtLogin.checked,
-    dnd: controls.dnd.checked,
-    screenPopUrl: controls.screenPopUrl.value,
-    screenPopOn: controls.screenPopOn.value,
-    handleLinks: controls.handleLinks.checked,
-    gnomeShortcut: controls.gnomeShortcut.checked,
-    caFile: controls.caFile.value,
-  });
 
   let active = true;
+  /** Changes are sent one after the other, each once the one before was answered. */
+  let queue: Promise<void> = Promise.resolve();
+  const apply = (name: keyof Controls, change: SettingChange): void => {
+    clearFieldError(name);
+    queue = queue.then(async () => {
+      if (!active || current === null || changesNothing(current, change)) return;
+      try {
+        const saved = await changeSetting(change);
+        if (!active) return;
+        fill(saved, [name]);
+        saveNotice.show(words.saved, "success");
+      } catch (reason: unknown) {
+        if (!active) return;
+        const message = describeError(reason);
+        showFieldError(name, message);
+        saveNotice.show(fmt(words.notSaved, { reason: message }), "error");
+        // A box or a choice shows what is in use; typed text stays, to be corrected.
+        if (current !== null && !isTextSetting(name)) fill(current, [name]);
+      }
+    });
+  };
+
+  for (const name of TOGGLES) {
+    controls[name].addEventListener("change", () => {
+      apply(name, { field: name, value: controls[name].checked });
+    });
+  }
+  for (const name of ["popupCorner", "screenPopOn", "defaultCountry"] as const) {
+    controls[name].addEventListener("change", () => {
+      const change = choiceChange(name, controls[name].value);
+      if (change !== null) apply(name, change);
+    });
+  }
+  const applyText = (name: TextSetting): void => {
+    const checked = textChange(name, controls[name].value);
+    if ("error" in checked) {
+      showFieldError(name, checked.error);
+      saveNotice.show(fmt(words.notSaved, { reason: checked.error }), "error");
+    } else {
+      apply(name, checked.change);
+    }
+  };
+  for (const name of TEXT_SETTINGS) {
+    controls[name].addEventListener("change", () => applyText(name));
+    controls[name].addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        applyText(name);
+      }
+    });
+  }
+  // The shortcut is recorded as the keys are pressed, not typed out, and applied at once.
+  controls.hotkey.addEventListener("keydown", (event) => {
+    const recorded = recordedHotkey(event);
+    if (recorded === null) return;
+    event.preventDefault();
+    controls.hotkey.value = recorded;
+    applyText("hotkey");
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  controls.terminalId.addEventListener("change", () => {
+    const id = controls.terminalId.value;
+    if (id === "") return;
+    clearFieldError("terminalId");
+    selectTerminal(id).then(
+      () => {
+        if (active) saveNotice.show(words.saved, "success");
+      },
+      (reason: unknown) => {
+        if (!active) return;
+        showFieldError("terminalId", describeError(reason));
+        controls.terminalId.value = current?.terminalId ?? "";
+      },
+    );
+  });
+
   // The terminal list and the hotkey's way are niceties: without a status the form still loads.
   const loadStatus = getStatus().then(
     (status): StatusView | null => status,
@@ -589,41 +645,22 @@ export function mount(host: HTMLElement): () => void {
   Promise.all([getSettings(), loadStatus]).then(
     ([settings, status]) => {
       if (!active) return;
-      terminals = status?.terminals ?? [];
+      setTerminals(status?.terminals ?? [], settings.terminalId);
       fill(settings);
       if (status !== null) showHotkeyWay(status);
       form.hidden = false;
+      showAboutWhenAsked();
     },
     (reason: unknown) => {
       if (active) loadNotice.show(describeError(reason), "error");
     },
   );
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (save.disabled) return;
-    clearFieldErrors();
-    const checked = validateSettings(draft());
-    if ("errors" in checked) {
-      checked.errors.forEach(showFieldError);
-      saveNotice.show(words.needsFixing, "error");
-      return;
-    }
-    save.disabled = true;
-    saveNotice.show(words.saving);
-    saveSettings(checked.settings, password.value === "" ? null : password.value)
-      .then(
-        (saved) => {
-          if (!active) return;
-          fill(saved);
-          saveNotice.show(words.saved, "success");
-        },
-        (reason: unknown) => saveNotice.show(describeError(reason), "error"),
-      )
-      .finally(() => {
-        save.disabled = false;
-      });
-  });
+  /** The window opened (or asked again) at `#about`: the About section comes into view. */
+  const showAboutWhenAsked = (): void => {
+    if (window.location.hash === "#about" && !form.hidden) form.querySelector(".about")?.scrollIntoView();
+  };
+  window.addEventListener("hashchange", showAboutWhenAsked);
 
   signOutButton.addEventListener("click", () => {
     signOutButton.disabled = true;
@@ -639,8 +676,10 @@ export function mount(host: HTMLElement): () => void {
 
   return () => {
     active = false;
+    window.removeEventListener("hashchange", showAboutWhenAsked);
     contacts.discard();
     loadNotice.element.remove();
     form.remove();
+    footer.remove();
   };
 }

@@ -1,7 +1,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { expect, test } from "vitest";
 import { setLocale } from "../i18n";
-import { sampleStatus, usePage } from "../testing";
+import { sampleStatus, settle, usePage } from "../testing";
 import { mount } from "./status";
 
 const page = usePage(mount);
@@ -130,4 +130,19 @@ test("Do not disturb is one click in the header, sent as asked", async () => {
   document.querySelector<HTMLButtonElement>(".status-line .dnd-toggle")!.click();
   await Promise.resolve();
   expect(asked).toEqual([{ asked: "toggleDoNotDisturb" }]);
+});
+
+test("a request the app refuses is said, not swallowed", async () => {
+  const refuse = () => {
+    throw { code: "internal", message: "no intents" };
+  };
+  await page.open({ get_status: () => sampleStatus({ trayMissing: true }), ask: refuse });
+  document.querySelector<HTMLButtonElement>(".status-line .dnd-toggle")!.click();
+  await settle();
+  expect(statusText()).toBe("Something went wrong inside istra-tray (no intents)");
+  document.querySelector<HTMLButtonElement>(".tray-quit")!.click();
+  await settle();
+  expect(document.querySelector(".tray-missing-error")?.textContent).toBe(
+    "Something went wrong inside istra-tray (no intents)",
+  );
 });

@@ -7,7 +7,7 @@
  * tray menu would: Dial clipboard, Sign out, Quit.
  */
 import type { Ask, StatusView } from "../bindings";
-import { el } from "../dom";
+import { el, notice } from "../dom";
 import { fmt, t } from "../i18n";
 import { ask, describeError, watchStatus } from "../ipc";
 
@@ -22,7 +22,8 @@ export function mount(host: HTMLElement): () => void {
     attrs: { type: "button", "aria-pressed": "false" },
   });
   dnd.addEventListener("click", () => {
-    void ask("toggleDoNotDisturb").catch(() => undefined);
+    // A refusal shows until the next status comes (at once, or within a second).
+    ask("toggleDoNotDisturb").catch((reason: unknown) => say(describeError(reason)));
   });
   const demo = el("span", { className: "badge demo", text: words.demo, attrs: { title: words.demoDetail } });
   const missed = el("span", { className: "badge missed-count" });
@@ -81,10 +82,12 @@ export function mount(host: HTMLElement): () => void {
 /** The tray menu's place where no tray shows: why, how to get one, and its actions. */
 function trayStandIn(): { panel: HTMLElement; show: (status: StatusView) => void } {
   const words = t();
+  const refused = notice("tray-missing-error", "alert");
   const button = (text: string, className: string, asked: Ask): HTMLButtonElement => {
     const b = el("button", { className, text, attrs: { type: "button" } });
     b.addEventListener("click", () => {
-      void ask(asked).catch(() => undefined);
+      refused.show(null);
+      ask(asked).catch((reason: unknown) => refused.show(describeError(reason), "error"));
     });
     return b;
   };
@@ -101,6 +104,7 @@ function trayStandIn(): { panel: HTMLElement; show: (status: StatusView) => void
       signOut,
       button(words.tray.quit, "tray-quit", "quit"),
     ),
+    refused.element,
   );
   panel.hidden = true;
   return {

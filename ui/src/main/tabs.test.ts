@@ -29,6 +29,7 @@ describe("tabFromHash", () => {
     ["#settings", "settings"],
     ["#dial", "dial"],
     ["#recent", "recent"],
+    ["#about", "settings"],
     ["#DIAL", "dial"],
     ["", "recent"],
     ["#nonsense", "recent"],

@@ -19,9 +19,11 @@ const MOUNTS: Record<Tab, (host: HTMLElement) => () => void> = {
   settings: mountSettings,
 };
 
-/** The tab a hash asks for (`#recent` is History); anything else opens History. */
+/** The tab a hash asks for (`#recent` is History, `#about` is Settings at its About section);
+ * anything else opens History. */
 export function tabFromHash(hash: string): Tab {
   const name = hash.replace(/^#/, "").toLowerCase();
+  if (name === "about") return "settings";
   return TABS.find((tab) => tab === name) ?? "recent";
 }
 

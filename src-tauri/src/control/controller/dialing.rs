@@ -76,10 +76,12 @@ impl<R: Runtime> Controller<R> {
                 windows::open_main(&self.app, "recent");
             }
             Intent::OpenSettings => windows::open_main(&self.app, "settings"),
+            Intent::OpenAbout => windows::open_main(&self.app, "about"),
             Intent::OpenSignIn => windows::open_signin(&self.app),
             Intent::CopyDiagnostics => self.copy_diagnostics().await,
             Intent::SignOut => self.sign_out().await,
             Intent::ChangeDialKey => self.change_dial_key().await,
+            Intent::TryDemo => self.try_demo().await,
             Intent::Quit => {
                 self.shutdown().await;
                 self.app.exit(0);

@@ -22,13 +22,13 @@ use crate::model::board::{CallBoard, RECENT_LEN};
 use crate::model::error::{AppError, ErrorCode};
 use crate::model::i18n::{fill, words};
 use crate::model::policy::{Alerts, Dials, ScreenPops};
-use crate::model::settings::Settings;
+use crate::model::settings::{SettingChange, Settings};
 use crate::model::status::{HotkeyWay, ShortcutOffer, StatusView, TerminalView};
 use crate::model::views;
 use crate::model::views::CallView;
 use crate::platform::calllog::CallLog;
 use crate::platform::contacts::Contacts;
-use crate::platform::{links, notifier, secrets};
+use crate::platform::{launch, links, notifier, secrets};
 use crate::shell::windows;
 
 /// Where settings and the password go.
@@ -238,6 +238,25 @@ impl<R: Runtime> Controller<R> {
         }
     }
 
+    /// Starts the app again in demo mode, against its built-in simulator (in builds with a
+    /// demo only): the single-instance lock is let go first, so that the new start does not
+    /// hand over to this one, which then ends.
+    pub async fn try_demo(&self) {
+        if !cfg!(feature = "demo") {
+            tracing::warn!("this build has no demo");
+            return;
+        }
+        self.shutdown().await;
+        tauri_plugin_single_instance::destroy(&self.app);
+        match launch::start_again(&["--demo"]) {
+            Ok(()) => self.app.exit(0),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start the demo");
+                notifier::toast(&words().toast.demo_failed, e.to_string());
+            }
+        }
+    }
+
     /// No tray shows the app's icon on this desktop: the main window opens, says so and offers
     /// what the tray's menu would; calls still pop up.
     pub fn tray_missing(&self) {
@@ -437,56 +456,30 @@ impl<R: Runtime> Controller<R> {
         }
     }
 
-    /// Saves new settings and applies them at once (hotkey, dial rules, popup, reconnect when
-    /// the account changed).
+    /// Makes one change to the settings, saves them and applies them at once (hotkey, dial
+    /// rules, popup, links, start at login).
     ///
     /// # Errors
     ///
-    /// `invalid_settings` naming the field, `hotkey_taken`, `keyring`.
-    pub async fn save_settings(&self, new: Settings, password: Option<String>) -> Result<Settings, AppError> {
-        let mut new = new.validated()?;
+    /// `invalid_settings` naming the field, `invalid_template`, `hotkey_taken`; saving them.
+    pub async fn change_setting(&self, change: SettingChange) -> Result<Settings, AppError> {
         let old = self.settings();
-        new.hotkey_way_told = old.hotkey_way_told;
+        let new = old.clone().with(change).validated()?;
         let holds_key = self.lock().holds_key();
         // A hotkey another program holds is refused before anything is written; when saving
         // fails, the desktop is put back as the file still says.
         let applied = desk::apply(&mut AppDesk(&self.app, holds_key), &old, &new)?;
-        let links_changed = new.handle_links != old.handle_links;
-        let account_changed = new.server != old.server || new.login != old.login || new.ca_file != old.ca_file;
-        let password = password.filter(|p| !p.is_empty()).map(Password::new);
-        let saved = async {
-            if let (Some(password), Persistence::Stored(_)) = (&password, &self.persistence) {
-                secrets::store(&new.server, &new.login, password).await?;
-            }
-            self.persist(&new)
-        };
-        if let Err(e) = saved.await {
+        if let Err(e) = self.persist(&new) {
             applied.undo(&mut AppDesk(&self.app, holds_key));
             return Err(e);
         }
-        let terminal_changed = new.terminal_id != old.terminal_id;
         {
             let mut inner = self.lock();
             inner.settings = new.clone();
             inner.status.hotkey = new.hotkey.clone();
-            inner.status.dnd = new.dnd;
         }
-        if links_changed {
+        if new.handle_links != old.handle_links {
             self.apply_link_handler();
-        }
-        if account_changed || password.is_some() {
-            let stored = match password {
-                Some(p) => Some(p),
-                None => secrets::load(&new.server, &new.login).await?,
-            };
-            match stored {
-                Some(password) => self.connect(Credentials { login: new.login.clone(), password }).await?,
-                None => windows::open_signin(&self.app),
-            }
-        } else if terminal_changed {
-            if let Some(id) = &new.terminal_id {
-                self.select_terminal(id).await?;
-            }
         }
         self.status_changed();
         Ok(new)
