@@ -2,7 +2,14 @@ import { describe, expect, test, vi } from "vitest";
 import type { ContactImport, SettingChange, Settings } from "../bindings";
 import { setLocale } from "../i18n";
 import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
-import { MAX_CONTACTS_FILE_BYTES, changesNothing, mount, normalizeHotkey, textChange } from "./settings";
+import {
+  MAX_CONTACTS_FILE_BYTES,
+  SAVED_SHOWN_MS,
+  changesNothing,
+  mount,
+  normalizeHotkey,
+  textChange,
+} from "./settings";
 
 const page = usePage(mount);
 
@@ -692,5 +699,23 @@ describe("in French", () => {
     await click("button.clear-contacts");
     expect(document.querySelector("button.clear-contacts")?.textContent).toBe("Confirmer la suppression");
     expect(document.querySelector("button.cancel-clear")?.textContent).toBe("Annuler");
+  });
+});
+
+describe("Saved", () => {
+  test("is said for a moment; a reason why not stays", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      await open();
+      await choose("notifyMissed", false);
+      expect(noticeText()).toBe("Saved");
+      vi.advanceTimersByTime(SAVED_SHOWN_MS);
+      expect(noticeText()).toBeNull();
+      await type("outsideLinePrefix", "x");
+      vi.advanceTimersByTime(SAVED_SHOWN_MS * 2);
+      expect(noticeText()).toMatch(/^Not saved/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -55,6 +55,8 @@ const CORNERS: readonly PopupCorner[] = ["auto", "top-left", "top-right", "botto
 const TRIGGERS: readonly ScreenPopTrigger[] = ["ringing", "answered", "button"];
 /** The Rust side refuses longer screen pop addresses. */
 const MAX_SCREEN_POP_CHARS = 2000;
+/** How long "Saved" shows after a change. */
+export const SAVED_SHOWN_MS = 3000;
 /** Contacts files larger than this are refused before being read. */
 export const MAX_CONTACTS_FILE_BYTES = 20 * 1024 * 1024;
 const CONTACTS_FILE_TYPES = ".csv,.vcf,.vcard,text/csv,text/vcard,text/x-vcard";
@@ -398,6 +400,17 @@ export function mount(host: HTMLElement): () => void {
   };
 
   const saveNotice = notice("settings-notice");
+  /** "Saved" is said for a moment; a reason why not stays until the next change. */
+  let quietTimer: number | undefined;
+  const saySaved = (): void => {
+    saveNotice.show(words.saved, "success");
+    window.clearTimeout(quietTimer);
+    quietTimer = window.setTimeout(() => saveNotice.show(null), SAVED_SHOWN_MS);
+  };
+  const notSaved = (text: string): void => {
+    window.clearTimeout(quietTimer);
+    saveNotice.show(text, "error");
+  };
   const signOutButton = el("button", {
     className: "sign-out",
     text: words.signOut,
@@ -570,12 +583,12 @@ export function mount(host: HTMLElement): () => void {
         const saved = await changeSetting(change);
         if (!active) return;
         fill(saved, [name]);
-        saveNotice.show(words.saved, "success");
+        saySaved();
       } catch (reason: unknown) {
         if (!active) return;
         const message = describeError(reason);
         showFieldError(name, message);
-        saveNotice.show(fmt(words.notSaved, { reason: message }), "error");
+        notSaved(fmt(words.notSaved, { reason: message }));
         // A box or a choice shows what is in use; typed text stays, to be corrected.
         if (current !== null && !isTextSetting(name)) fill(current, [name]);
       }
@@ -597,7 +610,7 @@ export function mount(host: HTMLElement): () => void {
     const checked = textChange(name, controls[name].value);
     if ("error" in checked) {
       showFieldError(name, checked.error);
-      saveNotice.show(fmt(words.notSaved, { reason: checked.error }), "error");
+      notSaved(fmt(words.notSaved, { reason: checked.error }));
     } else {
       apply(name, checked.change);
     }
@@ -627,7 +640,7 @@ export function mount(host: HTMLElement): () => void {
     clearFieldError("terminalId");
     selectTerminal(id).then(
       () => {
-        if (active) saveNotice.show(words.saved, "success");
+        if (active) saySaved();
       },
       (reason: unknown) => {
         if (!active) return;
@@ -676,6 +689,7 @@ export function mount(host: HTMLElement): () => void {
 
   return () => {
     active = false;
+    window.clearTimeout(quietTimer);
     window.removeEventListener("hashchange", showAboutWhenAsked);
     contacts.discard();
     loadNotice.element.remove();
