@@ -18,14 +18,21 @@ if [ -z "${INSIDE_DESKTOP_SESSION:-}" ]; then
   exec ./scripts/desktop-session.sh "$0" "$app"
 fi
 
-# Runs the app with LANG and the GTK theme in the home of the shots ($SESSION_DIR/shot).
+# The app's command line with LANG and the GTK theme, in the home of the shots
+# ($SESSION_DIR/shot), in the array app_command.
+app_with() { # LANG THEME
+  local gtk_theme=Adwaita
+  [ "$2" = dark ] && gtk_theme=Adwaita:dark
+  app_command=(env LANG="$1" LANGUAGE= LC_ALL= GTK_THEME=$gtk_theme HOME="$SESSION_DIR/shot"
+    XDG_CONFIG_HOME="$SESSION_DIR/shot/config" XDG_DATA_HOME="$SESSION_DIR/shot/data"
+    XDG_STATE_HOME="$SESSION_DIR/shot/state" "$app")
+}
+
+# A second start of the app (it hands its arguments to the running one and ends).
 run_app() { # LANG THEME ARGS...
-  local lang=$1 theme=$2 gtk_theme=Adwaita
+  app_with "$1" "$2"
   shift 2
-  [ "$theme" = dark ] && gtk_theme=Adwaita:dark
-  LANG=$lang LANGUAGE= LC_ALL= GTK_THEME=$gtk_theme HOME="$SESSION_DIR/shot" \
-    XDG_CONFIG_HOME="$SESSION_DIR/shot/config" XDG_DATA_HOME="$SESSION_DIR/shot/data" \
-    XDG_STATE_HOME="$SESSION_DIR/shot/state" "$app" "$@" >/dev/null 2>&1
+  "${app_command[@]}" "$@" >/dev/null 2>&1 || true
 }
 
 # Starts the app in a fresh home; its pid in $pid. SETTINGS (JSON) is its settings file.
@@ -37,7 +44,9 @@ start() { # LANG THEME [SETTINGS] -- ARGS...
   [ "${1:-}" = "--" ] && shift
   rm -rf "$SESSION_DIR/shot" && mkdir -p "$SESSION_DIR/shot/config/istra-tray"
   [ -z "$settings" ] || echo "$settings" >"$SESSION_DIR/shot/config/istra-tray/settings.json"
-  run_app "$lang" "$theme" "$@" &
+  app_with "$lang" "$theme"
+  # The app itself in the background (env execs it): $pid is the app's.
+  "${app_command[@]}" "$@" >/dev/null 2>&1 &
   pid=$!
 }
 
