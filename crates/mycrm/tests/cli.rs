@@ -11,15 +11,8 @@ use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::process::Command;
 
 fn mycrm(sim: &Sim) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mycrm"));
-    cmd.env_clear()
-        .env("MYCRM_SERVER", sim.base_url())
-        .env("MYCRM_LOGIN", "alice")
-        .env("MYCRM_PASSWORD", "secret")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    let mut cmd = cli::program().command();
+    cmd.env("MYCRM_SERVER", sim.base_url()).env("MYCRM_LOGIN", "alice").env("MYCRM_PASSWORD", "secret");
     cmd
 }
 
@@ -118,7 +111,7 @@ async fn the_password_can_come_on_stdin() {
 }
 
 #[tokio::test]
-async fn listen_prints_one_json_line_per_item_and_cleans_up_on_sigterm() {
+async fn listen_prints_one_json_line_per_item_and_cleans_up_when_asked_to_stop() {
     let sim = sim(SimConfig::default()).await;
     let mut child = mycrm(&sim).arg("listen").spawn().expect("runs");
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -145,9 +138,7 @@ async fn listen_prints_one_json_line_per_item_and_cleans_up_on_sigterm() {
     assert_eq!(second["event"], "callParked");
     assert_eq!(second["callId"], "12");
     assert_eq!(second["incoming"], true);
-    let pid = child.id().expect("running").to_string();
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().await.expect("kill runs");
-    assert!(killed.success());
+    cli::program().request_stop(&child).await;
     let status = tokio::time::timeout(WAIT, child.wait()).await.expect("exits in time").expect("waited");
     assert_eq!(status.code(), Some(0));
     assert_eq!(sim.control().deleted_listener_count(), 1);
@@ -160,4 +151,31 @@ async fn listen_stops_with_exit_3_on_a_wrong_password() {
     let out = run(mycrm(&sim).env("MYCRM_PASSWORD", "wrong").arg("listen")).await;
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("bad login or password"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn listen_says_when_it_is_online() {
+    let sim = sim(SimConfig::default()).await;
+    let started = std::time::Instant::now();
+    let mut child = mycrm(&sim).arg("listen").spawn().expect("runs");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let online = format!("mycrm: online as alice on terminal {DESK} (");
+    let mut before = Vec::new();
+    let found = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.expect("read") {
+            if line.starts_with(&online) {
+                return true;
+            }
+            before.push(line);
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "no \"{online}\" line; stderr so far: {before:?}");
+    // Start to online, through the runner when there is one (the figure scripts/windows.sh shows).
+    println!("mycrm listen: online {} ms after start", started.elapsed().as_millis());
+    cli::program().request_stop(&child).await;
+    let status = tokio::time::timeout(WAIT, child.wait()).await.expect("exits in time").expect("waited");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(sim.control().logout_count(), 1);
 }

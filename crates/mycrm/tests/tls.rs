@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -198,24 +197,22 @@ async fn the_command_takes_the_extra_ca_file() {
     let sim = tls_sim(ca.identity("localhost").expect("identity"), SimConfig::default()).await;
     let ca_file = TempFile::new(ca.pem.as_bytes());
     let run = |ca_file: Option<&PathBuf>| {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_mycrm"));
-        cmd.env_clear()
-            .env("MYCRM_SERVER", sim.base_url())
+        let program = cli::program();
+        let mut cmd = program.command();
+        cmd.env("MYCRM_SERVER", sim.base_url())
             .env("MYCRM_LOGIN", "alice")
             .env("MYCRM_PASSWORD", "secret")
-            .arg("terminals")
-            .stdin(Stdio::null())
-            .kill_on_drop(true);
+            .arg("terminals");
         if let Some(path) = ca_file {
-            cmd.env("MYCRM_CA_FILE", path);
+            cmd.env("MYCRM_CA_FILE", program.path_arg(path));
         }
         async move { tokio::time::timeout(Duration::from_secs(20), cmd.output()).await.expect("finishes").expect("runs") }
     };
-    let trusted = run(Some(&ca_file.0)).await;
-    assert!(trusted.status.success(), "{}", String::from_utf8_lossy(&trusted.stderr));
-    assert!(String::from_utf8_lossy(&trusted.stdout).contains(DESK));
     let refused = run(None).await;
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("secure connection failed: the server's certificate is not trusted"), "{stderr}");
+    let trusted = run(Some(&ca_file.0)).await;
+    assert!(trusted.status.success(), "{}", String::from_utf8_lossy(&trusted.stderr));
+    assert!(String::from_utf8_lossy(&trusted.stdout).contains(DESK));
 }

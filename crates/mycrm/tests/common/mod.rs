@@ -1,6 +1,8 @@
 //! What every integration test needs: a simulator on loopback and a client for it.
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod cli;
+
 use std::time::Duration;
 
 use mycrm::{Client, Credentials, Server, Session};
