@@ -77,7 +77,9 @@ async fn signing_in_through_the_window_keeps_the_password_in_the_keyring_only() 
     let where_ = d.text(&d.wait_for(".welcome-where", WAIT).await.expect("where")).await.expect("text");
     assert!(where_.contains("runs in the tray"), "{where_}");
     let before = d.windows().await.expect("windows").len();
-    d.click(&d.wait_for("button.got-it", WAIT).await.expect("Got it")).await.expect("pressed");
+    // The press closes the window it was sent to: WebDriver may answer it with "no such
+    // window" (seen in CI). Whether the window closed is what the count below checks.
+    let _ = d.click(&d.wait_for("button.got-it", WAIT).await.expect("Got it")).await;
     let start = Instant::now();
     while d.windows().await.map(|w| w.len()).unwrap_or(0) >= before && start.elapsed() < WAIT {
         tokio::time::sleep(Duration::from_millis(50)).await;
