@@ -23,7 +23,7 @@ fi
 app_with() { # LANG THEME
   local gtk_theme=Adwaita
   [ "$2" = dark ] && gtk_theme=Adwaita:dark
-  app_command=(env LANG="$1" LANGUAGE= LC_ALL= GTK_THEME=$gtk_theme HOME="$SESSION_DIR/shot"
+  app_command=(env LANG="$1" LANGUAGE= LC_ALL= GTK_THEME="$gtk_theme" HOME="$SESSION_DIR/shot"
     XDG_CONFIG_HOME="$SESSION_DIR/shot/config" XDG_DATA_HOME="$SESSION_DIR/shot/data"
     XDG_STATE_HOME="$SESSION_DIR/shot/state" "$app")
 }
@@ -65,6 +65,19 @@ window_of() { # TITLE
   echo "$id"
 }
 
+# The only window of a start without settings, the sign-in window (waits up to 10 s), found by
+# its class: under a locale the C library lacks, X's legacy window name cannot hold the title's
+# dash.
+signin_window() {
+  local id=""
+  for _ in $(seq 100); do
+    id=$(xdotool search --onlyvisible --class istra-tray 2>/dev/null | head -1 || true)
+    [ -n "$id" ] && break
+    sleep 0.1
+  done
+  echo "$id"
+}
+
 shoot() { # LANG THEME
   local lang=$1 theme=$2 short=${1%%_*} main tray
   start "$lang" "$theme" -- --demo --show
@@ -98,13 +111,7 @@ shoot() { # LANG THEME
   # A first start: no settings, the sign-in window.
   start "$lang" "$theme" --
   local signin
-  # The only window of a first start (found by its class: under a locale the C library lacks,
-  # X's legacy window name cannot hold the title's dash).
-  for _ in $(seq 100); do
-    signin=$(xdotool search --onlyvisible --class istra-tray 2>/dev/null | head -1 || true)
-    [ -n "$signin" ] && break
-    sleep 0.1
-  done
+  signin=$(signin_window)
   sleep 1.5
   if [ -n "$signin" ]; then
     import -display "$DISPLAY" -window "$signin" "$out/signin-$short-$theme.png" || true
@@ -113,12 +120,7 @@ shoot() { # LANG THEME
   # Signing in to the simulator (server and login kept from last time, the password typed),
   # then the welcome.
   start "$lang" "$theme" "{\"server\":\"$sim_url\",\"login\":\"alice\"}" --
-  signin=""
-  for _ in $(seq 100); do
-    signin=$(xdotool search --onlyvisible --class istra-tray 2>/dev/null | head -1 || true)
-    [ -n "$signin" ] && break
-    sleep 0.1
-  done
+  signin=$(signin_window)
   sleep 1.5
   if [ -n "$signin" ]; then
     # No window manager: the keyboard goes to the window under the pointer.
