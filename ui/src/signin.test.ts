@@ -91,6 +91,8 @@ describe("the sign-in form", () => {
     const welcome = document.querySelector<HTMLElement>(".welcome")!;
     expect(welcome.hidden).toBe(false);
     expect(document.querySelector<HTMLElement>(".signin-form")!.hidden).toBe(true);
+    // The sign-in's own heading goes with the form: the welcome is all the page says.
+    expect(document.querySelector<HTMLElement>(".intro")!.hidden).toBe(true);
     expect(welcome.querySelector(".welcome-where")?.textContent).toContain("runs in the tray");
     expect(welcome.querySelector(".welcome-key")?.textContent).toBe(
       "Select a phone number anywhere and press Ctrl+Alt+D to call it.",

@@ -158,11 +158,17 @@ export function mount(host: HTMLElement): () => void {
   );
   demoOffer.hidden = true;
 
+  // The sign-in's heading and lead; the welcome, once signed in, has its own.
+  const intro = el(
+    "header",
+    { className: "intro" },
+    el("h1", { text: words.heading }),
+    el("p", { className: "lead", text: words.lead }),
+  );
   const page = el(
     "main",
     { className: "signin" },
-    el("h1", { text: words.heading }),
-    el("p", { className: "lead", text: words.lead }),
+    intro,
     form,
     demoOffer,
     picker,
@@ -323,6 +329,7 @@ export function mount(host: HTMLElement): () => void {
     form.hidden = true;
     demoOffer.hidden = true;
     picker.hidden = true;
+    intro.hidden = true;
     welcomeWhere.textContent = status.trayMissing ? words.welcomeWindow : words.welcomeTray;
     welcomeKey.textContent = welcomeHotkey(status);
     welcome.hidden = false;

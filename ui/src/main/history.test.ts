@@ -13,7 +13,7 @@ import {
   type Handlers,
   expectMarkupShownAsText,
 } from "../testing";
-import { mount, SEARCH_DELAY_MS } from "./history";
+import { fitToolbar, mount, SEARCH_DELAY_MS, spills, type ToolbarFit } from "./history";
 
 const page = usePage(mount, { fakeTime: true });
 
@@ -735,5 +735,48 @@ describe("the narrow window's menus", () => {
     await settle();
     expect(backend.argsOf("mark_all_seen")).toHaveLength(1);
     expect(noticeText()).toBe("Missed calls marked as seen");
+  });
+});
+
+describe("the toolbar's layout", () => {
+  const box = (top: number, height = 30) => ({ top, bottom: top + height });
+
+  test("controls spill when one starts below the first's bottom", () => {
+    expect(spills([])).toBe(false);
+    expect(spills([box(0), box(2, 26), box(0)])).toBe(false);
+    expect(spills([box(0), box(0), box(36)])).toBe(true);
+  });
+
+  /** A toolbar whose controls lie on one row only in the layouts of `fitting`. */
+  const measured = (fitting: ToolbarFit[]) => {
+    const row = document.createElement("div");
+    const control = (index: number) => {
+      const element = document.createElement("span");
+      element.getBoundingClientRect = () => {
+        const fits = fitting.includes(row.dataset.fit as ToolbarFit);
+        return { ...box(fits || index === 0 ? 0 : 40), left: 0, right: 0, width: 0, height: 30, x: 0, y: 0 } as DOMRect;
+      };
+      return element;
+    };
+    const controls = [control(0), control(1), control(2)];
+    return { row, shared: () => controls };
+  };
+
+  test("the first layout that fits is kept: whole, then the menu, then the search above", () => {
+    for (const [fitting, chosen] of [
+      [["whole", "menu", "stacked"], "whole"],
+      [["menu", "stacked"], "menu"],
+      [["stacked"], "stacked"],
+      [[], "stacked"],
+    ] as [ToolbarFit[], ToolbarFit][]) {
+      const { row, shared } = measured(fitting);
+      expect(fitToolbar(row, shared)).toBe(chosen);
+      expect(row.dataset.fit).toBe(chosen);
+    }
+  });
+
+  test("the toolbar starts whole", async () => {
+    await open(fiveCalls());
+    expect(document.querySelector<HTMLElement>(".history-controls")?.dataset.fit).toBe("whole");
   });
 });

@@ -4,7 +4,8 @@
  * near the bottom, or "Load more", brings the next page. Each row has direction, who, when,
  * how it went, and "Call back" / "Copy" / "Details" (the call's times, durations, type and
  * queue, unfolded under the row). The listed calls can be exported as CSV. In a narrow window
- * (CSS decides) a row's actions and the toolbar's go into "⋯" menus: the same buttons' work.
+ * (CSS decides) a row's actions go into a "⋯" menu: the same buttons' work. The toolbar measures
+ * itself instead, as its words are longer in some languages: see {@link TOOLBAR_FITS}.
  *
  * `host` is the scrolling panel. When calls change, the first page is queried again if the
  * user is at the top; further down, a "New calls — show" button offers it instead, so the
@@ -26,6 +27,32 @@ import {
 } from "../ipc";
 
 const REFRESH_MS = 30_000;
+/**
+ * The toolbar's layouts, tried in turn until one keeps its controls on the rows it means:
+ * everything on one row; the actions in a "⋯" menu; the search on a row of its own above the
+ * filter and the menu (the last one always fits).
+ */
+export const TOOLBAR_FITS = ["whole", "menu", "stacked"] as const;
+export type ToolbarFit = (typeof TOOLBAR_FITS)[number];
+
+/** Whether laid out controls spill onto another row than the one they mean to share. */
+export function spills(boxes: readonly { top: number; bottom: number }[]): boolean {
+  const [first, ...rest] = boxes;
+  return first !== undefined && rest.some((box) => box.top >= first.bottom);
+}
+
+/**
+ * Lays the toolbar's controls out in the first of {@link TOOLBAR_FITS} that fits: `shared`
+ * gives, for a layout, the controls that must share one row.
+ */
+export function fitToolbar(row: HTMLElement, shared: (fit: ToolbarFit) => HTMLElement[]): ToolbarFit {
+  for (const fit of TOOLBAR_FITS) {
+    row.dataset.fit = fit;
+    if (!spills(shared(fit).map((control) => control.getBoundingClientRect()))) return fit;
+  }
+  return row.dataset.fit as ToolbarFit;
+}
+
 /** Typing pauses this long before the search runs. */
 export const SEARCH_DELAY_MS = 200;
 /** The next page loads once the bottom of the list is this close. */
@@ -116,20 +143,32 @@ export function mount(host: HTMLElement): () => void {
   newCalls.hidden = true;
   const panelNotice = notice("history-notice");
 
-  const toolbar = el(
+  const actions = el("span", { className: "history-actions" }, markSeen, exportCsv);
+  const toolbarMenu = overflowMenu(words.more, "toolbar-menu", [markSeenItem, exportItem]);
+  const controls = el(
     "div",
-    { className: "history-toolbar" },
-    el(
-      "div",
-      { className: "history-controls" },
-      searchForm,
-      filterGroup,
-      el("span", { className: "history-actions" }, markSeen, exportCsv),
-      overflowMenu(words.more, "toolbar-menu", [markSeenItem, exportItem]),
-    ),
-    newCalls,
-    panelNotice.element,
+    { className: "history-controls", attrs: { "data-fit": "whole" } },
+    searchForm,
+    filterGroup,
+    actions,
+    toolbarMenu,
   );
+  const toolbar = el("div", { className: "history-toolbar" }, controls, newCalls, panelNotice.element);
+  const sharingARow = (fit: ToolbarFit): HTMLElement[] => {
+    if (fit === "whole") return [searchForm, filterGroup, actions];
+    if (fit === "menu") return [searchForm, filterGroup, toolbarMenu];
+    return [filterGroup, toolbarMenu];
+  };
+  // Measured again when the width changes (also from nothing, when the tab is first shown);
+  // only then, as a new layout changes the toolbar's height and would call this again.
+  let fittedWidth = -1;
+  const resized = new ResizeObserver(() => {
+    const width = controls.clientWidth;
+    if (width === fittedWidth) return;
+    fittedWidth = width;
+    fitToolbar(controls, sharingARow);
+  });
+  resized.observe(controls);
   const list = el("ol", { className: "history-list", attrs: { "aria-label": words.calls } });
   const empty = el("p", { className: "empty" });
   empty.hidden = true;
@@ -415,6 +454,7 @@ export function mount(host: HTMLElement): () => void {
     window.clearInterval(refresher);
     window.clearTimeout(searchTimer);
     host.removeEventListener("scroll", onScroll);
+    resized.disconnect();
     toolbar.remove();
     list.remove();
     empty.remove();
