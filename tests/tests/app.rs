@@ -9,7 +9,7 @@ use istra_tray_e2e::{
     popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
     wait_for_notification,
 };
-use mycrm_sim::{PlacedCall, Sim, SimConfig};
+use mycrm_sim::{PlacedCall, Scenario, Sim, SimConfig};
 use serde_json::{Value, json};
 
 const DESK: &str = "5985841581756135023";
@@ -769,6 +769,28 @@ async fn the_history_lists_journal_calls_searches_them_and_calls_back() {
         0,
         "opening History marked them seen"
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_queue_call_a_colleague_took_is_not_missed_and_the_history_says_so() {
+    let sim = sim().await;
+    let app = signed_in("queue", &sim).await;
+    // Rings here through the queue, then the platform gives it to a colleague.
+    sim.control().run_scenario(DESK, Scenario::AcdQueueElsewhere).await;
+    ring_unanswered(&sim, "-2", "+4930123456", "Berlin GmbH");
+    // Calls are taken in the order they came: once the second is counted, the first was not.
+    assert_eq!(app.wait_status(WAIT, |s| s["missedCount"] == 1).await["missedCount"], 1, "only the call no one took");
+    let missed = wait_for_notification("Berlin GmbH", WAIT).await;
+    assert!(!missed.contains("ACD-171"), "no missed-call notification for the queue call: {missed}");
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let queue_row = d
+        .wait_for_text(".history-call:not([data-call-id=\"-2\"])", WAIT, |text| text.contains("Taken by a colleague"))
+        .await
+        .expect("the queue call listed as taken by a colleague");
+    assert!(!queue_row.contains("Missed"), "{queue_row}");
     app.stop().await;
 }
 

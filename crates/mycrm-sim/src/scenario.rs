@@ -29,8 +29,11 @@ pub enum Scenario {
     HeldResumed,
     /// Ringing → talking → callTalking (transferred) → callDropped (transferred).
     Transferred,
-    /// An incoming call through the ACD queue `0900000171`.
+    /// An incoming call through the ACD queue `0900000171`, answered here.
     AcdQueue,
+    /// A call through the same queue that rings here, then stops because the platform gave it
+    /// to a colleague: callDropped (transferred) with no talk here.
+    AcdQueueElsewhere,
     /// `calls` calls, each ringing then dropped, as fast as possible.
     Burst { calls: usize },
     /// Every other scenario in turn, with varied callers and believable pauses, forever.
@@ -51,6 +54,7 @@ impl fmt::Display for Scenario {
             Self::HeldResumed => f.write_str("held-resumed"),
             Self::Transferred => f.write_str("transferred"),
             Self::AcdQueue => f.write_str("acd-queue"),
+            Self::AcdQueueElsewhere => f.write_str("acd-queue-elsewhere"),
             Self::Burst { calls } => write!(f, "burst-{calls}"),
             Self::Demo => f.write_str("demo"),
         }
@@ -61,7 +65,7 @@ impl fmt::Display for Scenario {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "unknown scenario {0:?} (expected incoming-answered, missed, rejected, outgoing, \
-     held-resumed, transferred, acd-queue, burst, burst-N or demo)"
+     held-resumed, transferred, acd-queue, acd-queue-elsewhere, burst, burst-N or demo)"
 )]
 pub struct UnknownScenario(String);
 
@@ -79,6 +83,7 @@ impl FromStr for Scenario {
             "held-resumed" => Self::HeldResumed,
             "transferred" => Self::Transferred,
             "acd-queue" => Self::AcdQueue,
+            "acd-queue-elsewhere" => Self::AcdQueueElsewhere,
             "demo" => Self::Demo,
             "burst" => Self::Burst { calls: Self::DEFAULT_BURST },
             other => {
@@ -198,6 +203,10 @@ async fn play(control: &SimControl, terminal_id: &str, scenario: Scenario, party
             pace.steps(2.0).await;
             call.drop_call("disconnect");
         }
+        Scenario::AcdQueueElsewhere => {
+            pace.steps(3.0).await;
+            call.drop_call("transferred");
+        }
         Scenario::Transferred => {
             pace.steps(1.0).await;
             call.talk("answer");
@@ -229,7 +238,9 @@ const ACD_ID: &str = "0900000171";
 fn standard_party(scenario: Scenario) -> Party {
     match scenario {
         Scenario::Outgoing => Party::external("Acme Corp", "+12125550147", "+12125550147"),
-        Scenario::AcdQueue => Party::internal("Jean Petit", "104").via_acd(ACD_ID, "ACD-171-S-0"),
+        Scenario::AcdQueue | Scenario::AcdQueueElsewhere => {
+            Party::internal("Jean Petit", "104").via_acd(ACD_ID, "ACD-171-S-0")
+        }
         Scenario::HeldResumed => Party::internal("Reception", "100"),
         Scenario::Missed => Party::external("Müller Logistik GmbH", "004930901820", "+4930901820"),
         _ => Party::external("Dupont Immobilier", "0184881234", "+33184881234"),
@@ -252,11 +263,12 @@ fn demo_callers() -> Vec<Party> {
 }
 
 async fn demo(control: &SimControl, terminal_id: &str) {
-    const CYCLE: [Scenario; 8] = [
+    const CYCLE: [Scenario; 9] = [
         Scenario::IncomingAnswered,
         Scenario::Missed,
         Scenario::Outgoing,
         Scenario::AcdQueue,
+        Scenario::AcdQueueElsewhere,
         Scenario::IncomingAnswered,
         Scenario::HeldResumed,
         Scenario::Rejected,
@@ -279,7 +291,11 @@ async fn demo(control: &SimControl, terminal_id: &str) {
 fn pick_demo_party(callers: &[Party], scenario: Scenario) -> Party {
     let mut rng = rand::rng();
     let caller = callers.choose(&mut rng).cloned().unwrap_or_else(|| standard_party(scenario));
-    if scenario == Scenario::AcdQueue { caller.via_acd(ACD_ID, "Support") } else { caller }
+    if matches!(scenario, Scenario::AcdQueue | Scenario::AcdQueueElsewhere) {
+        caller.via_acd(ACD_ID, "Support")
+    } else {
+        caller
+    }
 }
 
 #[cfg(test)]
@@ -296,6 +312,7 @@ mod tests {
             Scenario::HeldResumed,
             Scenario::Transferred,
             Scenario::AcdQueue,
+            Scenario::AcdQueueElsewhere,
             Scenario::Burst { calls: 7 },
             Scenario::Demo,
         ] {

@@ -35,5 +35,5 @@ pub use session::{Client, ListenerBody, Server, Session};
 pub use stream::{EventStream, StreamConfig, WsMode};
 pub use supervisor::{ConnectionState, Online, SupervisorConfig, SupervisorHandle};
 pub use tls::TlsOptions;
-pub use tracker::{Call, CallState, CallTracker, CallUpdate, Direction, EndCause, TrackerConfig};
+pub use tracker::{Call, CallState, CallTracker, CallUpdate, Direction, EndCause, TrackerConfig, taken_elsewhere};
 pub use wire::Terminal;

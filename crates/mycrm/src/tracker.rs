@@ -97,7 +97,10 @@ pub struct Call {
     pub ring_ms: Option<u64>,
     pub talk_ms: Option<u64>,
     pub end_cause: Option<EndCause>,
-    /// Incoming and ended without ever talking.
+    /// A queue call that the platform gave to someone else before it was talked on here
+    /// (see [`taken_elsewhere`]).
+    pub taken_elsewhere: bool,
+    /// Incoming and ended without ever talking, and not [taken elsewhere](Self::taken_elsewhere).
     pub missed: bool,
     last_event: Instant,
 }
@@ -262,6 +265,7 @@ fn new_call(event: &Event, now: Instant) -> Call {
         ring_ms: None,
         talk_ms: None,
         end_cause: None,
+        taken_elsewhere: false,
         missed: false,
         last_event: now,
     }
@@ -292,8 +296,22 @@ fn end_call(call: &mut Call, now: Instant, cause: Option<&str>, ring_ms: Option<
     let talked = call.answered.is_some() || call.talk_ms.is_some_and(|ms| ms > 0);
     call.state = CallState::Ended;
     call.ended = Some(now);
-    call.end_cause = Some(EndCause::from_wire(cause));
-    call.missed = call.direction == Direction::Incoming && !talked;
+    let cause = EndCause::from_wire(cause);
+    call.taken_elsewhere = taken_elsewhere(call.direction, call.acd.as_deref(), talked, cause.wire_name());
+    call.missed = call.direction == Direction::Incoming && !talked && !call.taken_elsewhere;
+    call.end_cause = Some(cause);
+}
+
+/// Whether an ended call stopped ringing here because the platform gave it to a colleague: an
+/// incoming call through a queue (`acdId` set) that was never talked on here and ended with the
+/// cause `transferred`. It is not this user's missed call: the caller was served elsewhere. A
+/// queue call the caller hung up on while it rang here (`disconnect`), or that no one took
+/// (`noAnswer`), is still missed. `cause` is the platform's name ([`EndCause::wire_name`]).
+pub fn taken_elsewhere(direction: Direction, acd: Option<&str>, talked: bool, cause: &str) -> bool {
+    direction == Direction::Incoming
+        && acd.is_some_and(|acd| !acd.trim().is_empty())
+        && !talked
+        && cause == "transferred"
 }
 
 #[cfg(test)]

@@ -126,6 +126,8 @@ pub struct CauseWords {
     pub rejected: String,
     pub busy: String,
     pub transferred: String,
+    /// A queue call the platform gave to a colleague (see `mycrm::taken_elsewhere`).
+    pub taken_elsewhere: String,
     pub no_answer: String,
     pub unavailable: String,
     pub error: String,

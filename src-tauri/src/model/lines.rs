@@ -106,6 +106,9 @@ pub fn displayed_number(call: &CallView) -> Option<&str> {
 /// Why a call that never talked ended, in words, when the platform said more than "it ended".
 fn cause_text<'w>(call: &CallView, words: &'w Words) -> Option<&'w str> {
     let causes = &words.call.causes;
+    if call.taken_elsewhere {
+        return Some(&causes.taken_elsewhere);
+    }
     Some(match call.end_cause.as_deref()? {
         "rejected" => &causes.rejected,
         "busy" => &causes.busy,
@@ -269,6 +272,19 @@ mod tests {
         c.talk_ms = Some(3_723_000);
         assert_eq!(state(&c, 0, en), "Ended · 1:02:03");
         assert_eq!(CallLines::of(&c, 0, en).outcome, "1:02:03");
+    }
+
+    #[test]
+    fn a_queue_call_a_colleague_took_says_so_in_both_languages() {
+        let mut c = call();
+        c.state = CallStateView::Ended;
+        c.acd = Some("0900000171".into());
+        c.end_cause = Some("transferred".into());
+        c.taken_elsewhere = true;
+        let l = CallLines::of(&c, 0, en());
+        assert_eq!((l.state.as_str(), l.outcome.as_str()), ("Taken by a colleague", "Taken by a colleague"));
+        assert_eq!(CallLines::of(&c, 0, words_of(Lang::Fr)).state, "Pris par un collègue");
+        assert!(!c.described(0).offers_call_back, "nothing to call back");
     }
 
     #[test]

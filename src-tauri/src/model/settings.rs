@@ -50,6 +50,9 @@ pub struct Settings {
     pub popup_linger_secs: u32,
     pub notify_incoming: bool,
     pub notify_missed: bool,
+    /// The old rule: a queue call the platform gave to a colleague counts as missed here too
+    /// (see [`mycrm::taken_elsewhere`]).
+    pub queue_taken_elsewhere_missed: bool,
     pub default_country: String,
     pub outside_line_prefix: Option<String>,
     pub start_at_login: bool,
@@ -83,6 +86,7 @@ impl Default for Settings {
             popup_linger_secs: 5,
             notify_incoming: true,
             notify_missed: true,
+            queue_taken_elsewhere_missed: false,
             default_country: "FR".to_owned(),
             outside_line_prefix: None,
             start_at_login: false,
@@ -110,6 +114,7 @@ pub enum SettingChange {
     PopupLingerSecs(u32),
     NotifyIncoming(bool),
     NotifyMissed(bool),
+    QueueTakenElsewhereMissed(bool),
     DefaultCountry(String),
     OutsideLinePrefix(Option<String>),
     StartAtLogin(bool),
@@ -145,6 +150,7 @@ impl Settings {
             SettingChange::PopupLingerSecs(secs) => self.popup_linger_secs = secs,
             SettingChange::NotifyIncoming(on) => self.notify_incoming = on,
             SettingChange::NotifyMissed(on) => self.notify_missed = on,
+            SettingChange::QueueTakenElsewhereMissed(on) => self.queue_taken_elsewhere_missed = on,
             SettingChange::DefaultCountry(country) => self.default_country = country,
             SettingChange::OutsideLinePrefix(prefix) => self.outside_line_prefix = prefix,
             SettingChange::StartAtLogin(on) => self.start_at_login = on,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tokio::time::Instant;
 use ts_rs::TS;
 
+use crate::model::settings::Settings;
 use crate::model::text::clip;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -100,6 +101,8 @@ pub struct CallView {
     pub name: Option<String>,
     pub acd: Option<String>,
     pub state: CallStateView,
+    /// A queue call the platform gave to a colleague before it was talked on here.
+    pub taken_elsewhere: bool,
     pub missed: bool,
     #[ts(type = "number")]
     pub started_at_ms: u64,
@@ -169,6 +172,7 @@ impl CallView {
                 CallState::Held => CallStateView::Held,
                 CallState::Ended => CallStateView::Ended,
             },
+            taken_elsewhere: call.taken_elsewhere,
             missed: call.missed,
             started_at_ms: at(call.started),
             answered_at_ms: call.answered.map(at),
@@ -181,6 +185,14 @@ impl CallView {
             has_number: false,
             offers_call_back: false,
         }
+    }
+
+    /// This call counted as the user's settings say: a queue call taken elsewhere is missed
+    /// only for a user who keeps that old rule.
+    #[must_use]
+    pub fn counted(mut self, settings: &Settings) -> Self {
+        self.missed |= self.taken_elsewhere && settings.queue_taken_elsewhere_missed;
+        self
     }
 }
 
@@ -259,6 +271,7 @@ pub(crate) fn sample_call(id: &str, state: CallStateView) -> CallView {
         name: None,
         acd: None,
         state,
+        taken_elsewhere: false,
         missed: false,
         started_at_ms: 0,
         answered_at_ms: None,
@@ -279,6 +292,16 @@ mod tests {
     use super::*;
     use mycrm::{CallTracker, Event, EventKind};
     use std::time::Duration;
+
+    #[test]
+    fn a_queue_call_taken_elsewhere_counts_as_missed_only_under_the_old_rule() {
+        let call = CallView { taken_elsewhere: true, ..sample_call("-1", CallStateView::Ended) };
+        assert!(!call.clone().counted(&Settings::default()).missed);
+        let old_rule = Settings { queue_taken_elsewhere_missed: true, ..Settings::default() };
+        assert!(call.clone().counted(&old_rule).missed);
+        let answered = CallView { taken_elsewhere: false, ..call };
+        assert!(!answered.counted(&old_rule).missed, "only calls taken elsewhere");
+    }
 
     #[test]
     fn a_call_view_formats_the_number_and_dates_the_call() {

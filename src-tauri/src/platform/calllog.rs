@@ -83,6 +83,14 @@ pub fn view_of(record: &CallRecord) -> CallView {
         name: record.contact_name.clone(),
         acd: record.acd.clone(),
         state: if record.ended_at_ms.is_some() { CallStateView::Ended } else { CallStateView::Ringing },
+        taken_elsewhere: record.end_cause.as_deref().is_some_and(|cause| {
+            let talked = record.answered_at_ms.is_some() || record.talk_ms.is_some_and(|ms| ms > 0);
+            let direction = match record.direction {
+                Direction::Incoming => mycrm::Direction::Incoming,
+                Direction::Outgoing => mycrm::Direction::Outgoing,
+            };
+            mycrm::taken_elsewhere(direction, record.acd.as_deref(), talked, cause)
+        }),
         missed: record.missed,
         started_at_ms: to_u64(record.started_at_ms),
         answered_at_ms: record.answered_at_ms.map(to_u64),
@@ -247,6 +255,18 @@ mod tests {
         assert_eq!(log.missed_unseen(), 1);
         log.mark_seen_for_number("+33123456789");
         assert_eq!(log.missed_unseen(), 0);
+    }
+
+    #[test]
+    fn a_queue_call_taken_elsewhere_is_still_told_so_when_read_back() {
+        let log = CallLog::new(Arc::new(Journal::open_in_memory().expect("journal")));
+        let view =
+            CallView { taken_elsewhere: true, missed: false, end_cause: Some("transferred".into()), ..sample("-9") };
+        log.journal.record(&record_of(&view, None)).expect("written");
+        let back = log.recent(1);
+        assert!(back[0].taken_elsewhere && !back[0].missed);
+        assert_eq!(back[0].lines.outcome, "Taken by a colleague");
+        assert_eq!(log.missed_unseen(), 0, "not counted among the missed calls");
     }
 
     #[test]

@@ -16,7 +16,11 @@ numberDisplay: string | null, e164: string | null, label: string | null,
  * The caller's name from the user's contacts, given only when the platform's label is
  * empty or just a number.
  */
-name: string | null, acd: string | null, state: CallStateView, missed: boolean, startedAtMs: number, answeredAtMs: number | null, endedAtMs: number | null, ringMs: number | null, talkMs: number | null, endCause: string | null, 
+name: string | null, acd: string | null, state: CallStateView, 
+/**
+ * A queue call the platform gave to a colleague before it was talked on here.
+ */
+takenElsewhere: boolean, missed: boolean, startedAtMs: number, answeredAtMs: number | null, endedAtMs: number | null, ringMs: number | null, talkMs: number | null, endCause: string | null, 
 /**
  * A screen pop address is configured: the popup offers "Open in CRM".
  */

@@ -5,7 +5,12 @@ import type { ScreenPopTrigger } from "./ScreenPopTrigger";
 /**
  * Everything the user can change. Unknown or missing fields in the file take their defaults.
  */
-export type Settings = { server: string, login: string, terminalId: string | null, hotkey: string, popupEnabled: boolean, popupCorner: PopupCorner, popupLingerSecs: number, notifyIncoming: boolean, notifyMissed: boolean, defaultCountry: string, outsideLinePrefix: string | null, startAtLogin: boolean, dnd: boolean, 
+export type Settings = { server: string, login: string, terminalId: string | null, hotkey: string, popupEnabled: boolean, popupCorner: PopupCorner, popupLingerSecs: number, notifyIncoming: boolean, notifyMissed: boolean, 
+/**
+ * The old rule: a queue call the platform gave to a colleague counts as missed here too
+ * (see [`mycrm::taken_elsewhere`]).
+ */
+queueTakenElsewhereMissed: boolean, defaultCountry: string, outsideLinePrefix: string | null, startAtLogin: boolean, dnd: boolean, 
 /**
  * The CRM page to open for a call (see [`crate::model::screenpop`]); empty for none.
  */

@@ -339,6 +339,7 @@ type Controls = {
   popupLingerSecs: HTMLInputElement;
   notifyIncoming: HTMLInputElement;
   notifyMissed: HTMLInputElement;
+  queueTakenElsewhereMissed: HTMLInputElement;
   defaultCountry: HTMLSelectElement;
   outsideLinePrefix: HTMLInputElement;
   startAtLogin: HTMLInputElement;
@@ -347,11 +348,19 @@ type Controls = {
   handleLinks: HTMLInputElement;
   gnomeShortcut: HTMLInputElement;
 };
-type Toggle = "popupEnabled" | "notifyIncoming" | "notifyMissed" | "startAtLogin" | "handleLinks" | "gnomeShortcut";
+type Toggle =
+  | "popupEnabled"
+  | "notifyIncoming"
+  | "notifyMissed"
+  | "queueTakenElsewhereMissed"
+  | "startAtLogin"
+  | "handleLinks"
+  | "gnomeShortcut";
 const TOGGLES: readonly Toggle[] = [
   "popupEnabled",
   "notifyIncoming",
   "notifyMissed",
+  "queueTakenElsewhereMissed",
   "startAtLogin",
   "handleLinks",
   "gnomeShortcut",
@@ -382,6 +391,7 @@ export function mount(host: HTMLElement): () => void {
     }),
     notifyIncoming: checkbox("notifyIncoming"),
     notifyMissed: checkbox("notifyMissed"),
+    queueTakenElsewhereMissed: checkbox("queueTakenElsewhereMissed"),
     defaultCountry: countryPicker(),
     outsideLinePrefix: textInput("outsideLinePrefix", { inputmode: "numeric", placeholder: words.noPrefix }),
     startAtLogin: checkbox("startAtLogin"),
@@ -461,6 +471,7 @@ export function mount(host: HTMLElement): () => void {
       lingerField,
       checkboxField(words.notifyIncoming, controls.notifyIncoming),
       checkboxField(words.notifyMissed, controls.notifyMissed),
+      checkboxField(words.queueTakenElsewhereMissed, controls.queueTakenElsewhereMissed),
     ),
     el(
       "fieldset",

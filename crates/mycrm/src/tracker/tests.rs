@@ -69,6 +69,50 @@ fn a_rejected_or_busy_incoming_call_is_missed_but_an_outgoing_one_never_is() {
     assert!(!t.apply(&dropped("out", "busy", None), t0).expect("ended").call.missed);
 }
 
+fn queue_ringing(id: &str) -> Event {
+    let mut e = ringing(id);
+    e.acd_id = Some("0900000171".into());
+    e
+}
+
+#[test]
+fn a_queue_call_given_to_a_colleague_is_taken_elsewhere_not_missed() {
+    let t0 = Instant::now();
+    let mut t = CallTracker::default();
+    t.apply(&queue_ringing("q"), t0);
+    let end = t.apply(&dropped("q", "transferred", Some(0)), at(t0, 4)).expect("ended");
+    assert!(end.call.taken_elsewhere);
+    assert!(!end.call.missed);
+}
+
+#[test]
+fn a_queue_call_nobody_took_or_the_caller_left_is_still_missed() {
+    let t0 = Instant::now();
+    for cause in ["noAnswer", "disconnect", "rejected"] {
+        let mut t = CallTracker::default();
+        t.apply(&queue_ringing("q"), t0);
+        let end = t.apply(&dropped("q", cause, None), at(t0, 4)).expect("ended");
+        assert!(end.call.missed && !end.call.taken_elsewhere, "{cause}");
+    }
+}
+
+#[test]
+fn only_a_queue_call_never_talked_on_here_is_taken_elsewhere() {
+    let t0 = Instant::now();
+    // Transferred without a queue: a direct call the user's rules sent on (still missed).
+    let mut t = CallTracker::default();
+    t.apply(&ringing("direct"), t0);
+    let end = t.apply(&dropped("direct", "transferred", None), at(t0, 2)).expect("ended");
+    assert!(end.call.missed && !end.call.taken_elsewhere);
+    // A queue call answered here, then transferred by the user: answered.
+    t.apply(&queue_ringing("q"), t0);
+    t.apply(&ev(EventKind::Talking, "q"), at(t0, 1));
+    let end = t.apply(&dropped("q", "transferred", Some(5000)), at(t0, 6)).expect("ended");
+    assert!(!end.call.missed && !end.call.taken_elsewhere);
+    assert!(!taken_elsewhere(Direction::Outgoing, Some("0900000171"), false, "transferred"));
+    assert!(!taken_elsewhere(Direction::Incoming, Some(" "), false, "transferred"));
+}
+
 #[test]
 fn a_dropped_call_reporting_talk_time_is_not_missed_even_if_talking_was_skipped() {
     let t0 = Instant::now();

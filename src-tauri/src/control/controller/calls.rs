@@ -132,7 +132,7 @@ impl<R: Runtime> Controller<R> {
                 view.name = contacts.name_for(&rules, &view);
             }
             view.screen_pop = !inner.settings.screen_pop_url.is_empty();
-            let view = view.described(views::wall_ms(wall_now));
+            let view = view.counted(&inner.settings).described(views::wall_ms(wall_now));
             let pop = {
                 let inner = &mut *inner;
                 inner.screen_pops.should_pop(&inner.settings, &view, is_new).then(|| view.clone())
