@@ -93,6 +93,9 @@ shoot() { # LANG THEME
   import -display "$DISPLAY" -window root -crop 372x200+908+600 "$out/popup-$short-$theme-later.png"
   main=$(window_of istra-tray)
   if [ -n "$main" ]; then
+    # Away from the popup's corner: without a compositor, a window the popup lies over is
+    # captured with a black hole where the popup was.
+    xdotool windowmove "$main" 0 0 && sleep 0.5
     import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme.png" || true
     xdotool windowsize "$main" 480 640 && sleep 1
     import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-480.png" || true
@@ -118,7 +121,9 @@ shoot() { # LANG THEME
   fi
   stop
   # Signing in to the simulator (server and login kept from last time, the password typed),
-  # then the welcome.
+  # then the welcome. The password the last shot remembered is forgotten first, or the app
+  # signs in by itself.
+  secret-tool clear service istra-tray 2>/dev/null || true
   start "$lang" "$theme" "{\"server\":\"$sim_url\",\"login\":\"alice\"}" --
   signin=$(signin_window)
   sleep 1.5
