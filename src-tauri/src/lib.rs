@@ -294,14 +294,10 @@ fn start_from(cli: &Cli) -> Result<Start, String> {
     if password.is_empty() {
         return Err("no password on standard input".into());
     }
-    let settings = Settings {
-        server: server.clone(),
-        login: login.clone(),
-        terminal_id: cli.terminal.clone(),
-        ..Settings::load(&platform::settings_file::default_path())
-    }
-    .validated()
-    .map_err(|e| e.message)?;
+    let stored = platform::settings_file::SettingsFiles::of_this_user().load();
+    let settings =
+        Settings { server: server.clone(), login: login.clone(), terminal_id: cli.terminal.clone(), ..stored.clone() };
+    let settings = stored.respecting_locks(settings).and_then(Settings::validated).map_err(|e| e.message)?;
     Ok(Start::Scripted {
         credentials: Credentials { login: login.clone(), password: Password::new(password) },
         settings: Box::new(settings),
@@ -327,15 +323,15 @@ fn open_journal(persistence: &Persistence) -> Option<std::sync::Arc<journal::Jou
 }
 
 fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<Asked>) {
-    let path = platform::settings_file::default_path();
+    let files = platform::settings_file::SettingsFiles::of_this_user();
     let controller = |settings, persistence: Persistence| {
         let journal = open_journal(&persistence);
         Controller::new(app.clone(), settings, persistence, journal)
     };
     let (controller, credentials) = match start {
-        Start::Stored => (controller(Settings::load(&path), Persistence::Stored(path)), None),
+        Start::Stored => (controller(files.load(), Persistence::Stored(files)), None),
         Start::Scripted { settings, credentials, remember } => {
-            let persistence = if remember { Persistence::Stored(path) } else { Persistence::Memory };
+            let persistence = if remember { Persistence::Stored(files) } else { Persistence::Memory };
             (controller(*settings, persistence), Some((credentials, remember)))
         }
         #[cfg(feature = "demo")]
@@ -458,7 +454,7 @@ async fn remember_scripted(
     credentials: &Credentials,
 ) -> Result<(), crate::model::error::AppError> {
     platform::secrets::store(&settings.server, &settings.login, &credentials.password).await?;
-    settings.save(&platform::settings_file::default_path())
+    platform::settings_file::SettingsFiles::of_this_user().save(settings)
 }
 
 async fn dial_and_tell(controller: &Controller, text: &str) {

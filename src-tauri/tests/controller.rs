@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use istra_tray::control::controller::{Controller, Persistence};
 use istra_tray::model::error::ErrorCode;
-use istra_tray::model::settings::{SettingChange, Settings};
+use istra_tray::model::settings::{Managed, SettingChange, Settings};
 use istra_tray::model::status::ConnectionState;
 use istra_tray::model::views::{CallStateView, HistoryFilter};
+use istra_tray::platform::settings_file::SettingsFiles;
 use mycrm::Credentials;
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::{Value, json};
@@ -144,7 +145,7 @@ async fn settings_that_cannot_be_saved_change_nothing() {
     // The settings file's folder is a file: saving fails.
     let blocker = std::env::temp_dir().join(format!("istra-tray-blocker-{}", std::process::id()));
     std::fs::write(&blocker, "not a folder").expect("written");
-    let persistence = Persistence::Stored(blocker.join("settings.json"));
+    let persistence = Persistence::Stored(SettingsFiles { user: blocker.join("settings.json"), system: None });
     let (_app, controller) = controller(settings_for(&sim), persistence);
     let before = controller.settings();
     let refused = controller.change_setting(SettingChange::OutsideLinePrefix(Some("0".into()))).await;
@@ -165,6 +166,19 @@ async fn a_setting_changed_applies_at_once_and_keeps_what_the_tray_changed() {
     let refused = s.controller.change_setting(SettingChange::PopupLingerSecs(0)).await;
     assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::InvalidSettings));
     assert_eq!(s.controller.settings().popup_linger_secs, Settings::default().popup_linger_secs, "nothing changed");
+}
+
+#[tokio::test]
+async fn a_setting_the_administrators_locked_is_refused_and_the_others_still_change() {
+    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
+    let managed = Managed { locked: vec!["hotkey".into(), "server".into()], reason: Some("IT, ext. 1234".into()) };
+    let (_app, controller) = controller(Settings { managed, ..settings_for(&sim) }, Persistence::Memory);
+    let refused = controller.change_setting(SettingChange::Hotkey("Ctrl+Alt+K".into())).await;
+    assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::LockedSetting));
+    let changed = controller.change_setting(SettingChange::NotifyMissed(false)).await.expect("not locked");
+    assert_eq!(changed.managed.locked, vec!["hotkey".to_owned(), "server".to_owned()], "the locks stay");
+    let elsewhere = controller.sign_in("https://other.example.com", "alice", "pw".into(), false, None).await;
+    assert_eq!(elsewhere.map_err(|e| e.code), Err(ErrorCode::LockedSetting), "no sign-in to another server");
 }
 
 #[tokio::test]

@@ -89,6 +89,46 @@ async fn signing_in_through_the_window_keeps_the_password_in_the_keyring_only() 
 }
 
 #[tokio::test]
+async fn the_administrators_defaults_and_locks_apply_at_start() {
+    let sim = sim().await;
+    let etc = std::env::temp_dir().join(format!("istra-tray-etc-{}", std::process::id()));
+    std::fs::create_dir_all(&etc).expect("folder");
+    std::fs::write(etc.join("defaults.json"), r#"{"popupLingerSecs": 9, "hotkey": "Ctrl+Alt+K"}"#).expect("written");
+    let policy =
+        json!({"locked": {"server": sim.base_url(), "hotkey": "Ctrl+Alt+J"}, "reason": "Set by IT (ext. 1234)"});
+    std::fs::write(etc.join("policy.json"), policy.to_string()).expect("written");
+    let etc_text = etc.to_string_lossy().into_owned();
+    let app = App::start_with_env("managed", &[], &[("ISTRA_TRAY_SYSTEM_DIR", etc_text.as_str())]).await;
+    let d = &app.driver;
+    // The sign-in window shows the server the administrators set, and why it cannot be typed.
+    let why = d.wait_for_text(".field .managed", WAIT, |text| text.contains("ext. 1234")).await.expect("the reason");
+    assert_eq!(why, "Set by your administrators: Set by IT (ext. 1234)");
+    let server = d.script("return document.querySelector('input[name=server]').value").await.expect("value");
+    assert_eq!(server, json!(sim.base_url()));
+    d.type_into(&d.wait_for("input[name=login]", WAIT).await.expect("login"), "alice").await.expect("typed");
+    d.type_into(&d.wait_for("input[name=password]", WAIT).await.expect("password"), PASSWORD).await.expect("typed");
+    d.click(&d.wait_for(".signin-form button[type=submit]", WAIT).await.expect("button")).await.expect("click");
+    assert_eq!(app.wait_online(WAIT).await["state"], "online");
+    let settings = d.invoke("get_settings", json!({})).await.expect("settings");
+    assert_eq!(settings["popupLingerSecs"], 9, "the administrators' default: {settings}");
+    assert_eq!(settings["hotkey"], "Ctrl+Alt+J", "the lock over the default: {settings}");
+    let locked = settings["managed"]["locked"].as_array().cloned().unwrap_or_default();
+    assert!(locked.contains(&json!("hotkey")) && locked.contains(&json!("server")) && locked.len() == 2, "{settings}");
+    // Settings shows the locked dial key with the reason, and the app refuses to change it.
+    app.click_tray_item("Open history").await.expect("clicked through dbusmenu");
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    d.script("location.hash = 'settings'").await.expect("Settings");
+    let why = d.wait_for_text(".field .managed", WAIT, |text| !text.is_empty()).await.expect("the reason");
+    assert_eq!(why, "Set by your administrators: Set by IT (ext. 1234)");
+    let disabled = d.script("return document.querySelector('input[name=hotkey]').disabled").await.expect("hotkey");
+    assert_eq!(disabled, json!(true));
+    let refused = d.invoke("change_setting", json!({"change": {"field": "hotkey", "value": "Ctrl+Alt+L"}})).await;
+    assert!(format!("{refused:?}").contains("locked_setting"), "{refused:?}");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(etc);
+}
+
+#[tokio::test]
 async fn a_refused_sign_in_says_why_in_a_sentence_with_the_servers_words_under_details_and_clears_as_the_user_types() {
     let sim = sim().await;
     let app = App::start("refused", &[]).await;

@@ -2,8 +2,8 @@
  * Element building for the pages. Text always goes in through `textContent`, never as markup,
  * so caller labels, numbers and server messages show exactly the characters they hold.
  */
-import type { CallLines } from "./bindings";
-import { t } from "./i18n";
+import type { CallLines, Managed } from "./bindings";
+import { fmt, t } from "./i18n";
 
 type ElementOptions = {
   className?: string;
@@ -59,6 +59,19 @@ export function field(caption: string, control: HTMLElement, hint?: string): HTM
   );
   if (hint !== undefined) row.append(el("small", { className: "hint", text: hint }));
   return row;
+}
+
+/**
+ * Marks `control` as set by the administrators when they locked the setting `name`: it cannot
+ * be changed, and its field says why (their reason is text, never HTML). Returns whether it was.
+ */
+export function markManaged(control: HTMLInputElement | HTMLSelectElement, name: string, managed: Managed): boolean {
+  if (!managed.locked.includes(name)) return false;
+  const words = t().common;
+  control.disabled = true;
+  const why = managed.reason === null ? words.managed : fmt(words.managedBecause, { reason: managed.reason });
+  control.closest(".field")?.append(el("small", { className: "managed", text: why }));
+  return true;
 }
 
 /** A checkbox row, caption after the box. */

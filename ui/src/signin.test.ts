@@ -56,6 +56,16 @@ describe("the sign-in form", () => {
     expect(input("password").type).toBe("password");
   });
 
+  test("a server the administrators locked is shown, with their reason, and not typed", async () => {
+    const managed = { locked: ["server"], reason: "<b>IT</b>, ext. 1234" };
+    await openSignIn({ get_settings: () => sampleSettings({ managed }) });
+    expect(input("server").disabled).toBe(true);
+    expect(input("login").disabled).toBe(false);
+    const why = input("server").closest(".field")?.querySelector(".managed");
+    expect(why?.textContent).toBe("Set by your administrators: <b>IT</b>, ext. 1234");
+    expect(why?.querySelector("b")).toBeNull();
+  });
+
   test("warns under the server field, as it is typed, that http:// sends the password in clear", async () => {
     await openSignIn({});
     const warning = plainHttpWarning();

@@ -21,6 +21,7 @@ import {
   el,
   field,
   isolated,
+  markManaged,
   notice,
   serverInput,
   type Notice,
@@ -215,6 +216,9 @@ export function mount(host: HTMLElement): () => void {
         advanced.open = true;
       }
       server.refresh();
+      // What the administrators locked is shown, not typed.
+      markManaged(server.input, "server", settings.managed);
+      markManaged(login, "login", settings.managed);
     },
     () => {
       // No saved settings yet: the empty form is the right start.

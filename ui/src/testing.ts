@@ -224,6 +224,7 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     handleLinks: true,
     gnomeShortcut: false,
     caFile: null,
+    managed: { locked: [], reason: null },
     ...overrides,
   };
 }

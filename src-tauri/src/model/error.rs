@@ -42,6 +42,8 @@ pub enum ErrorCode {
     Browser,
     // The app's own state and files.
     InvalidSettings,
+    /// The administrators locked this setting (see `model::settings::Managed`).
+    LockedSetting,
     InvalidTemplate,
     NotSignedIn,
     Journal,
@@ -54,7 +56,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the tests that check each has its words.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 30] = [
         Self::NotAllowed,
         Self::BadCredentials,
         Self::SessionLost,
@@ -76,6 +78,7 @@ impl ErrorCode {
         Self::HotkeyTaken,
         Self::Browser,
         Self::InvalidSettings,
+        Self::LockedSetting,
         Self::InvalidTemplate,
         Self::NotSignedIn,
         Self::Journal,

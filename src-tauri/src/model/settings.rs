@@ -1,6 +1,7 @@
-//! The user's settings as data: their fields, defaults and rules, and how a settings file's
-//! text is read field by field. No I/O: the file, the CA file and the keyring are
-//! `platform::settings_file`'s. The password is never here (it lives in the keyring).
+//! The user's settings as data: their fields, defaults and rules, how a settings file's text is
+//! read field by field, and the layers administrators add (defaults under the user's settings,
+//! locked settings over them: see [`Settings::layered`]). No I/O: the files, the CA file and the
+//! keyring are `platform::settings_file`'s. The password is never here (it lives in the keyring).
 
 use mycrm::dial::DialRules;
 use serde::{Deserialize, Serialize};
@@ -72,6 +73,30 @@ pub struct Settings {
     /// once, not at every start. Kept by the app, not set from the pages.
     #[ts(skip)]
     pub hotkey_way_told: Option<HotkeyWay>,
+    /// What the administrators locked, from the policy file; never read from a settings file
+    /// (and not written to the user's).
+    #[serde(skip_deserializing)]
+    pub managed: Managed,
+}
+
+/// Settings the computer's administrators locked (`policy.json`, see
+/// `platform::settings_file`): shown read-only in Settings, with the reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Managed {
+    /// The locked fields, named as in the settings file (`server`, `hotkey`, …).
+    pub locked: Vec<String>,
+    /// Why, in the administrators' words (text, never HTML); `None` when they gave none.
+    pub reason: Option<String>,
+}
+
+/// The administrators' policy file: the settings they lock, to these values, and why.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Policy {
+    locked: serde_json::Map<String, serde_json::Value>,
+    reason: Option<String>,
 }
 
 impl Default for Settings {
@@ -97,6 +122,7 @@ impl Default for Settings {
             ca_file: None,
             gnome_shortcut: false,
             hotkey_way_told: None,
+            managed: Managed::default(),
         }
     }
 }
@@ -104,7 +130,7 @@ impl Default for Settings {
 /// One setting changed on the Settings page, which applies each change as it is made. The
 /// account (server, login, CA file) is not among them: it changes by signing in again; the
 /// terminal and Do not disturb have their own commands.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "field", content = "value", rename_all = "camelCase")]
 #[ts(export)]
 pub enum SettingChange {
@@ -198,18 +224,100 @@ impl Settings {
         Ok(self)
     }
 
-    /// The settings a file's `text` holds, and the fields it holds that were refused (`*` for a
-    /// file that is no JSON object). Unknown fields are ignored. Each field, in name order, is
-    /// kept when the settings with it and those kept before still check
-    /// (`checked_apart_from_files`).
+    /// The settings a file's `text` holds over the defaults, and the fields it holds that were
+    /// refused (`*` for a file that is no JSON object).
+    #[cfg(test)]
     pub(crate) fn from_text(text: &str) -> (Self, Vec<String>) {
         let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(text) else {
             return (Self::default(), vec!["*".to_owned()]);
         };
-        let mut kept = match serde_json::to_value(Self::default()) {
-            Ok(serde_json::Value::Object(defaults)) => defaults,
-            _ => return (Self::default(), vec!["*".to_owned()]),
+        Self::default().over(fields)
+    }
+
+    /// The settings in use, from the layers' texts (each may be missing): the administrators'
+    /// `defaults`, under the `user`'s settings, under the administrators' `policy`
+    /// (`{"locked": {field: value, …}, "reason": "…"}`), whose fields are then locked. Each
+    /// layer is read field by field (see [`Settings::over`]); also returns what each layer
+    /// refused, as `(layer, field)`.
+    pub fn layered(
+        defaults: Option<&str>,
+        user: Option<&str>,
+        policy: Option<&str>,
+    ) -> (Self, Vec<(&'static str, String)>) {
+        let mut refusals = Vec::new();
+        let mut layer = |name: &'static str, base: Self, text: Option<&str>| -> Self {
+            let Some(text) = text else { return base };
+            let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(text) else {
+                refusals.push((name, "*".to_owned()));
+                return base;
+            };
+            let (settings, refused) = base.over(fields);
+            refusals.extend(refused.into_iter().map(|field| (name, field)));
+            settings
         };
+        let base = layer("defaults", Self::default(), defaults);
+        let mine = layer("user", base, user);
+        let Some(policy) = policy else { return (mine, refusals) };
+        let Ok(policy) = serde_json::from_str::<Policy>(policy) else {
+            refusals.push(("policy", "*".to_owned()));
+            return (mine, refusals);
+        };
+        let (mut settings, refused) = mine.over(policy.locked.clone());
+        let known = serde_json::to_value(&settings).ok();
+        let locked = policy.locked.into_iter().map(|(field, _)| field).filter(|field| {
+            field != "managed"
+                && !refused.contains(field)
+                && known.as_ref().is_some_and(|known| known.get(field).is_some())
+        });
+        settings.managed = Managed {
+            locked: locked.collect(),
+            reason: policy.reason.map(|reason| crate::model::text::clip(&reason)).filter(|reason| !reason.is_empty()),
+        };
+        refusals.extend(refused.into_iter().map(|field| ("policy", field)));
+        (settings, refusals)
+    }
+
+    /// These settings as the user's file keeps them: the fields that differ from `base` (the
+    /// defaults they lie on), without what the administrators locked.
+    pub fn file_fields(&self, base: &Self) -> serde_json::Map<String, serde_json::Value> {
+        let (Ok(serde_json::Value::Object(mut fields)), Ok(serde_json::Value::Object(under))) =
+            (serde_json::to_value(self), serde_json::to_value(base))
+        else {
+            return serde_json::Map::new();
+        };
+        fields.remove("managed");
+        fields.retain(|name, value| under.get(name) != Some(value));
+        fields
+    }
+
+    /// `changed`, which the user asked for, unless it changes a field the administrators
+    /// locked; it keeps what they locked.
+    ///
+    /// # Errors
+    ///
+    /// `locked_setting` naming the first locked field it changes.
+    pub fn respecting_locks(&self, changed: Self) -> Result<Self, AppError> {
+        let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(asked))) =
+            (serde_json::to_value(self), serde_json::to_value(&changed))
+        else {
+            return Ok(changed);
+        };
+        match self.managed.locked.iter().find(|field| now.get(*field) != asked.get(*field)) {
+            Some(field) => Err(AppError::new(ErrorCode::LockedSetting, format!("{field}: set by your administrators"))),
+            None => Ok(Self { managed: self.managed.clone(), ..changed }),
+        }
+    }
+
+    /// These settings with the `fields` of a settings file over them, and the fields refused.
+    /// Unknown fields are ignored. Each field, in name order, is kept when the settings with it
+    /// and those kept before still check (`checked_apart_from_files`).
+    fn over(self, fields: serde_json::Map<String, serde_json::Value>) -> (Self, Vec<String>) {
+        let managed = self.managed.clone();
+        let mut kept = match serde_json::to_value(&self) {
+            Ok(serde_json::Value::Object(defaults)) => defaults,
+            _ => return (self, vec!["*".to_owned()]),
+        };
+        kept.remove("managed");
         let mut refused = Vec::new();
         for (name, value) in fields {
             if !kept.contains_key(&name) {
@@ -227,9 +335,11 @@ impl Settings {
         }
         let settings = serde_json::from_value::<Self>(serde_json::Value::Object(kept))
             .ok()
-            .and_then(|settings| settings.checked_apart_from_files().ok())
-            .unwrap_or_default();
-        (settings, refused)
+            .and_then(|settings| settings.checked_apart_from_files().ok());
+        match settings {
+            Some(settings) => (Self { managed, ..settings }, refused),
+            None => (self, vec!["*".to_owned()]),
+        }
     }
 }
 
@@ -366,6 +476,34 @@ mod tests {
         assert_eq!(settings.ca_file.as_deref(), Some("/nowhere/company-ca.pem"), "a missing CA file is kept");
         assert_eq!(settings.clone().validated().map_err(|e| e.code), Err(ErrorCode::CaFile), "and reported on use");
         assert_eq!(Settings::from_text("[1, 2]"), (Settings::default(), vec!["*".to_owned()]));
+    }
+
+    #[test]
+    fn the_layers_go_defaults_then_the_user_then_the_locks_each_field_by_field() {
+        let defaults = r#"{"hotkey":"Ctrl+Alt+P","popupLingerSecs":500,"defaultCountry":"BE"}"#;
+        let user = r#"{"hotkey":"Ctrl+Alt+K","login":"bob","managed":{"locked":["login"]}}"#;
+        let policy = r#"{"locked":{"defaultCountry":"CH","popupLingerSecs":0,"nonsense":1},"reason":"IT\nsays"}"#;
+        let (settings, refused) = Settings::layered(Some(defaults), Some(user), Some(policy));
+        assert_eq!(settings.hotkey, "Ctrl+Alt+K", "the user's own over the administrators' default");
+        assert_eq!(settings.default_country, "CH", "locked over both");
+        assert_eq!(settings.popup_linger_secs, Settings::default().popup_linger_secs, "no wrong value anywhere");
+        assert_eq!(settings.managed.locked, ["defaultCountry"], "only what was locked to a valid value");
+        assert_eq!(settings.managed.reason.as_deref(), Some("IT says"), "one line of text");
+        assert_eq!(refused, [("defaults", "popupLingerSecs".to_owned()), ("policy", "popupLingerSecs".to_owned())]);
+        let (alone, refused) = Settings::layered(None, Some(user), Some("locked"));
+        assert!(alone.managed.locked.is_empty(), "a user's file cannot lock anything");
+        assert_eq!(refused, [("policy", "*".to_owned())]);
+    }
+
+    #[test]
+    fn a_locked_setting_cannot_change_and_the_others_keep_the_locks() {
+        let managed = Managed { locked: vec!["hotkey".into()], reason: None };
+        let settings = Settings { managed: managed.clone(), ..Settings::default() };
+        let asked = settings.clone().with(SettingChange::Hotkey("Ctrl+Alt+K".into()));
+        assert_eq!(settings.respecting_locks(asked).map_err(|e| e.code), Err(ErrorCode::LockedSetting));
+        let other =
+            Settings { managed: Managed::default(), ..settings.clone().with(SettingChange::NotifyMissed(false)) };
+        assert_eq!(settings.respecting_locks(other).map(|s| s.managed), Ok(managed));
     }
 
     #[test]

@@ -15,6 +15,7 @@ export type { ErrorCode } from "./ErrorCode";
 export type { HistoryFilter } from "./HistoryFilter";
 export type { HistoryPage } from "./HistoryPage";
 export type { HotkeyWay } from "./HotkeyWay";
+export type { Managed } from "./Managed";
 export type { PopupCorner } from "./PopupCorner";
 export type { ScreenPopTrigger } from "./ScreenPopTrigger";
 export type { SettingChange } from "./SettingChange";

@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from "vitest";
 import type { ContactImport, SettingChange, Settings } from "../bindings";
-import { setLocale } from "../i18n";
+import { fmt, setLocale, t } from "../i18n";
 import { deferred, sampleSettings, sampleStatus, settle, usePage, type Handlers } from "../testing";
 import {
   MAX_CONTACTS_FILE_BYTES,
@@ -717,5 +717,21 @@ describe("Saved", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("settings the administrators locked", () => {
+  test("are shown, not changed, each with the reason; the others still apply", async () => {
+    const managed = { locked: ["hotkey", "screenPopUrl", "notifyMissed"], reason: null };
+    const backend = await open({}, sampleSettings({ managed }));
+    for (const name of managed.locked) {
+      expect(control(name).disabled).toBe(true);
+      expect(control(name).closest(".field")?.querySelector(".managed")?.textContent).toBe("Set by your administrators");
+    }
+    expect(control("notifyIncoming").disabled).toBe(false);
+    expect(control("notifyIncoming").closest(".field")?.querySelector(".managed")).toBeNull();
+    setLocale("fr");
+    expect(fmt(t().common.managedBecause, { reason: "DSI" })).toBe("Fixé par vos administrateurs\u00a0: DSI");
+    expect(backend.argsOf("change_setting")).toHaveLength(0);
   });
 });

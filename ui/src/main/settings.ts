@@ -17,7 +17,7 @@ import type {
   StatusView,
   TerminalView,
 } from "../bindings";
-import { checkboxField, el, field, notice, type Notice } from "../dom";
+import { checkboxField, el, field, markManaged, notice, type Notice } from "../dom";
 import { fmt, locale, t } from "../i18n";
 import {
   ask,
@@ -672,6 +672,9 @@ export function mount(host: HTMLElement): () => void {
       setTerminals(status?.terminals ?? [], settings.terminalId);
       fill(settings);
       if (status !== null) showHotkeyWay(status);
+      for (const name of Object.keys(controls) as (keyof Controls)[]) {
+        markManaged(controls[name], name, settings.managed);
+      }
       form.hidden = false;
       showAboutWhenAsked();
     },

@@ -8,7 +8,6 @@ mod calls;
 mod dialing;
 mod records;
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -28,14 +27,15 @@ use crate::model::views;
 use crate::model::views::CallView;
 use crate::platform::calllog::CallLog;
 use crate::platform::contacts::Contacts;
+use crate::platform::settings_file::SettingsFiles;
 use crate::platform::{launch, links, notifier, secrets};
 use crate::shell::windows;
 
 /// Where settings and the password go.
 #[derive(Clone, Debug)]
 pub enum Persistence {
-    /// Settings file and keyring (normal use).
-    Stored(PathBuf),
+    /// Settings files and keyring (normal use).
+    Stored(SettingsFiles),
     /// Nothing is written (scripted start without --remember).
     Memory,
     /// Nothing is written, against the built-in simulator: the status says it is a demo.
@@ -316,9 +316,10 @@ impl<R: Runtime> Controller<R> {
         remember: bool,
         ca_file: Option<String>,
     ) -> Result<StatusView, AppError> {
-        let settings =
-            Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ca_file, ..self.settings() }
-                .validated()?;
+        let now = self.settings();
+        let asked =
+            Settings { server: server.trim().to_owned(), login: login.trim().to_owned(), ca_file, ..now.clone() };
+        let settings = now.respecting_locks(asked)?.validated()?;
         if settings.login.is_empty() || password.is_empty() {
             return Err(AppError::new(ErrorCode::BadCredentials, "enter your login and password"));
         }
@@ -348,7 +349,7 @@ impl<R: Runtime> Controller<R> {
 
     fn persist(&self, settings: &Settings) -> Result<(), AppError> {
         match &self.persistence {
-            Persistence::Stored(path) => settings.save(path),
+            Persistence::Stored(files) => files.save(settings),
             Persistence::Memory | Persistence::Demo => Ok(()),
         }
     }
@@ -464,7 +465,7 @@ impl<R: Runtime> Controller<R> {
     /// `invalid_settings` naming the field, `invalid_template`, `hotkey_taken`; saving them.
     pub async fn change_setting(&self, change: SettingChange) -> Result<Settings, AppError> {
         let old = self.settings();
-        let new = old.clone().with(change).validated()?;
+        let new = old.respecting_locks(old.clone().with(change))?.validated()?;
         let holds_key = self.lock().holds_key();
         // A hotkey another program holds is refused before anything is written; when saving
         // fails, the desktop is put back as the file still says.

@@ -95,6 +95,7 @@ impl<R: Runtime> Controller<R> {
             ("call journal", yes_no(self.calllog.is_some())),
             ("missed unseen", status.missed_count.to_string()),
             ("settings stored", yes_no(matches!(self.persistence, Persistence::Stored(_)))),
+            ("locked by administrators", settings.managed.locked.join(", ")),
         ];
         let report = crate::platform::logs::report(&state);
         match selection::copy(report).await {
