@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "dial_text",
     "get_settings",
     "change_setting",
+    "set_hooks_secret",
     "close_window",
     "suggest_numbers",
     "import_contacts",

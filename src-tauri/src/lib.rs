@@ -248,6 +248,7 @@ pub fn run() {
             control::commands::dial_text,
             control::commands::get_settings,
             control::commands::change_setting,
+            control::commands::set_hooks_secret,
             control::commands::close_window,
             control::commands::suggest_numbers,
             control::commands::import_contacts,
@@ -359,6 +360,8 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<Asked>) {
     });
     tauri::async_runtime::spawn_blocking(platform::notifier::learn_desktop);
     controller.apply_link_handler();
+    let signer = controller.clone();
+    tauri::async_runtime::spawn(async move { signer.load_hooks_secret().await });
     if let Err(e) = shell::tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");
     }

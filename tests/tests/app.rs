@@ -747,6 +747,70 @@ async fn settings_apply_as_they_change_without_a_save_button() {
     app.stop().await;
 }
 
+/// A webhook receiver on loopback: its address, and each body with its signature header.
+async fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>) {
+    use axum::{Router, http::HeaderMap, routing::post};
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&received);
+    let app = Router::new().route(
+        "/calls",
+        post(move |headers: HeaderMap, body: String| {
+            let seen = std::sync::Arc::clone(&seen);
+            async move {
+                let signature = headers.get("x-istra-signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+                seen.lock().expect("received").push((body, signature.to_owned()));
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+    let url = format!("http://{}/calls", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+#[tokio::test]
+async fn call_hooks_set_in_settings_post_signed_webhooks_and_run_commands_without_a_shell() {
+    use hmac::Mac as _;
+    let sim = sim().await;
+    let (url, received) = webhook_receiver().await;
+    let app = signed_in("hooks", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    // As a user would: the signing secret, a webhook for missed calls, a command when one rings.
+    let secret = d.wait_for("input[name=hooksSecret]", WAIT).await.expect("the secret field");
+    d.type_into(&secret, "hook-s3cret\u{E004}").await.expect("typed, Tab pressed");
+    d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("the secret kept");
+    let webhook = d.wait_for("input[name='hooks.missed.url']", WAIT).await.expect("the webhook field");
+    d.type_into(&webhook, &format!("{url}\u{E007}")).await.expect("typed, Enter pressed");
+    let out = app.folder.join("ringing.txt");
+    let command =
+        format!("sh -c 'printf \"%s %s\\n\" \"$ISTRA_EVENT\" \"$1\" >> \"$2\"' hook {{label}} {}", out.display());
+    let field = d.wait_for("input[name='hooks.ringing.command']", WAIT).await.expect("the command field");
+    d.type_into(&field, &format!("{command}\u{E007}")).await.expect("typed, Enter pressed");
+    settings_when(d, |s| s["hooks"]["ringing"]["command"] != "" && s["hooks"]["missed"]["url"] != "").await;
+    ring_unanswered(&sim, "-5", "+33123456789", "Dupont & Fils $(id)");
+    let start = Instant::now();
+    while received.lock().expect("received").is_empty() {
+        assert!(start.elapsed() < WAIT, "the missed call's webhook never came");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (body, signature) = received.lock().expect("received")[0].clone();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"hook-s3cret").expect("key");
+    mac.update(body.as_bytes());
+    let expected: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(signature, format!("sha256={expected}"), "signed with the secret from the keyring");
+    let body: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!((body["event"].as_str(), body["login"].as_str()), (Some("missed"), Some("alice")), "{body}");
+    assert_eq!((body["call"]["callId"].as_str(), body["call"]["missed"].as_bool()), (Some("-5"), Some(true)));
+    let ran = std::fs::read_to_string(&out).unwrap_or_default();
+    assert_eq!(ran, "ringing Dupont & Fils $(id)\n", "the label is one argument, run by nothing");
+    assert!(keyring_items().await.contains("signing-secret@webhooks"), "the secret is in the keyring");
+    let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings");
+    assert!(!settings.contains("hook-s3cret"), "and nowhere else: {settings}");
+    app.stop().await;
+}
+
 /// The settings in use once `done` holds of them (or the last read, after [`WAIT`]).
 async fn settings_when(d: &WebDriver, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();

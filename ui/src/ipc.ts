@@ -112,6 +112,8 @@ export const dialText = (text: string): Promise<DialOutcome> => call("dial_text"
 export const getSettings = (): Promise<Settings> => call("get_settings");
 /** Makes one change to the settings, applied at once; resolves to the settings now in use. */
 export const changeSetting = (change: SettingChange): Promise<Settings> => call("change_setting", { change });
+/** Keeps the webhooks' signing secret in the keyring (empty: none); it never comes back. */
+export const setHooksSecret = (secret: string): Promise<void> => call("set_hooks_secret", { secret });
 export const closeWindow = (): Promise<void> => call("close_window");
 /** Numbers from the contacts and the call history that match what is typed in the Dial tab. */
 export const suggestNumbers = (text: string): Promise<Suggestion[]> => call("suggest_numbers", { text });

@@ -224,6 +224,12 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
     handleLinks: true,
     gnomeShortcut: false,
     caFile: null,
+    hooks: {
+      ringing: { command: "", url: "" },
+      answered: { command: "", url: "" },
+      ended: { command: "", url: "" },
+      missed: { command: "", url: "" },
+    },
     managed: { locked: [], reason: null },
     ...overrides,
   };

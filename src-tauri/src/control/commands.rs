@@ -182,6 +182,12 @@ pub async fn change_setting(controller: State<'_, Controller>, change: SettingCh
     controller.change_setting(change).await
 }
 
+/// Keeps the webhooks' signing secret in the keyring (empty: none).
+#[tauri::command]
+pub async fn set_hooks_secret(controller: State<'_, Controller>, secret: String) -> Result<(), AppError> {
+    controller.set_hooks_secret(&secret).await
+}
+
 #[tauri::command]
 pub fn close_window(window: WebviewWindow) -> Result<(), AppError> {
     window.destroy().map_err(|e| AppError::new(ErrorCode::Internal, e.to_string()))

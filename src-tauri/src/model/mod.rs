@@ -4,6 +4,7 @@
 
 pub mod board;
 pub mod error;
+pub mod hooks;
 pub mod i18n;
 pub mod intent;
 pub mod lines;

@@ -119,13 +119,18 @@ fn expand_pieces(template: &str, value: &dyn Fn(&str) -> String) -> Result<Strin
         .into_iter()
         .map(|piece| match piece {
             Piece::Text(text) => text.to_owned(),
-            Piece::Value(name) => encode(&value(name).chars().take(MAX_VALUE_CHARS).collect::<String>()),
+            Piece::Value(name) => encode(&value(name)),
         })
         .collect())
 }
 
-/// The value of one placeholder for `call`; empty when the call does not have it.
-fn value_of(call: &CallView, name: &str) -> String {
+/// The value of one placeholder for `call` (cut to 256 characters); empty when the call does
+/// not have it.
+pub fn value_of(call: &CallView, name: &str) -> String {
+    raw_value_of(call, name).chars().take(MAX_VALUE_CHARS).collect()
+}
+
+fn raw_value_of(call: &CallView, name: &str) -> String {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     match name {
         "number" => text(&call.number),
@@ -140,6 +145,31 @@ fn value_of(call: &CallView, name: &str) -> String {
         },
         _ => String::new(),
     }
+}
+
+/// Checks that a text names only known placeholders, each closed.
+///
+/// # Errors
+///
+/// `invalid_template` naming the first wrong one.
+pub fn check_placeholders(text: &str) -> Result<(), AppError> {
+    pieces(text).map(|_| ())
+}
+
+/// `text` (an argument of a hook's command) with its placeholders filled with `call`'s values
+/// as they are, not encoded.
+///
+/// # Errors
+///
+/// `invalid_template` for an unknown or unclosed placeholder.
+pub fn fill_argument(text: &str, call: &CallView) -> Result<String, AppError> {
+    Ok(pieces(text)?
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.to_owned(),
+            Piece::Value(name) => value_of(call, name),
+        })
+        .collect())
 }
 
 /// The address to open for `call`.

@@ -9,6 +9,7 @@ use tauri_plugin_global_shortcut::Shortcut;
 use ts_rs::TS;
 
 use crate::model::error::{AppError, ErrorCode};
+use crate::model::hooks::Hooks;
 use crate::model::screenpop::ScreenPopTrigger;
 use crate::model::status::HotkeyWay;
 
@@ -69,6 +70,8 @@ pub struct Settings {
     /// On GNOME without a GlobalShortcuts portal: the user asked for a GNOME keyboard shortcut
     /// (the hotkey) that runs `istra-tray dial-selection`.
     pub gnome_shortcut: bool,
+    /// What runs or is posted when a call rings, is answered, ends or is missed (off: empty).
+    pub hooks: Hooks,
     /// The way of the dial key the user was last told of (see `Controller::hotkey_held`): told
     /// once, not at every start. Kept by the app, not set from the pages.
     #[ts(skip)]
@@ -121,6 +124,7 @@ impl Default for Settings {
             handle_links: true,
             ca_file: None,
             gnome_shortcut: false,
+            hooks: Hooks::default(),
             hotkey_way_told: None,
             managed: Managed::default(),
         }
@@ -148,6 +152,7 @@ pub enum SettingChange {
     ScreenPopOn(ScreenPopTrigger),
     HandleLinks(bool),
     GnomeShortcut(bool),
+    Hooks(Hooks),
 }
 
 fn invalid(message: impl Into<String>) -> AppError {
@@ -184,6 +189,7 @@ impl Settings {
             SettingChange::ScreenPopOn(trigger) => self.screen_pop_on = trigger,
             SettingChange::HandleLinks(on) => self.handle_links = on,
             SettingChange::GnomeShortcut(on) => self.gnome_shortcut = on,
+            SettingChange::Hooks(hooks) => self.hooks = hooks,
         }
         self
     }
@@ -221,6 +227,7 @@ impl Settings {
             crate::model::screenpop::validate(&self.screen_pop_url)
                 .map_err(|e| AppError::new(e.code, format!("screen pop: {}", e.message)))?;
         }
+        self.hooks = self.hooks.checked()?;
         Ok(self)
     }
 

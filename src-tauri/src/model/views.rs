@@ -9,7 +9,6 @@ use serde::Serialize;
 use tokio::time::Instant;
 use ts_rs::TS;
 
-use crate::model::settings::Settings;
 use crate::model::text::clip;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -187,11 +186,11 @@ impl CallView {
         }
     }
 
-    /// This call counted as the user's settings say: a queue call taken elsewhere is missed
-    /// only for a user who keeps that old rule.
+    /// This call counted by the user's rule: a queue call taken elsewhere is missed only when
+    /// `taken_elsewhere_missed` (the setting that keeps the old rule).
     #[must_use]
-    pub fn counted(mut self, settings: &Settings) -> Self {
-        self.missed |= self.taken_elsewhere && settings.queue_taken_elsewhere_missed;
+    pub fn counted(mut self, taken_elsewhere_missed: bool) -> Self {
+        self.missed |= self.taken_elsewhere && taken_elsewhere_missed;
         self
     }
 }
@@ -296,11 +295,10 @@ mod tests {
     #[test]
     fn a_queue_call_taken_elsewhere_counts_as_missed_only_under_the_old_rule() {
         let call = CallView { taken_elsewhere: true, ..sample_call("-1", CallStateView::Ended) };
-        assert!(!call.clone().counted(&Settings::default()).missed);
-        let old_rule = Settings { queue_taken_elsewhere_missed: true, ..Settings::default() };
-        assert!(call.clone().counted(&old_rule).missed);
+        assert!(!call.clone().counted(false).missed);
+        assert!(call.clone().counted(true).missed);
         let answered = CallView { taken_elsewhere: false, ..call };
-        assert!(!answered.counted(&old_rule).missed, "only calls taken elsewhere");
+        assert!(!answered.counted(true).missed, "only calls taken elsewhere");
     }
 
     #[test]

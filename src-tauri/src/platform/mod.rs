@@ -9,6 +9,7 @@ pub mod compositor;
 pub mod contacts;
 #[cfg(target_os = "linux")]
 pub mod gnome_shortcut;
+pub mod hooks;
 pub mod launch;
 pub mod links;
 pub mod logs;

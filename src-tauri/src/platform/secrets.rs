@@ -55,6 +55,33 @@ pub async fn load(server: &str, login: &str) -> Result<Option<Password>, AppErro
     .await
 }
 
+/// Where the webhooks' signing secret is kept, beside the passwords.
+const HOOKS_SECRET: (&str, &str) = ("webhooks", "signing-secret");
+
+/// Stores the webhooks' signing secret; an empty one removes it.
+///
+/// # Errors
+///
+/// `keyring` when the store refuses or does not answer in time.
+pub async fn store_hooks_secret(secret: &str) -> Result<(), AppError> {
+    let (place, name) = HOOKS_SECRET;
+    if secret.is_empty() {
+        forget(place, name).await
+    } else {
+        store(place, name, &Password::new(secret.to_owned())).await
+    }
+}
+
+/// The webhooks' signing secret, when one is stored.
+///
+/// # Errors
+///
+/// `keyring` when the store fails or does not answer in time.
+pub async fn load_hooks_secret() -> Result<Option<Password>, AppError> {
+    let (place, name) = HOOKS_SECRET;
+    load(place, name).await
+}
+
 /// Removes the stored password (sign-out); a missing one is fine.
 ///
 /// # Errors

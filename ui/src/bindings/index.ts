@@ -14,6 +14,8 @@ export type { DirectionView } from "./DirectionView";
 export type { ErrorCode } from "./ErrorCode";
 export type { HistoryFilter } from "./HistoryFilter";
 export type { HistoryPage } from "./HistoryPage";
+export type { HookAction } from "./HookAction";
+export type { Hooks } from "./Hooks";
 export type { HotkeyWay } from "./HotkeyWay";
 export type { Managed } from "./Managed";
 export type { PopupCorner } from "./PopupCorner";

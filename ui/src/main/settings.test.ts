@@ -665,7 +665,15 @@ describe("in French", () => {
     setLocale("fr");
     await open();
     const legends = [...document.querySelectorAll("legend")].map((legend) => legend.textContent);
-    expect(legends).toEqual(["Compte", "Appels", "Numérotation", "Remontée de fiche", "Contacts", "À propos"]);
+    expect(legends).toEqual([
+      "Compte",
+      "Appels",
+      "Numérotation",
+      "Remontée de fiche",
+      "Actions sur les appels",
+      "Contacts",
+      "À propos",
+    ]);
     expect(document.querySelector("button.sign-out")?.textContent).toBe("Se déconnecter");
     expect(document.querySelector(".contact-count")?.textContent).toBe("3 contacts enregistrés");
     expect(document.querySelector("button.import-contacts")?.textContent).toBe("Importer");
@@ -733,5 +741,42 @@ describe("settings the administrators locked", () => {
     setLocale("fr");
     expect(fmt(t().common.managedBecause, { reason: "DSI" })).toBe("Fixé par vos administrateurs\u00a0: DSI");
     expect(backend.argsOf("change_setting")).toHaveLength(0);
+  });
+});
+
+describe("call hooks", () => {
+  const typeInto = async (name: string, text: string) => {
+    const input = control(name);
+    input.value = text;
+    input.dispatchEvent(new Event("change"));
+    await settle();
+  };
+
+  test("a command or a webhook typed for a moment is sent as the whole set of hooks", async () => {
+    const backend = await open();
+    await typeInto("hooks.missed.url", " https://hooks.example.com/in ");
+    await typeInto("hooks.ringing.command", "log-call {e164}");
+    const sent = backend.argsOf("change_setting").map((args) => (args.change as SettingChange & { field: "hooks" }).value);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.missed).toEqual({ command: "", url: " https://hooks.example.com/in " });
+    expect(sent[1]!.missed.url).toBe(" https://hooks.example.com/in ");
+    expect(sent[1]!.ringing.command).toBe("log-call {e164}");
+  });
+
+  test("a refused command stays to be fixed, with the reason under it", async () => {
+    await open({
+      change_setting: () => Promise.reject({ code: "invalid_settings", message: "ended command: a ' is not closed" }),
+    });
+    await typeInto("hooks.ended.command", "notify 'x");
+    expect(control("hooks.ended.command").value).toBe("notify 'x");
+    expect(control("hooks.ended.command").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  test("the signing secret goes to the keyring and is never shown again", async () => {
+    const backend = await open({ set_hooks_secret: () => null });
+    await typeInto("hooksSecret", "s3cret");
+    expect(backend.argsOf("set_hooks_secret")).toEqual([{ secret: "s3cret" }]);
+    expect(control("hooksSecret").value).toBe("");
+    expect(control("hooksSecret").type).toBe("password");
   });
 });

@@ -10,6 +10,8 @@
  */
 import type {
   AppError,
+  HookAction,
+  Hooks,
   PopupCorner,
   ScreenPopTrigger,
   SettingChange,
@@ -29,6 +31,7 @@ import {
   importContacts,
   changeSetting,
   selectTerminal,
+  setHooksSecret,
   signOut,
 } from "../ipc";
 import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
@@ -141,7 +144,12 @@ export function textChange(name: TextSetting, raw: string): { change: SettingCha
 
 /** Whether `change` would leave `settings` as they are (nothing to send). */
 export const changesNothing = (settings: Settings, change: SettingChange): boolean =>
-  settings[change.field] === change.value;
+  JSON.stringify(settings[change.field]) === JSON.stringify(change.value);
+
+/** The moments a call hook follows, in the order a call goes through them. */
+const HOOK_MOMENTS = ["ringing", "answered", "ended", "missed"] as const;
+type HookMoment = (typeof HOOK_MOMENTS)[number];
+type HookPart = keyof HookAction;
 
 const isCorner = (value: string): value is PopupCorner => CORNERS.some((corner) => corner === value);
 const isTrigger = (value: string): value is ScreenPopTrigger => TRIGGERS.some((trigger) => trigger === value);
@@ -366,7 +374,6 @@ const TOGGLES: readonly Toggle[] = [
   "gnomeShortcut",
 ];
 const TEXT_SETTINGS: readonly TextSetting[] = ["hotkey", "popupLingerSecs", "outsideLinePrefix", "screenPopUrl"];
-const isTextSetting = (name: string): name is TextSetting => TEXT_SETTINGS.some((text) => text === name);
 
 /** What a choice list's value asks for, or null for a value it never offers. */
 function choiceChange(name: "popupCorner" | "screenPopOn" | "defaultCountry", value: string): SettingChange | null {
@@ -537,18 +544,19 @@ export function mount(host: HTMLElement): () => void {
     }
   };
 
-  const fieldErrors = new Map<keyof Controls, HTMLElement>();
-  const clearFieldError = (name: keyof Controls): void => {
-    fieldErrors.get(name)?.remove();
-    fieldErrors.delete(name);
-    controls[name].removeAttribute("aria-invalid");
+  type Control = HTMLInputElement | HTMLSelectElement;
+  const fieldErrors = new Map<Control, HTMLElement>();
+  const clearFieldError = (control: Control): void => {
+    fieldErrors.get(control)?.remove();
+    fieldErrors.delete(control);
+    control.removeAttribute("aria-invalid");
   };
-  const showFieldError = (name: keyof Controls, message: string): void => {
-    clearFieldError(name);
+  const showFieldError = (control: Control, message: string): void => {
+    clearFieldError(control);
     const line = el("small", { className: "field-error", text: message });
-    controls[name].setAttribute("aria-invalid", "true");
-    controls[name].closest(".field")?.append(line);
-    fieldErrors.set(name, line);
+    control.setAttribute("aria-invalid", "true");
+    control.closest(".field")?.append(line);
+    fieldErrors.set(control, line);
   };
 
   const setTerminals = (terminals: TerminalView[], chosen: string | null): void => {
@@ -586,24 +594,99 @@ export function mount(host: HTMLElement): () => void {
   let active = true;
   /** Changes are sent one after the other, each once the one before was answered. */
   let queue: Promise<void> = Promise.resolve();
-  const apply = (name: keyof Controls, change: SettingChange): void => {
-    clearFieldError(name);
+  /**
+   * Sends `change` made at `control` after the changes before it; `show` puts what is in use
+   * back in the control (after a refusal only for a box or a choice: typed text stays, to be
+   * corrected).
+   */
+  const applyAt = (control: Control, change: SettingChange, show: (settings: Settings) => void): void => {
+    clearFieldError(control);
     queue = queue.then(async () => {
       if (!active || current === null || changesNothing(current, change)) return;
       try {
         const saved = await changeSetting(change);
         if (!active) return;
-        fill(saved, [name]);
+        show(saved);
         saySaved();
       } catch (reason: unknown) {
         if (!active) return;
         const message = describeError(reason);
-        showFieldError(name, message);
+        showFieldError(control, message);
         notSaved(fmt(words.notSaved, { reason: message }));
-        // A box or a choice shows what is in use; typed text stays, to be corrected.
-        if (current !== null && !isTextSetting(name)) fill(current, [name]);
+        const typed = control instanceof HTMLInputElement && control.type !== "checkbox";
+        if (current !== null && !typed) show(current);
       }
     });
+  };
+  const apply = (name: keyof Controls, change: SettingChange): void => {
+    applyAt(controls[name], change, (settings) => fill(settings, [name]));
+  };
+
+  // Call hooks: each moment's command and webhook, sent as the whole set of hooks.
+  const hookInput = (moment: HookMoment, part: HookPart): HTMLInputElement => {
+    const input = textInput(`hooks.${moment}.${part}`, {
+      inputmode: part === "url" ? "url" : "text",
+      placeholder: part === "url" ? "https://hooks.example.com/calls" : "/usr/local/bin/log-call {e164} {name}",
+    });
+    const send = (): void => {
+      if (current === null) return;
+      const hooks: Hooks = { ...current.hooks, [moment]: { ...current.hooks[moment], [part]: input.value } };
+      applyAt(input, { field: "hooks", value: hooks }, (settings) => {
+        fill(settings, []);
+        input.value = settings.hooks[moment][part];
+      });
+    };
+    input.addEventListener("change", send);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        send();
+      }
+    });
+    return input;
+  };
+  const hookInputs = HOOK_MOMENTS.map((moment) => ({
+    moment,
+    command: hookInput(moment, "command"),
+    url: hookInput(moment, "url"),
+  }));
+  const hooksSecret = el("input", {
+    attrs: { type: "password", name: "hooksSecret", autocomplete: "new-password", placeholder: words.hooksSecretUnchanged },
+  });
+  hooksSecret.addEventListener("change", () => {
+    clearFieldError(hooksSecret);
+    setHooksSecret(hooksSecret.value).then(
+      () => {
+        hooksSecret.value = "";
+        saySaved();
+      },
+      (reason: unknown) => showFieldError(hooksSecret, describeError(reason)),
+    );
+  });
+  form.insertBefore(
+    el(
+      "fieldset",
+      { className: "hooks" },
+      el("legend", { text: words.hooks }),
+      el("small", { className: "hint", text: fmt(words.hooksHint, { placeholders }) }),
+      ...hookInputs.map(({ moment, command, url }) =>
+        el(
+          "div",
+          { className: "hook" },
+          el("h3", { text: words.hookMoments[moment] }),
+          field(words.hookCommand, command),
+          field(words.hookUrl, url),
+        ),
+      ),
+      field(words.hooksSecret, hooksSecret, words.hooksSecretHint),
+    ),
+    contacts.element,
+  );
+  const fillHooks = (settings: Settings): void => {
+    for (const { moment, command, url } of hookInputs) {
+      command.value = settings.hooks[moment].command;
+      url.value = settings.hooks[moment].url;
+    }
   };
 
   for (const name of TOGGLES) {
@@ -620,7 +703,7 @@ export function mount(host: HTMLElement): () => void {
   const applyText = (name: TextSetting): void => {
     const checked = textChange(name, controls[name].value);
     if ("error" in checked) {
-      showFieldError(name, checked.error);
+      showFieldError(controls[name], checked.error);
       notSaved(fmt(words.notSaved, { reason: checked.error }));
     } else {
       apply(name, checked.change);
@@ -648,14 +731,14 @@ export function mount(host: HTMLElement): () => void {
   controls.terminalId.addEventListener("change", () => {
     const id = controls.terminalId.value;
     if (id === "") return;
-    clearFieldError("terminalId");
+    clearFieldError(controls.terminalId);
     selectTerminal(id).then(
       () => {
         if (active) saySaved();
       },
       (reason: unknown) => {
         if (!active) return;
-        showFieldError("terminalId", describeError(reason));
+        showFieldError(controls.terminalId, describeError(reason));
         controls.terminalId.value = current?.terminalId ?? "";
       },
     );
@@ -671,9 +754,13 @@ export function mount(host: HTMLElement): () => void {
       if (!active) return;
       setTerminals(status?.terminals ?? [], settings.terminalId);
       fill(settings);
+      fillHooks(settings);
       if (status !== null) showHotkeyWay(status);
       for (const name of Object.keys(controls) as (keyof Controls)[]) {
         markManaged(controls[name], name, settings.managed);
+      }
+      for (const { command, url } of hookInputs) {
+        for (const input of [command, url]) markManaged(input, "hooks", settings.managed);
       }
       form.hidden = false;
       showAboutWhenAsked();

@@ -14,8 +14,8 @@ use crate::model::error::{AppError, ErrorCode};
 use crate::model::i18n::words;
 use crate::model::policy::Alert;
 use crate::model::settings::PopupCorner;
-use crate::model::views::{CallView, DirectionView};
-use crate::model::{screenpop, views};
+use crate::model::views::{CallStateView, CallView, DirectionView};
+use crate::model::{hooks, screenpop, views};
 use crate::platform::calllog::record_of;
 use crate::platform::{launch, notifier};
 use crate::shell::{popup, tray};
@@ -123,7 +123,7 @@ impl<R: Runtime> Controller<R> {
         let now = Instant::now();
         let wall_now = SystemTime::now();
         let mut view = CallView::from_call(call, now, wall_now);
-        let (change, settings, record, pop, alert) = {
+        let (change, settings, record, pop, alert, (hook_jobs, ended)) = {
             let mut inner = self.lock();
             if inner.generation != generation {
                 return;
@@ -132,13 +132,27 @@ impl<R: Runtime> Controller<R> {
                 view.name = contacts.name_for(&rules, &view);
             }
             view.screen_pop = !inner.settings.screen_pop_url.is_empty();
-            let view = view.counted(&inner.settings).described(views::wall_ms(wall_now));
+            let view = view.counted(inner.settings.queue_taken_elsewhere_missed).described(views::wall_ms(wall_now));
             let pop = {
                 let inner = &mut *inner;
                 inner.screen_pops.should_pop(&inner.settings, &view, is_new).then(|| view.clone())
             };
             let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
             let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
+            let hook_jobs = if inner.settings.hooks.is_empty() {
+                Vec::new()
+            } else {
+                let journal_call = serde_json::to_value(record_of(&view, terminal)).unwrap_or_default();
+                let inner = &mut *inner;
+                let moments = inner.moments.reached(&view);
+                moments
+                    .into_iter()
+                    .flat_map(|moment| {
+                        hooks::jobs(&inner.settings.hooks, moment, &view, &journal_call, &inner.settings.login)
+                    })
+                    .collect()
+            };
+            let ended = view.state == CallStateView::Ended;
             let placed_here =
                 is_new && view.direction == DirectionView::Outgoing && inner.dials.placed_here(&view, now);
             let showing = Showing {
@@ -150,8 +164,11 @@ impl<R: Runtime> Controller<R> {
             let still_ringing = call.state == mycrm::CallState::Ringing;
             let inner = &mut *inner;
             let alert = inner.alerts.after(change.notice.take(), &call.id, still_ringing, &inner.settings);
-            (change, inner.settings.clone(), record, pop, alert)
+            (change, inner.settings.clone(), record, pop, alert, (hook_jobs, ended))
         };
+        if !hook_jobs.is_empty() || ended {
+            self.hooks.send(&call.id, hook_jobs, ended);
+        }
         if let Some(call) = pop {
             self.open_screen_pop(&settings.screen_pop_url, &call);
         }

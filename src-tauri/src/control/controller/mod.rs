@@ -19,6 +19,7 @@ use tokio::time::Instant;
 use crate::control::desk::{self, AppDesk};
 use crate::model::board::{CallBoard, RECENT_LEN};
 use crate::model::error::{AppError, ErrorCode};
+use crate::model::hooks::Moments;
 use crate::model::i18n::{fill, words};
 use crate::model::policy::{Alerts, Dials, ScreenPops};
 use crate::model::settings::{SettingChange, Settings};
@@ -27,6 +28,7 @@ use crate::model::views;
 use crate::model::views::CallView;
 use crate::platform::calllog::CallLog;
 use crate::platform::contacts::Contacts;
+use crate::platform::hooks::{self, HookRunner};
 use crate::platform::settings_file::SettingsFiles;
 use crate::platform::{launch, links, notifier, secrets};
 use crate::shell::windows;
@@ -53,6 +55,8 @@ struct Inner {
     dials: Dials,
     screen_pops: ScreenPops,
     alerts: Alerts,
+    /// The moments of each call the hooks have followed.
+    moments: Moments,
     /// Whether the popup was made ready once since the app started (see `follow_state`).
     popup_readied: bool,
     /// No tray shows the app's icon (see `tray_missing`).
@@ -112,6 +116,8 @@ pub struct Controller<R: Runtime = Wry> {
     calllog: Option<CallLog>,
     /// Kept in the journal's database: `None` with it.
     contacts: Option<Contacts>,
+    /// Runs the call hooks, off the popup's path.
+    hooks: HookRunner,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -122,6 +128,7 @@ impl<R: Runtime> Clone for Controller<R> {
             persistence: self.persistence.clone(),
             calllog: self.calllog.clone(),
             contacts: self.contacts.clone(),
+            hooks: self.hooks.clone(),
             inner: Arc::clone(&self.inner),
         }
     }
@@ -157,6 +164,7 @@ impl<R: Runtime> Controller<R> {
             dials: Dials::default(),
             screen_pops: ScreenPops::default(),
             alerts: Alerts::default(),
+            moments: Moments::default(),
             popup_readied: false,
             tray_missing: false,
             demo: matches!(persistence, Persistence::Demo),
@@ -166,7 +174,8 @@ impl<R: Runtime> Controller<R> {
             #[cfg(target_os = "linux")]
             portal: None,
         };
-        Self { app, persistence, calllog, contacts, inner: Arc::new(Mutex::new(inner)) }
+        let hooks = HookRunner::new(None, hooks::Limits::default());
+        Self { app, persistence, calllog, contacts, hooks, inner: Arc::new(Mutex::new(inner)) }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -403,6 +412,31 @@ impl<R: Runtime> Controller<R> {
         }
     }
 
+    /// Reads the webhooks' signing secret from the keyring (when settings are stored and a
+    /// webhook is set), so the first call's webhook is signed.
+    pub async fn load_hooks_secret(&self) {
+        if !matches!(self.persistence, Persistence::Stored(_)) || self.settings().hooks.is_empty() {
+            return;
+        }
+        match secrets::load_hooks_secret().await {
+            Ok(secret) => self.hooks.set_secret(secret.as_ref().map_or("", |s| s.expose())),
+            Err(e) => tracing::warn!(error = %e, "webhooks' signing secret not read: they go unsigned"),
+        }
+    }
+
+    /// Keeps the webhooks' signing secret in the keyring (empty: none) and signs with it.
+    ///
+    /// # Errors
+    ///
+    /// `keyring` when the keyring refuses it; then nothing changes.
+    pub async fn set_hooks_secret(&self, secret: &str) -> Result<(), AppError> {
+        if matches!(self.persistence, Persistence::Stored(_)) {
+            secrets::store_hooks_secret(secret).await?;
+        }
+        self.hooks.set_secret(secret);
+        Ok(())
+    }
+
     /// Watches another terminal and remembers the choice.
     ///
     /// # Errors
@@ -481,6 +515,9 @@ impl<R: Runtime> Controller<R> {
         }
         if new.handle_links != old.handle_links {
             self.apply_link_handler();
+        }
+        if old.hooks.is_empty() && !new.hooks.is_empty() {
+            self.load_hooks_secret().await;
         }
         self.status_changed();
         Ok(new)

@@ -96,6 +96,8 @@ impl<R: Runtime> Controller<R> {
             ("missed unseen", status.missed_count.to_string()),
             ("settings stored", yes_no(matches!(self.persistence, Persistence::Stored(_)))),
             ("locked by administrators", settings.managed.locked.join(", ")),
+            ("call hooks", yes_no(!settings.hooks.is_empty())),
+            ("call hook failures", self.hooks.failures().join(" | ")),
         ];
         let report = crate::platform::logs::report(&state);
         match selection::copy(report).await {
