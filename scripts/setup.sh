@@ -23,7 +23,7 @@ need_cargo setup
 install_missing_packages setup libwebkit2gtk-4.1-dev build-essential curl file libxdo-dev libssl-dev \
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth dbus-x11 dunst gnome-keyring libsecret-tools \
   webkit2gtk-driver imagemagick xdotool xclip x11-utils xdg-utils libgtk-layer-shell-dev sway wl-clipboard grim \
-  at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-3.0 haskell-gtk-sni-tray-utils gnome-settings-daemon-common nodejs npm
+  at-spi2-core python3-gi gir1.2-atspi-2.0 gir1.2-gtk-3.0 haskell-gtk-sni-tray-utils gnome-settings-daemon-common nodejs npm slapd ldap-utils
 
 # The UI: npm packages when the lock file changed, then the pages the app embeds.
 stamp=ui/node_modules/.installed-lock

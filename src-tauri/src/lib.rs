@@ -248,7 +248,8 @@ pub fn run() {
             control::commands::dial_text,
             control::commands::get_settings,
             control::commands::change_setting,
-            control::commands::set_hooks_secret,
+            control::commands::set_secret,
+            control::commands::test_lookup,
             control::commands::close_window,
             control::commands::suggest_numbers,
             control::commands::import_contacts,
@@ -361,7 +362,7 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<Asked>) {
     tauri::async_runtime::spawn_blocking(platform::notifier::learn_desktop);
     controller.apply_link_handler();
     let signer = controller.clone();
-    tauri::async_runtime::spawn(async move { signer.load_hooks_secret().await });
+    tauri::async_runtime::spawn(async move { signer.load_secrets().await });
     if let Err(e) = shell::tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");
     }

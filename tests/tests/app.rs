@@ -128,6 +128,54 @@ async fn the_administrators_defaults_and_locks_apply_at_start() {
     let _ = std::fs::remove_dir_all(etc);
 }
 
+/// The processes whose command line holds `argument` and whose environment names `folder`.
+fn processes_with(argument: &str, folder: &std::path::Path) -> Vec<u32> {
+    let folder = folder.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            let has = |bytes: &[u8], text: &str| {
+                bytes.split(|b| *b == 0).any(|part| String::from_utf8_lossy(part).contains(text))
+            };
+            (has(&cmdline, argument) && has(&environ, &folder)).then_some(pid)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn try_the_demo_on_the_sign_in_page_starts_the_demo_in_place_of_the_sign_in() {
+    let app = App::start("try-demo", &[]).await;
+    let d = &app.driver;
+    let offer = d.wait_for_text(".demo-offer", WAIT, |t| t.contains("Try the demo")).await.expect("the offer");
+    assert!(offer.contains("No account yet?"), "{offer}");
+    d.click(&d.wait_for("button.try-demo", WAIT).await.expect("the button")).await.expect("clicked");
+    // The app hands over to `istra-tray --demo` and ends; the demo's first call pops up.
+    let logs = app.folder.join("state/istra-tray/logs");
+    let painted = || {
+        std::fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|file| std::fs::read_to_string(file.path()).is_ok_and(|text| text.contains("popup painted")))
+    };
+    let start = Instant::now();
+    while !painted() && start.elapsed() < Duration::from_secs(15) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let demos = processes_with("--demo", &app.folder);
+    for pid in &demos {
+        let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+    }
+    assert_eq!(demos.len(), 1, "one demo runs in place of the sign-in");
+    assert!(painted(), "the demo's first call pops up");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_refused_sign_in_says_why_in_a_sentence_with_the_servers_words_under_details_and_clears_as_the_user_types() {
     let sim = sim().await;
@@ -805,9 +853,83 @@ async fn call_hooks_set_in_settings_post_signed_webhooks_and_run_commands_withou
     assert_eq!((body["call"]["callId"].as_str(), body["call"]["missed"].as_bool()), (Some("-5"), Some(true)));
     let ran = std::fs::read_to_string(&out).unwrap_or_default();
     assert_eq!(ran, "ringing Dupont & Fils $(id)\n", "the label is one argument, run by nothing");
-    assert!(keyring_items().await.contains("signing-secret@webhooks"), "the secret is in the keyring");
+    assert!(keyring_items().await.contains("webhooks-signing-secret@settings"), "the secret is in the keyring");
     let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings");
     assert!(!settings.contains("hook-s3cret"), "and nowhere else: {settings}");
+    app.stop().await;
+}
+
+/// A CRM on loopback answering for one number; its address template and the numbers asked.
+async fn crm_double() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::{Json, Router, extract::Query, http::HeaderMap, routing::get};
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&asked);
+    let app = Router::new().route(
+        "/callers",
+        get(move |headers: HeaderMap, Query(query): Query<std::collections::HashMap<String, String>>| {
+            let seen = std::sync::Arc::clone(&seen);
+            async move {
+                let phone = query.get("phone").cloned().unwrap_or_default();
+                let token = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                seen.lock().expect("asked").push(format!("{phone} {token}"));
+                // The CRM takes a moment, as real ones do: the popup must not wait for it.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                if phone == "+33184881234" && token == "crm-t0ken" {
+                    Json(json!({"name": "Ada Lovelace", "company": "Analytical Engines",
+                                "url": "https://crm.example.com/contacts/42"}))
+                } else {
+                    Json(json!({}))
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+    let url = format!("http://{}/callers?phone={{e164}}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, asked)
+}
+
+#[tokio::test]
+async fn a_caller_the_contacts_do_not_know_is_named_by_the_crm_after_the_popup_shows_the_number() {
+    let sim = sim().await;
+    let (template, asked) = crm_double().await;
+    let app = signed_in("lookup", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    // As a user would: the CRM's address, its token's header and the token, then a test.
+    let crm = d.wait_for("input[name='lookup.crmUrl']", WAIT).await.expect("the CRM field");
+    d.type_into(&crm, &format!("{template}\u{E007}")).await.expect("typed, Enter pressed");
+    let header = d.wait_for("input[name='lookup.crmHeader']", WAIT).await.expect("the header field");
+    d.type_into(&header, "X-Api-Key\u{E007}").await.expect("typed, Enter pressed");
+    let token = d.wait_for("input[name=crmToken]", WAIT).await.expect("the token field");
+    d.type_into(&token, "crm-t0ken\u{E004}").await.expect("typed, Tab pressed");
+    settings_when(d, |s| s["lookup"]["crmHeader"] == "X-Api-Key").await;
+    d.wait_for_text(".settings-notice", WAIT, |t| t == "Saved").await.expect("the token kept");
+    let number = d.wait_for("input[name='lookup.testNumber']", WAIT).await.expect("the number to try");
+    d.type_into(&number, "01 84 88 12 34").await.expect("typed");
+    d.click(&d.wait_for("button.test-crm", WAIT).await.expect("Look up in the CRM")).await.expect("clicked");
+    let answer = d.wait_for_text(".lookup-answer", WAIT, |t| t.contains("Lovelace")).await.expect("the CRM's answer");
+    assert_eq!(answer, "Ada Lovelace · Analytical Engines · https://crm.example.com/contacts/42");
+    // A call from that number: the number at once, the name when the CRM answers.
+    let pid = app.app_pid().expect("running");
+    let ring = || sim.control().send_items(DESK, vec![ringing("-31", "+33184881234", "")]);
+    assert!(shows_after(pid, "+33 1 84 88 12 34", ring).await, "the popup shows the number");
+    let watch = AccessibleWatch::start(pid, "Ada Lovelace", READER_WAIT).await;
+    assert!(watch.found().await.is_some(), "then the name: {}", accessible_text(pid).await);
+    assert!(accessible_text(pid).await.contains("Analytical Engines"), "and the company");
+    sim.control().send_items(DESK, vec![json!({"event":"callDropped","callId":"-31","dropCause":"noAnswer"})]);
+    // History and the journal keep the name found.
+    d.script("location.hash = 'recent'").await.expect("History");
+    let row = d
+        .wait_for_text(".history-call[data-call-id=\"-31\"]", WAIT, |t| t.contains("Ada Lovelace"))
+        .await
+        .expect("History names the caller");
+    assert!(row.contains("Ada Lovelace"), "{row}");
+    assert!(asked.lock().expect("asked").iter().all(|a| a.ends_with("crm-t0ken")), "the token went with each");
+    assert!(keyring_items().await.contains("crm-lookup-token@settings"), "the token is in the keyring");
+    let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings");
+    assert!(!settings.contains("crm-t0ken"), "and nowhere else: {settings}");
     app.stop().await;
 }
 

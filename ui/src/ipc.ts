@@ -16,6 +16,9 @@ import type {
   DialOutcome,
   HistoryFilter,
   HistoryPage,
+  LookupAnswer,
+  LookupSource,
+  Secret,
   SettingChange,
   Settings,
   StatusView,
@@ -112,8 +115,12 @@ export const dialText = (text: string): Promise<DialOutcome> => call("dial_text"
 export const getSettings = (): Promise<Settings> => call("get_settings");
 /** Makes one change to the settings, applied at once; resolves to the settings now in use. */
 export const changeSetting = (change: SettingChange): Promise<Settings> => call("change_setting", { change });
-/** Keeps the webhooks' signing secret in the keyring (empty: none); it never comes back. */
-export const setHooksSecret = (secret: string): Promise<void> => call("set_hooks_secret", { secret });
+/** Keeps one of the settings' secrets in the keyring (empty: none); it never comes back. */
+export const setSecret = (which: Secret, secret: string): Promise<void> =>
+  call("set_secret", { which, secret });
+/** Asks one caller lookup source about a number typed in Settings. */
+export const testLookup = (source: LookupSource, number: string): Promise<LookupAnswer | null> =>
+  call("test_lookup", { source, number });
 export const closeWindow = (): Promise<void> => call("close_window");
 /** Numbers from the contacts and the call history that match what is typed in the Dial tab. */
 export const suggestNumbers = (text: string): Promise<Suggestion[]> => call("suggest_numbers", { text });

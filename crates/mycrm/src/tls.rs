@@ -77,6 +77,17 @@ impl TlsOptions {
         self.extra_roots().map(|roots| roots.len())
     }
 
+    /// The rustls configuration of this trust for other TLS clients (an HTTP client's
+    /// preconfigured TLS, an LDAP connection): the platform verifier with the extra CA, no
+    /// ALPN (HTTP/1.1), no client certificate.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Tls`] when the extra CA is unusable or the trusted certificates cannot load.
+    pub fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
+        websocket_config(self.extra_roots()?)
+    }
+
     /// The extra CA certificates, each checked to be usable as a trust anchor.
     pub(crate) fn extra_roots(&self) -> Result<Vec<CertificateDer<'static>>, Error> {
         let Some(text) = &self.extra_ca_pem else { return Ok(Vec::new()) };

@@ -7,7 +7,8 @@ use tokio::time::Instant;
 use crate::control::controller::Controller;
 use crate::model::error::{AppError, ErrorCode, off_thread};
 use crate::model::intent::{Ask, Intents};
-use crate::model::settings::{SettingChange, Settings};
+use crate::model::lookup::{LookupAnswer, LookupSource};
+use crate::model::settings::{Secret, SettingChange, Settings};
 use crate::model::status::StatusView;
 use crate::model::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, Suggestion};
 
@@ -182,10 +183,20 @@ pub async fn change_setting(controller: State<'_, Controller>, change: SettingCh
     controller.change_setting(change).await
 }
 
-/// Keeps the webhooks' signing secret in the keyring (empty: none).
+/// Keeps one of the settings' secrets in the keyring (empty: none); it never comes back.
 #[tauri::command]
-pub async fn set_hooks_secret(controller: State<'_, Controller>, secret: String) -> Result<(), AppError> {
-    controller.set_hooks_secret(&secret).await
+pub async fn set_secret(controller: State<'_, Controller>, which: Secret, secret: String) -> Result<(), AppError> {
+    controller.set_secret(which, &secret).await
+}
+
+/// Asks one caller lookup source about a number typed in Settings.
+#[tauri::command]
+pub async fn test_lookup(
+    controller: State<'_, Controller>,
+    source: LookupSource,
+    number: String,
+) -> Result<Option<LookupAnswer>, AppError> {
+    controller.test_lookup(source, &number).await
 }
 
 #[tauri::command]

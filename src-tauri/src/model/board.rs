@@ -119,6 +119,26 @@ impl CallBoard {
         change
     }
 
+    /// Gives every shown copy of the call `call_id` what `name` does to it (a lookup's answer
+    /// arrived): its popup card, its line in progress or among the recent calls.
+    pub fn rename(&mut self, call_id: &str, name: impl Fn(&mut CallView)) -> BoardChange {
+        let mut change = BoardChange::default();
+        for call in self.popup.iter_mut().filter(|c| c.id == call_id) {
+            name(call);
+            change.popup = true;
+        }
+        if let Some(call) = self.active.get_mut(call_id) {
+            name(call);
+            change.tray = true;
+        }
+        for call in self.recent.iter_mut().filter(|c| c.id == call_id) {
+            name(call);
+            change.recent = true;
+            change.tray = true;
+        }
+        change
+    }
+
     /// Removes ended calls whose linger time has passed; `true` when the popup changed.
     pub fn tick(&mut self, now: Instant) -> bool {
         let gone: Vec<String> = self.leaving.iter().filter(|(_, at)| **at <= now).map(|(id, _)| id.clone()).collect();
@@ -189,6 +209,21 @@ mod tests {
         assert!(!board.has_running_timer());
         board.apply(call("1", CallStateView::Talking, false), false, false, POPUPS, now);
         assert!(board.has_running_timer(), "a talking call's timer ticks");
+    }
+
+    #[test]
+    fn a_name_found_later_reaches_the_card_and_the_recent_calls() {
+        let now = Instant::now();
+        let mut board = CallBoard::default();
+        board.apply(call("1", CallStateView::Ringing, false), true, false, POPUPS, now);
+        let named = |c: &mut CallView| c.name = Some("Ada Lovelace".into());
+        let change = board.rename("1", named);
+        assert!(change.popup && change.tray && !change.recent);
+        assert_eq!(board.popup()[0].name.as_deref(), Some("Ada Lovelace"));
+        assert_eq!(board.find("1").and_then(|c| c.name.as_deref()), Some("Ada Lovelace"));
+        board.apply(call("2", CallStateView::Ended, true), true, false, NO_POPUPS, now);
+        assert!(board.rename("2", named).recent, "an ended call's line in the recent calls");
+        assert_eq!(board.rename("3", named), BoardChange::default(), "an unknown call changes nothing");
     }
 
     #[test]

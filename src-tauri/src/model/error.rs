@@ -47,6 +47,8 @@ pub enum ErrorCode {
     InvalidTemplate,
     NotSignedIn,
     Journal,
+    /// A caller lookup source (CRM, directory) failed.
+    Lookup,
     Contacts,
     ContactsFile,
     UnknownCall,
@@ -56,7 +58,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the tests that check each has its words.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::NotAllowed,
         Self::BadCredentials,
         Self::SessionLost,
@@ -82,6 +84,7 @@ impl ErrorCode {
         Self::InvalidTemplate,
         Self::NotSignedIn,
         Self::Journal,
+        Self::Lookup,
         Self::Contacts,
         Self::ContactsFile,
         Self::UnknownCall,

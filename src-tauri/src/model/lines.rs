@@ -38,11 +38,13 @@ impl CallLines {
             (w.unknown_caller.as_str(), TitleKind::Unknown)
         };
         let numbers = [&call.number_display, &call.number, &call.e164];
-        let label = caller_label.filter(|label| {
-            title_kind == TitleKind::Name
-                && *label != title
-                && !numbers.into_iter().filter_map(|n| present(n.as_deref())).any(|n| same_number(label, n))
-        });
+        let label = caller_label
+            .filter(|label| {
+                title_kind == TitleKind::Name
+                    && *label != title
+                    && !numbers.into_iter().filter_map(|n| present(n.as_deref())).any(|n| same_number(label, n))
+            })
+            .or_else(|| present(call.company.as_deref()).filter(|_| title_kind == TitleKind::Name));
         let e164 = present(call.e164.as_deref()).filter(|e| shown.is_none_or(|s| !same_number(e, s)));
         let queue = queue_call.then(|| {
             let name = present(call.label.as_deref()).or(present(call.acd.as_deref())).unwrap_or_default();

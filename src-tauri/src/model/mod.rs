@@ -8,6 +8,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod intent;
 pub mod lines;
+pub mod lookup;
 pub mod policy;
 pub mod screenpop;
 pub mod settings;

@@ -178,8 +178,18 @@ pub fn fill_argument(text: &str, call: &CallView) -> Result<String, AppError> {
 ///
 /// `invalid_template` when the template is not a valid one.
 pub fn expand(template: &str, call: &CallView) -> Result<String, AppError> {
+    expand_with(template, &|name| value_of(call, name))
+}
+
+/// The address `template` makes with the placeholders' values `value` gives (cut to 256
+/// characters), e.g. a number typed in Settings to test a lookup.
+///
+/// # Errors
+///
+/// `invalid_template` when the template is not a valid one.
+pub fn expand_with(template: &str, value: &dyn Fn(&str) -> String) -> Result<String, AppError> {
     validate(template)?;
-    expand_pieces(template, &|name| value_of(call, name))
+    expand_pieces(template, &|name| value(name).chars().take(MAX_VALUE_CHARS).collect())
 }
 
 #[cfg(test)]

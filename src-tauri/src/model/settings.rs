@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::model::error::{AppError, ErrorCode};
 use crate::model::hooks::Hooks;
+use crate::model::lookup::LookupSettings;
 use crate::model::screenpop::ScreenPopTrigger;
 use crate::model::status::HotkeyWay;
 
@@ -72,6 +73,8 @@ pub struct Settings {
     pub gnome_shortcut: bool,
     /// What runs or is posted when a call rings, is answered, ends or is missed (off: empty).
     pub hooks: Hooks,
+    /// Where callers' names are looked up besides the contacts.
+    pub lookup: LookupSettings,
     /// The way of the dial key the user was last told of (see `Controller::hotkey_held`): told
     /// once, not at every start. Kept by the app, not set from the pages.
     #[ts(skip)]
@@ -80,6 +83,30 @@ pub struct Settings {
     /// (and not written to the user's).
     #[serde(skip_deserializing)]
     pub managed: Managed,
+}
+
+/// A secret a setting needs, kept in the keyring only (never in the settings file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Secret {
+    /// The key the webhooks are signed with.
+    HooksSecret,
+    /// The value of the CRM lookup's header.
+    CrmToken,
+    /// The password of the directory's bind DN.
+    DirectoryPassword,
+}
+
+impl Secret {
+    /// Its name in the keyring.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::HooksSecret => "webhooks-signing-secret",
+            Self::CrmToken => "crm-lookup-token",
+            Self::DirectoryPassword => "directory-bind-password",
+        }
+    }
 }
 
 /// Settings the computer's administrators locked (`policy.json`, see
@@ -125,6 +152,7 @@ impl Default for Settings {
             ca_file: None,
             gnome_shortcut: false,
             hooks: Hooks::default(),
+            lookup: LookupSettings::default(),
             hotkey_way_told: None,
             managed: Managed::default(),
         }
@@ -153,6 +181,7 @@ pub enum SettingChange {
     HandleLinks(bool),
     GnomeShortcut(bool),
     Hooks(Hooks),
+    Lookup(LookupSettings),
 }
 
 fn invalid(message: impl Into<String>) -> AppError {
@@ -190,6 +219,7 @@ impl Settings {
             SettingChange::HandleLinks(on) => self.handle_links = on,
             SettingChange::GnomeShortcut(on) => self.gnome_shortcut = on,
             SettingChange::Hooks(hooks) => self.hooks = hooks,
+            SettingChange::Lookup(lookup) => self.lookup = lookup,
         }
         self
     }
@@ -228,6 +258,7 @@ impl Settings {
                 .map_err(|e| AppError::new(e.code, format!("screen pop: {}", e.message)))?;
         }
         self.hooks = self.hooks.checked()?;
+        self.lookup = self.lookup.checked()?;
         Ok(self)
     }
 

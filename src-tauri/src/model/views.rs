@@ -95,9 +95,15 @@ pub struct CallView {
     pub number_display: Option<String>,
     pub e164: Option<String>,
     pub label: Option<String>,
-    /// The caller's name from the user's contacts, given only when the platform's label is
-    /// empty or just a number.
+    /// The caller's name from the user's contacts (given only when the platform's label is
+    /// empty or just a number) or, when they do not know the number, from a lookup (CRM,
+    /// directory) once it answered.
     pub name: Option<String>,
+    /// The caller's company, as a lookup answered it.
+    pub company: Option<String>,
+    /// The caller's page in the CRM, as a lookup answered it (http or https only): "Open in
+    /// CRM" opens it rather than the screen pop's address.
+    pub crm_url: Option<String>,
     pub acd: Option<String>,
     pub state: CallStateView,
     /// A queue call the platform gave to a colleague before it was talked on here.
@@ -164,6 +170,8 @@ impl CallView {
             e164: call.e164.clone(),
             label: call.label.clone(),
             name: None,
+            company: None,
+            crm_url: None,
             acd: call.acd.clone(),
             state: match call.state {
                 CallState::Ringing => CallStateView::Ringing,
@@ -184,6 +192,15 @@ impl CallView {
             has_number: false,
             offers_call_back: false,
         }
+    }
+
+    /// Names this call with what a lookup found: its name, company and CRM page (which the
+    /// popup's "Open in CRM" then opens).
+    pub fn found(&mut self, caller: &lookup::Caller) {
+        self.name = Some(caller.name.clone());
+        self.company.clone_from(&caller.company);
+        self.crm_url = caller.url.as_ref().map(|url| url.as_str().to_owned());
+        self.screen_pop |= self.crm_url.is_some();
     }
 
     /// This call counted by the user's rule: a queue call taken elsewhere is missed only when
@@ -268,6 +285,8 @@ pub(crate) fn sample_call(id: &str, state: CallStateView) -> CallView {
         e164: Some("+33123456789".into()),
         label: Some("ACME".into()),
         name: None,
+        company: None,
+        crm_url: None,
         acd: None,
         state,
         taken_elsewhere: false,

@@ -81,6 +81,8 @@ pub fn view_of(record: &CallRecord) -> CallView {
         e164: record.e164.clone(),
         label: record.label.clone(),
         name: record.contact_name.clone(),
+        company: None,
+        crm_url: None,
         acd: record.acd.clone(),
         state: if record.ended_at_ms.is_some() { CallStateView::Ended } else { CallStateView::Ringing },
         taken_elsewhere: record.end_cause.as_deref().is_some_and(|cause| {

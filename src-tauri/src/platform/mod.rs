@@ -13,6 +13,7 @@ pub mod hooks;
 pub mod launch;
 pub mod links;
 pub mod logs;
+pub mod lookup;
 pub mod notifier;
 pub mod secrets;
 pub mod selection;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use mycrm::Password;
 
 use crate::model::error::{AppError, ErrorCode, within};
+use crate::model::settings::Secret;
 
 const SERVICE: &str = "istra-tray";
 const LIMIT: Duration = Duration::from_secs(5);
@@ -55,31 +56,29 @@ pub async fn load(server: &str, login: &str) -> Result<Option<Password>, AppErro
     .await
 }
 
-/// Where the webhooks' signing secret is kept, beside the passwords.
-const HOOKS_SECRET: (&str, &str) = ("webhooks", "signing-secret");
+/// Where the settings' secrets are kept, beside the passwords.
+const SETTINGS_SECRETS: &str = "settings";
 
-/// Stores the webhooks' signing secret; an empty one removes it.
+/// Stores one of the settings' secrets; an empty one removes it.
 ///
 /// # Errors
 ///
 /// `keyring` when the store refuses or does not answer in time.
-pub async fn store_hooks_secret(secret: &str) -> Result<(), AppError> {
-    let (place, name) = HOOKS_SECRET;
+pub async fn store_secret(which: Secret, secret: &str) -> Result<(), AppError> {
     if secret.is_empty() {
-        forget(place, name).await
+        forget(SETTINGS_SECRETS, which.key()).await
     } else {
-        store(place, name, &Password::new(secret.to_owned())).await
+        store(SETTINGS_SECRETS, which.key(), &Password::new(secret.to_owned())).await
     }
 }
 
-/// The webhooks' signing secret, when one is stored.
+/// One of the settings' secrets, when it is stored.
 ///
 /// # Errors
 ///
 /// `keyring` when the store fails or does not answer in time.
-pub async fn load_hooks_secret() -> Result<Option<Password>, AppError> {
-    let (place, name) = HOOKS_SECRET;
-    load(place, name).await
+pub async fn load_secret(which: Secret) -> Result<Option<Password>, AppError> {
+    load(SETTINGS_SECRETS, which.key()).await
 }
 
 /// Removes the stored password (sign-out); a missing one is fine.

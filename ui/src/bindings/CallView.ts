@@ -13,10 +13,20 @@ export type CallView = { id: string, direction: DirectionView, callType: CallTyp
  */
 numberDisplay: string | null, e164: string | null, label: string | null, 
 /**
- * The caller's name from the user's contacts, given only when the platform's label is
- * empty or just a number.
+ * The caller's name from the user's contacts (given only when the platform's label is
+ * empty or just a number) or, when they do not know the number, from a lookup (CRM,
+ * directory) once it answered.
  */
-name: string | null, acd: string | null, state: CallStateView, 
+name: string | null, 
+/**
+ * The caller's company, as a lookup answered it.
+ */
+company: string | null, 
+/**
+ * The caller's page in the CRM, as a lookup answered it (http or https only): "Open in
+ * CRM" opens it rather than the screen pop's address.
+ */
+crmUrl: string | null, acd: string | null, state: CallStateView, 
 /**
  * A queue call the platform gave to a colleague before it was talked on here.
  */

@@ -85,10 +85,16 @@ describe("normalizeHotkey", () => {
 
 describe("textChange", () => {
   test("tidies what was typed into the change to send", () => {
-    expect(textChange("hotkey", " ctrl+alt+d ")).toEqual({ change: { field: "hotkey", value: "Ctrl+Alt+D" } });
+    expect(textChange("hotkey", " ctrl+alt+d ")).toEqual({
+      change: { field: "hotkey", value: "Ctrl+Alt+D" },
+    });
     expect(textChange("hotkey", "")).toEqual({ change: { field: "hotkey", value: "" } });
-    expect(textChange("outsideLinePrefix", " ")).toEqual({ change: { field: "outsideLinePrefix", value: null } });
-    expect(textChange("outsideLinePrefix", "00")).toEqual({ change: { field: "outsideLinePrefix", value: "00" } });
+    expect(textChange("outsideLinePrefix", " ")).toEqual({
+      change: { field: "outsideLinePrefix", value: null },
+    });
+    expect(textChange("outsideLinePrefix", "00")).toEqual({
+      change: { field: "outsideLinePrefix", value: "00" },
+    });
     expect(textChange("screenPopUrl", "   ")).toEqual({ change: { field: "screenPopUrl", value: "" } });
     expect(textChange("popupLingerSecs", "7")).toEqual({ change: { field: "popupLingerSecs", value: 7 } });
   });
@@ -117,7 +123,9 @@ describe("the settings tab", () => {
     await open();
     expect(document.querySelector(".account-login")?.textContent).toBe("alice");
     expect(document.querySelector(".account-server")?.textContent).toBe("https://pbx.example.com");
-    expect(document.querySelector('[name="server"], [name="login"], [name="password"], [name="caFile"]')).toBeNull();
+    expect(
+      document.querySelector('[name="server"], [name="login"], [name="password"], [name="caFile"]'),
+    ).toBeNull();
     expect(control("hotkey").value).toBe("Ctrl+Alt+D");
     expect(control("popupEnabled").checked).toBe(true);
     expect(control<HTMLSelectElement>("popupCorner").value).toBe("bottom-right");
@@ -145,7 +153,9 @@ describe("the settings tab", () => {
   test("a text field is applied when left or on Enter, tidied, and only when it changed", async () => {
     const backend = await open();
     await type("outsideLinePrefix", " 0 ");
-    expect(backend.argsOf("change_setting")).toEqual([{ change: { field: "outsideLinePrefix", value: "0" } }]);
+    expect(backend.argsOf("change_setting")).toEqual([
+      { change: { field: "outsideLinePrefix", value: "0" } },
+    ]);
     expect(control("outsideLinePrefix").value).toBe("0");
     await type("outsideLinePrefix", "0");
     expect(backend.argsOf("change_setting")).toHaveLength(1);
@@ -199,9 +209,13 @@ describe("the settings tab", () => {
       await settle();
       return event;
     };
-    expect((await press({ key: "Control", code: "ControlLeft", ctrlKey: true })).defaultPrevented).toBe(false);
+    expect((await press({ key: "Control", code: "ControlLeft", ctrlKey: true })).defaultPrevented).toBe(
+      false,
+    );
     expect(field.value).toBe("Ctrl+Alt+D");
-    expect((await press({ key: "k", code: "KeyK", ctrlKey: true, shiftKey: true })).defaultPrevented).toBe(true);
+    expect((await press({ key: "k", code: "KeyK", ctrlKey: true, shiftKey: true })).defaultPrevented).toBe(
+      true,
+    );
     expect(field.value).toBe("Ctrl+Shift+K");
     await press({ key: "F9", code: "F9", metaKey: true });
     expect(field.value).toBe("Super+F9");
@@ -670,6 +684,7 @@ describe("in French", () => {
       "Appels",
       "Numérotation",
       "Remontée de fiche",
+      "Recherche de l'appelant",
       "Actions sur les appels",
       "Contacts",
       "À propos",
@@ -734,7 +749,9 @@ describe("settings the administrators locked", () => {
     const backend = await open({}, sampleSettings({ managed }));
     for (const name of managed.locked) {
       expect(control(name).disabled).toBe(true);
-      expect(control(name).closest(".field")?.querySelector(".managed")?.textContent).toBe("Set by your administrators");
+      expect(control(name).closest(".field")?.querySelector(".managed")?.textContent).toBe(
+        "Set by your administrators",
+      );
     }
     expect(control("notifyIncoming").disabled).toBe(false);
     expect(control("notifyIncoming").closest(".field")?.querySelector(".managed")).toBeNull();
@@ -756,7 +773,9 @@ describe("call hooks", () => {
     const backend = await open();
     await typeInto("hooks.missed.url", " https://hooks.example.com/in ");
     await typeInto("hooks.ringing.command", "log-call {e164}");
-    const sent = backend.argsOf("change_setting").map((args) => (args.change as SettingChange & { field: "hooks" }).value);
+    const sent = backend
+      .argsOf("change_setting")
+      .map((args) => (args.change as SettingChange & { field: "hooks" }).value);
     expect(sent).toHaveLength(2);
     expect(sent[0]!.missed).toEqual({ command: "", url: " https://hooks.example.com/in " });
     expect(sent[1]!.missed.url).toBe(" https://hooks.example.com/in ");
@@ -765,7 +784,8 @@ describe("call hooks", () => {
 
   test("a refused command stays to be fixed, with the reason under it", async () => {
     await open({
-      change_setting: () => Promise.reject({ code: "invalid_settings", message: "ended command: a ' is not closed" }),
+      change_setting: () =>
+        Promise.reject({ code: "invalid_settings", message: "ended command: a ' is not closed" }),
     });
     await typeInto("hooks.ended.command", "notify 'x");
     expect(control("hooks.ended.command").value).toBe("notify 'x");
@@ -773,10 +793,79 @@ describe("call hooks", () => {
   });
 
   test("the signing secret goes to the keyring and is never shown again", async () => {
-    const backend = await open({ set_hooks_secret: () => null });
+    const backend = await open({ set_secret: () => null });
     await typeInto("hooksSecret", "s3cret");
-    expect(backend.argsOf("set_hooks_secret")).toEqual([{ secret: "s3cret" }]);
+    expect(backend.argsOf("set_secret")).toEqual([{ which: "hooksSecret", secret: "s3cret" }]);
     expect(control("hooksSecret").value).toBe("");
     expect(control("hooksSecret").type).toBe("password");
+  });
+});
+
+describe("caller lookup", () => {
+  const typeInto = async (name: string, text: string) => {
+    const input = control(name);
+    input.value = text;
+    input.dispatchEvent(new Event("change"));
+    await settle();
+  };
+
+  test("a source's address is sent with the rest of the lookup settings; its token goes to the keyring", async () => {
+    const backend = await open({ set_secret: () => null });
+    await typeInto("lookup.crmUrl", "https://crm.example.com/api/callers?phone={e164}");
+    await typeInto("lookup.crmHeader", "X-Api-Key");
+    await typeInto("crmToken", "t0ken");
+    const sent = backend.argsOf("change_setting").map((args) => args.change as SettingChange);
+    expect(sent.at(-1)).toEqual({
+      field: "lookup",
+      value: {
+        ...sampleSettings().lookup,
+        crmUrl: "https://crm.example.com/api/callers?phone={e164}",
+        crmHeader: "X-Api-Key",
+      },
+    });
+    expect(backend.argsOf("set_secret")).toEqual([{ which: "crmToken", secret: "t0ken" }]);
+    expect(control("crmToken").value).toBe("");
+  });
+
+  test("two fields typed one after the other both count, and neither refills the other", async () => {
+    const first = deferred<Settings>();
+    let held = sampleSettings();
+    const backend = await open({
+      change_setting: ({ change }) => {
+        held = { ...held, lookup: (change as SettingChange & { field: "lookup" }).value };
+        return backend.argsOf("change_setting").length === 1 ? first.promise.then(() => held) : held;
+      },
+    });
+    await typeInto("lookup.directoryUrl", "ldaps://dir.example.com");
+    control("lookup.directoryBaseDn").value = "dc=exam";
+    await typeInto("lookup.crmHeader", "X-Api-Key");
+    first.resolve(held);
+    await settle();
+    expect(control("lookup.directoryBaseDn").value, "text being typed stays").toBe("dc=exam");
+    const last = backend.argsOf("change_setting").at(-1)!.change as SettingChange & { field: "lookup" };
+    expect([last.value.directoryUrl, last.value.crmHeader]).toEqual(["ldaps://dir.example.com", "X-Api-Key"]);
+  });
+
+  test("trying a number shows who a source found, as text, or why it failed", async () => {
+    const refused = { code: "lookup", message: "the CRM did not answer within 1.5 s" };
+    let answer: unknown = { name: "<b>Ada</b> Lovelace", company: "Engines", url: null };
+    const backend = await open({
+      test_lookup: () => (answer === refused ? Promise.reject(refused) : answer),
+    });
+    control("lookup.testNumber").value = "+33 1 23 45 67 89";
+    document.querySelector<HTMLButtonElement>("button.test-directory")!.click();
+    await settle();
+    expect(backend.argsOf("test_lookup")).toEqual([{ source: "directory", number: "+33 1 23 45 67 89" }]);
+    const shown = document.querySelector(".lookup-answer")!;
+    expect(shown.textContent).toBe("<b>Ada</b> Lovelace · Engines");
+    expect(shown.querySelector("b")).toBeNull();
+    answer = null;
+    document.querySelector<HTMLButtonElement>("button.test-crm")!.click();
+    await settle();
+    expect(shown.textContent).toBe("Nobody found for this number");
+    answer = refused;
+    document.querySelector<HTMLButtonElement>("button.test-crm")!.click();
+    await settle();
+    expect(shown.textContent).toContain("The caller lookup failed");
   });
 });

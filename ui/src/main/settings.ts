@@ -12,8 +12,11 @@ import type {
   AppError,
   HookAction,
   Hooks,
+  LookupSettings,
+  LookupSource,
   PopupCorner,
   ScreenPopTrigger,
+  Secret,
   SettingChange,
   Settings,
   StatusView,
@@ -31,8 +34,9 @@ import {
   importContacts,
   changeSetting,
   selectTerminal,
-  setHooksSecret,
+  setSecret,
   signOut,
+  testLookup,
 } from "../ipc";
 import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
 
@@ -145,6 +149,19 @@ export function textChange(name: TextSetting, raw: string): { change: SettingCha
 /** Whether `change` would leave `settings` as they are (nothing to send). */
 export const changesNothing = (settings: Settings, change: SettingChange): boolean =>
   JSON.stringify(settings[change.field]) === JSON.stringify(change.value);
+
+/** The caller lookup's sources, and its settings typed as text. */
+const LOOKUP_SOURCES: readonly LookupSource[] = ["crm", "directory"];
+const LOOKUP_TEXT_PARTS = [
+  "crmUrl",
+  "crmHeader",
+  "directoryUrl",
+  "directoryBaseDn",
+  "directoryBindDn",
+  "directoryFilter",
+] as const;
+type LookupTextPart = (typeof LOOKUP_TEXT_PARTS)[number];
+type LookupPart = keyof LookupSettings;
 
 /** The moments a call hook follows, in the order a call goes through them. */
 const HOOK_MOMENTS = ["ringing", "answered", "ended", "missed"] as const;
@@ -319,7 +336,11 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
 /** About: the app, its version, and diagnostics to copy for support (said in `shown`). */
 function aboutSection(shown: Notice): HTMLElement {
   const words = t().settings;
-  const copy = el("button", { className: "copy-diagnostics", text: words.copyDiagnostics, attrs: { type: "button" } });
+  const copy = el("button", {
+    className: "copy-diagnostics",
+    text: words.copyDiagnostics,
+    attrs: { type: "button" },
+  });
   copy.addEventListener("click", () => {
     ask("copyDiagnostics").catch((reason: unknown) => shown.show(describeError(reason), "error"));
   });
@@ -334,7 +355,12 @@ function aboutSection(shown: Notice): HTMLElement {
     section.append(el("p", { className: "about-version", text: fmt(words.version, { version }) }));
   }
   section.append(
-    el("div", { className: "account-actions" }, el("small", { className: "hint", text: words.diagnosticsHint }), copy),
+    el(
+      "div",
+      { className: "account-actions" },
+      el("small", { className: "hint", text: words.diagnosticsHint }),
+      copy,
+    ),
   );
   return section;
 }
@@ -373,10 +399,18 @@ const TOGGLES: readonly Toggle[] = [
   "handleLinks",
   "gnomeShortcut",
 ];
-const TEXT_SETTINGS: readonly TextSetting[] = ["hotkey", "popupLingerSecs", "outsideLinePrefix", "screenPopUrl"];
+const TEXT_SETTINGS: readonly TextSetting[] = [
+  "hotkey",
+  "popupLingerSecs",
+  "outsideLinePrefix",
+  "screenPopUrl",
+];
 
 /** What a choice list's value asks for, or null for a value it never offers. */
-function choiceChange(name: "popupCorner" | "screenPopOn" | "defaultCountry", value: string): SettingChange | null {
+function choiceChange(
+  name: "popupCorner" | "screenPopOn" | "defaultCountry",
+  value: string,
+): SettingChange | null {
   if (name === "popupCorner") return isCorner(value) ? { field: name, value } : null;
   if (name === "screenPopOn") return isTrigger(value) ? { field: name, value } : null;
   return DIAL_COUNTRIES.includes(value) ? { field: name, value } : null;
@@ -575,13 +609,17 @@ export function mount(host: HTMLElement): () => void {
   /** The settings in use, as the Rust side last said. */
   let current: Settings | null = null;
   /** Shows `settings` in `names` (every control by default); hides what does not apply. */
-  const fill = (settings: Settings, names: readonly (keyof Controls)[] = Object.keys(controls) as (keyof Controls)[]): void => {
+  const fill = (
+    settings: Settings,
+    names: readonly (keyof Controls)[] = Object.keys(controls) as (keyof Controls)[],
+  ): void => {
     current = settings;
     for (const name of names) {
       const control = controls[name];
       if (name === "terminalId") continue;
       const value = settings[name];
-      if (control instanceof HTMLInputElement && control.type === "checkbox") control.checked = value === true;
+      if (control instanceof HTMLInputElement && control.type === "checkbox")
+        control.checked = value === true;
       else control.value = value === null ? "" : String(value);
     }
     serverLine.textContent = settings.server;
@@ -595,14 +633,21 @@ export function mount(host: HTMLElement): () => void {
   /** Changes are sent one after the other, each once the one before was answered. */
   let queue: Promise<void> = Promise.resolve();
   /**
-   * Sends `change` made at `control` after the changes before it; `show` puts what is in use
-   * back in the control (after a refusal only for a box or a choice: typed text stays, to be
-   * corrected).
+   * Sends the change made at `control` after the changes before it: `change` makes it from the
+   * settings in use once those are saved (a part of a group of settings keeps the other parts
+   * changed meanwhile). `show` puts what is in use back in the control (after a refusal only
+   * for a box or a choice: typed text stays, to be corrected).
    */
-  const applyAt = (control: Control, change: SettingChange, show: (settings: Settings) => void): void => {
+  const applyAt = (
+    control: Control,
+    asked: SettingChange | ((settings: Settings) => SettingChange),
+    show: (settings: Settings) => void,
+  ): void => {
     clearFieldError(control);
     queue = queue.then(async () => {
-      if (!active || current === null || changesNothing(current, change)) return;
+      if (!active || current === null) return;
+      const change = typeof asked === "function" ? asked(current) : asked;
+      if (changesNothing(current, change)) return;
       try {
         const saved = await changeSetting(change);
         if (!active) return;
@@ -626,12 +671,16 @@ export function mount(host: HTMLElement): () => void {
   const hookInput = (moment: HookMoment, part: HookPart): HTMLInputElement => {
     const input = textInput(`hooks.${moment}.${part}`, {
       inputmode: part === "url" ? "url" : "text",
-      placeholder: part === "url" ? "https://hooks.example.com/calls" : "/usr/local/bin/log-call {e164} {name}",
+      placeholder:
+        part === "url" ? "https://hooks.example.com/calls" : "/usr/local/bin/log-call {e164} {name}",
     });
     const send = (): void => {
-      if (current === null) return;
-      const hooks: Hooks = { ...current.hooks, [moment]: { ...current.hooks[moment], [part]: input.value } };
-      applyAt(input, { field: "hooks", value: hooks }, (settings) => {
+      const typed = input.value;
+      const change = (settings: Settings): SettingChange => {
+        const hooks: Hooks = { ...settings.hooks, [moment]: { ...settings.hooks[moment], [part]: typed } };
+        return { field: "hooks", value: hooks };
+      };
+      applyAt(input, change, (settings) => {
         fill(settings, []);
         input.value = settings.hooks[moment][part];
       });
@@ -650,19 +699,29 @@ export function mount(host: HTMLElement): () => void {
     command: hookInput(moment, "command"),
     url: hookInput(moment, "url"),
   }));
-  const hooksSecret = el("input", {
-    attrs: { type: "password", name: "hooksSecret", autocomplete: "new-password", placeholder: words.hooksSecretUnchanged },
-  });
-  hooksSecret.addEventListener("change", () => {
-    clearFieldError(hooksSecret);
-    setHooksSecret(hooksSecret.value).then(
-      () => {
-        hooksSecret.value = "";
-        saySaved();
+  /** A secret's field: what is typed goes to the keyring when the field is left, never back. */
+  const secretInput = (which: Secret): HTMLInputElement => {
+    const input = el("input", {
+      attrs: {
+        type: "password",
+        name: which,
+        autocomplete: "new-password",
+        placeholder: words.secretUnchanged,
       },
-      (reason: unknown) => showFieldError(hooksSecret, describeError(reason)),
-    );
-  });
+    });
+    input.addEventListener("change", () => {
+      clearFieldError(input);
+      setSecret(which, input.value).then(
+        () => {
+          input.value = "";
+          saySaved();
+        },
+        (reason: unknown) => showFieldError(input, describeError(reason)),
+      );
+    });
+    return input;
+  };
+  const hooksSecret = secretInput("hooksSecret");
   form.insertBefore(
     el(
       "fieldset",
@@ -688,6 +747,115 @@ export function mount(host: HTMLElement): () => void {
       url.value = settings.hooks[moment].url;
     }
   };
+
+  // Caller lookup: each field sends the whole lookup settings; secrets go to the keyring.
+  const lookupChange =
+    (part: LookupPart, value: string | boolean) =>
+    (settings: Settings): SettingChange => ({
+      field: "lookup",
+      value: { ...settings.lookup, [part]: value },
+    });
+  const lookupText = (part: LookupTextPart, placeholder: string): HTMLInputElement => {
+    const input = textInput(`lookup.${part}`, { placeholder });
+    const send = (): void => {
+      applyAt(input, lookupChange(part, input.value), (settings) => {
+        fill(settings, []);
+        input.value = settings.lookup[part];
+      });
+    };
+    input.addEventListener("change", send);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        send();
+      }
+    });
+    return input;
+  };
+  const lookupControls = {
+    crmUrl: lookupText("crmUrl", "https://crm.example.com/api/callers?phone={e164}"),
+    crmHeader: lookupText("crmHeader", "Authorization"),
+    directoryUrl: lookupText("directoryUrl", "ldaps://directory.example.com"),
+    directoryBaseDn: lookupText("directoryBaseDn", "ou=people,dc=example,dc=com"),
+    directoryBindDn: lookupText("directoryBindDn", words.anonymous),
+    directoryFilter: lookupText("directoryFilter", words.defaultFilter),
+  };
+  const starttls = checkbox("lookup.directoryStarttls");
+  starttls.addEventListener("change", () => {
+    applyAt(starttls, lookupChange("directoryStarttls", starttls.checked), (settings) => {
+      fill(settings, []);
+      starttls.checked = settings.lookup.directoryStarttls;
+    });
+  });
+  const first = el(
+    "select",
+    { attrs: { name: "lookup.first" } },
+    ...LOOKUP_SOURCES.map((source) =>
+      el("option", { text: words.lookupFirst[source], attrs: { value: source } }),
+    ),
+  );
+  first.addEventListener("change", () => {
+    const source = LOOKUP_SOURCES.find((known) => known === first.value);
+    if (source === undefined) return;
+    applyAt(first, lookupChange("first", source), (settings) => {
+      fill(settings, []);
+      first.value = settings.lookup.first;
+    });
+  });
+  // Only at load: after a change, each control shows its own field (another may be being typed in).
+  const fillLookup = (settings: Settings): void => {
+    for (const part of LOOKUP_TEXT_PARTS) lookupControls[part].value = settings.lookup[part];
+    starttls.checked = settings.lookup.directoryStarttls;
+    first.value = settings.lookup.first;
+  };
+  // "Look up +33 1 23 45 67 89": the answer of one source, or why it failed.
+  const testNumber = textInput("lookup.testNumber", { inputmode: "tel", placeholder: "+33 1 23 45 67 89" });
+  const testAnswer = el("p", { className: "lookup-answer", attrs: { role: "status" } });
+  const testButtons = LOOKUP_SOURCES.map((source) => {
+    const button = el("button", {
+      className: `test-lookup test-${source}`,
+      text: words.lookupTest[source],
+      attrs: { type: "button" },
+    });
+    button.addEventListener("click", () => {
+      testAnswer.textContent = words.lookingUp;
+      testLookup(source, testNumber.value).then(
+        (answer) => {
+          if (!active) return;
+          testAnswer.textContent =
+            answer === null
+              ? words.lookupNobody
+              : [answer.name, answer.company, answer.url].filter((part) => part !== null).join(" · ");
+        },
+        (reason: unknown) => {
+          if (active) testAnswer.textContent = describeError(reason);
+        },
+      );
+    });
+    return button;
+  });
+  form.insertBefore(
+    el(
+      "fieldset",
+      { className: "lookup" },
+      el("legend", { text: words.lookup }),
+      el("small", { className: "hint", text: words.lookupHint }),
+      field(words.crmUrl, lookupControls.crmUrl, fmt(words.crmUrlHint, { placeholders })),
+      field(words.crmHeader, lookupControls.crmHeader),
+      field(words.crmToken, secretInput("crmToken"), words.secretHint),
+      field(words.directoryUrl, lookupControls.directoryUrl),
+      checkboxField(words.directoryStarttls, starttls),
+      field(words.directoryBaseDn, lookupControls.directoryBaseDn),
+      field(words.directoryBindDn, lookupControls.directoryBindDn),
+      field(words.directoryPassword, secretInput("directoryPassword"), words.secretHint),
+      field(words.directoryFilter, lookupControls.directoryFilter),
+      field(words.lookupOrder, first),
+      field(words.lookupTestNumber, testNumber),
+      el("div", { className: "lookup-tests" }, ...testButtons),
+      testAnswer,
+    ),
+    form.querySelector(".hooks"),
+  );
 
   for (const name of TOGGLES) {
     controls[name].addEventListener("change", () => {
@@ -755,12 +923,16 @@ export function mount(host: HTMLElement): () => void {
       setTerminals(status?.terminals ?? [], settings.terminalId);
       fill(settings);
       fillHooks(settings);
+      fillLookup(settings);
       if (status !== null) showHotkeyWay(status);
       for (const name of Object.keys(controls) as (keyof Controls)[]) {
         markManaged(controls[name], name, settings.managed);
       }
       for (const { command, url } of hookInputs) {
         for (const input of [command, url]) markManaged(input, "hooks", settings.managed);
+      }
+      for (const input of [...Object.values(lookupControls), starttls, first]) {
+        markManaged(input, "lookup", settings.managed);
       }
       form.hidden = false;
       showAboutWhenAsked();

@@ -1,6 +1,7 @@
 //! Following the connection and the calls: state → status and tray, call updates → board,
 //! popup, notifications, journal and screen pop.
 
+use std::sync::PoisonError;
 use std::time::{Duration, SystemTime};
 
 use mycrm::supervisor::SupervisorHandle;
@@ -123,7 +124,7 @@ impl<R: Runtime> Controller<R> {
         let now = Instant::now();
         let wall_now = SystemTime::now();
         let mut view = CallView::from_call(call, now, wall_now);
-        let (change, settings, record, pop, alert, (hook_jobs, ended)) = {
+        let (change, settings, record, pop, alert, (hook_jobs, ended, look_up)) = {
             let mut inner = self.lock();
             if inner.generation != generation {
                 return;
@@ -132,6 +133,20 @@ impl<R: Runtime> Controller<R> {
                 view.name = contacts.name_for(&rules, &view);
             }
             view.screen_pop = !inner.settings.screen_pop_url.is_empty();
+            if view.name.is_none() {
+                if let Some(caller) = inner.found.get(&view.id) {
+                    view.found(caller);
+                }
+            }
+            if view.state == CallStateView::Ended {
+                inner.found.remove(&view.id);
+            }
+            // A caller the contacts do not name is looked up, without making the popup wait.
+            let look_up = is_new
+                && view.direction == DirectionView::Incoming
+                && view.name.is_none()
+                && view.callback_number().is_some()
+                && !inner.settings.lookup.is_off();
             let view = view.counted(inner.settings.queue_taken_elsewhere_missed).described(views::wall_ms(wall_now));
             let pop = {
                 let inner = &mut *inner;
@@ -153,6 +168,7 @@ impl<R: Runtime> Controller<R> {
                     .collect()
             };
             let ended = view.state == CallStateView::Ended;
+            let to_look_up = look_up.then(|| view.clone());
             let placed_here =
                 is_new && view.direction == DirectionView::Outgoing && inner.dials.placed_here(&view, now);
             let showing = Showing {
@@ -164,8 +180,11 @@ impl<R: Runtime> Controller<R> {
             let still_ringing = call.state == mycrm::CallState::Ringing;
             let inner = &mut *inner;
             let alert = inner.alerts.after(change.notice.take(), &call.id, still_ringing, &inner.settings);
-            (change, inner.settings.clone(), record, pop, alert, (hook_jobs, ended))
+            (change, inner.settings.clone(), record, pop, alert, (hook_jobs, ended, to_look_up))
         };
+        if let Some(view) = look_up {
+            self.look_up(view);
+        }
         if !hook_jobs.is_empty() || ended {
             self.hooks.send(&call.id, hook_jobs, ended);
         }
@@ -183,6 +202,51 @@ impl<R: Runtime> Controller<R> {
         }
         if let Some(alert) = alert {
             self.notify(alert);
+        }
+        if let (Some(log), Some(record)) = (&self.calllog, record) {
+            log.write(record);
+        }
+    }
+
+    /// Asks the lookup sources who `call` is, in a task of its own; names it when one knows.
+    fn look_up(&self, call: CallView) {
+        let Some(lookups) = self.lookups.lock().unwrap_or_else(PoisonError::into_inner).clone() else { return };
+        let controller = self.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Some(caller) = lookups.find(&call).await {
+                controller.name_found(&call.id, &caller);
+            }
+        });
+    }
+
+    /// A lookup found who calls: the call's card, its line in History and the journal say it,
+    /// and its next updates keep it.
+    fn name_found(&self, call_id: &str, caller: &lookup::Caller) {
+        let now_ms = views::wall_ms(SystemTime::now());
+        let (change, record) = {
+            let mut inner = self.lock();
+            let in_progress = inner.board.find(call_id).is_some_and(|call| call.state != CallStateView::Ended);
+            if in_progress {
+                inner.found.insert(call_id.to_owned(), caller.clone());
+            }
+            let change = inner.board.rename(call_id, |call| {
+                if call.name.is_none() {
+                    call.found(caller);
+                    *call = call.clone().described(now_ms);
+                }
+            });
+            let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
+            let record = inner.board.find(call_id).map(|call| record_of(call, terminal));
+            (change, record)
+        };
+        if change.popup {
+            self.popup_changed();
+        }
+        if change.recent {
+            let _ = self.app.emit("recent-calls-changed", self.recent_calls());
+        }
+        if change.tray {
+            self.status_changed();
         }
         if let (Some(log), Some(record)) = (&self.calllog, record) {
             log.write(record);
@@ -228,11 +292,15 @@ impl<R: Runtime> Controller<R> {
     /// `invalid_template` when no screen pop address is set, `unknown_call` for an unknown call,
     /// `browser` when no browser starts.
     pub fn screen_pop(&self, call_id: &str) -> Result<(), AppError> {
+        let call = self.find_call(call_id).ok_or_else(unknown_call)?;
+        if let Some(page) = &call.crm_url {
+            // The caller's own page, as the CRM lookup answered it.
+            return launch::open(page);
+        }
         let template = self.settings().screen_pop_url;
         if template.is_empty() {
             return Err(AppError::new(ErrorCode::InvalidTemplate, "no screen pop address is set"));
         }
-        let call = self.find_call(call_id).ok_or_else(unknown_call)?;
         launch::open(&screenpop::expand(&template, &call)?)
     }
 

@@ -8,6 +8,7 @@ mod calls;
 mod dialing;
 mod records;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -21,14 +22,16 @@ use crate::model::board::{CallBoard, RECENT_LEN};
 use crate::model::error::{AppError, ErrorCode};
 use crate::model::hooks::Moments;
 use crate::model::i18n::{fill, words};
+use crate::model::lookup::{LookupAnswer, LookupSource};
 use crate::model::policy::{Alerts, Dials, ScreenPops};
-use crate::model::settings::{SettingChange, Settings};
+use crate::model::settings::{Secret, SettingChange, Settings};
 use crate::model::status::{HotkeyWay, ShortcutOffer, StatusView, TerminalView};
 use crate::model::views;
 use crate::model::views::CallView;
 use crate::platform::calllog::CallLog;
 use crate::platform::contacts::Contacts;
 use crate::platform::hooks::{self, HookRunner};
+use crate::platform::lookup::Lookups;
 use crate::platform::settings_file::SettingsFiles;
 use crate::platform::{launch, links, notifier, secrets};
 use crate::shell::windows;
@@ -57,6 +60,8 @@ struct Inner {
     alerts: Alerts,
     /// The moments of each call the hooks have followed.
     moments: Moments,
+    /// What a lookup found about each call in progress, for its next updates.
+    found: HashMap<String, lookup::Caller>,
     /// Whether the popup was made ready once since the app started (see `follow_state`).
     popup_readied: bool,
     /// No tray shows the app's icon (see `tray_missing`).
@@ -118,6 +123,10 @@ pub struct Controller<R: Runtime = Wry> {
     contacts: Option<Contacts>,
     /// Runs the call hooks, off the popup's path.
     hooks: HookRunner,
+    /// The caller lookup sources as last built from the settings; `None` when none is set up.
+    lookups: Arc<Mutex<Option<Arc<Lookups>>>>,
+    /// The settings' secrets where nothing may be stored (a demo, a scripted start).
+    kept_secrets: Arc<Mutex<HashMap<Secret, String>>>,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -129,6 +138,8 @@ impl<R: Runtime> Clone for Controller<R> {
             calllog: self.calllog.clone(),
             contacts: self.contacts.clone(),
             hooks: self.hooks.clone(),
+            lookups: Arc::clone(&self.lookups),
+            kept_secrets: Arc::clone(&self.kept_secrets),
             inner: Arc::clone(&self.inner),
         }
     }
@@ -165,6 +176,7 @@ impl<R: Runtime> Controller<R> {
             screen_pops: ScreenPops::default(),
             alerts: Alerts::default(),
             moments: Moments::default(),
+            found: HashMap::new(),
             popup_readied: false,
             tray_missing: false,
             demo: matches!(persistence, Persistence::Demo),
@@ -175,7 +187,16 @@ impl<R: Runtime> Controller<R> {
             portal: None,
         };
         let hooks = HookRunner::new(None, hooks::Limits::default());
-        Self { app, persistence, calllog, contacts, hooks, inner: Arc::new(Mutex::new(inner)) }
+        Self {
+            app,
+            persistence,
+            calllog,
+            contacts,
+            hooks,
+            lookups: Arc::default(),
+            kept_secrets: Arc::default(),
+            inner: Arc::new(Mutex::new(inner)),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -412,29 +433,73 @@ impl<R: Runtime> Controller<R> {
         }
     }
 
-    /// Reads the webhooks' signing secret from the keyring (when settings are stored and a
-    /// webhook is set), so the first call's webhook is signed.
-    pub async fn load_hooks_secret(&self) {
-        if !matches!(self.persistence, Persistence::Stored(_)) || self.settings().hooks.is_empty() {
-            return;
+    /// One of the settings' secrets: from the keyring when settings are stored, else from
+    /// memory. A keyring that fails is logged and gives none.
+    async fn secret(&self, which: Secret) -> Option<Password> {
+        if !matches!(self.persistence, Persistence::Stored(_)) {
+            let kept = self.kept_secrets.lock().unwrap_or_else(PoisonError::into_inner);
+            return kept.get(&which).map(|secret| Password::new(secret.clone()));
         }
-        match secrets::load_hooks_secret().await {
-            Ok(secret) => self.hooks.set_secret(secret.as_ref().map_or("", |s| s.expose())),
-            Err(e) => tracing::warn!(error = %e, "webhooks' signing secret not read: they go unsigned"),
-        }
+        secrets::load_secret(which).await.unwrap_or_else(|e| {
+            tracing::warn!(secret = which.key(), error = %e, "secret not read from the keyring");
+            None
+        })
     }
 
-    /// Keeps the webhooks' signing secret in the keyring (empty: none) and signs with it.
+    /// Reads the secrets the settings need (the webhooks' signing key, the lookups'
+    /// credentials) and makes the lookup sources: at start and after a change.
+    pub async fn load_secrets(&self) {
+        if !self.settings().hooks.is_empty() {
+            let secret = self.secret(Secret::HooksSecret).await;
+            self.hooks.set_secret(secret.as_ref().map_or("", |s| s.expose()));
+        }
+        self.rebuild_lookups().await;
+    }
+
+    /// Makes the lookup sources again from the settings in use.
+    async fn rebuild_lookups(&self) {
+        let settings = self.settings();
+        let built = if settings.lookup.is_off() {
+            Ok(None)
+        } else {
+            let token = self.secret(Secret::CrmToken).await;
+            let password = self.secret(Secret::DirectoryPassword).await;
+            Lookups::new(&settings, token, password)
+        };
+        let lookups = built.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "caller lookup not set up");
+            None
+        });
+        *self.lookups.lock().unwrap_or_else(PoisonError::into_inner) = lookups.map(Arc::new);
+    }
+
+    /// Keeps one of the settings' secrets (empty: none) and uses it from now on.
     ///
     /// # Errors
     ///
     /// `keyring` when the keyring refuses it; then nothing changes.
-    pub async fn set_hooks_secret(&self, secret: &str) -> Result<(), AppError> {
+    pub async fn set_secret(&self, which: Secret, secret: &str) -> Result<(), AppError> {
         if matches!(self.persistence, Persistence::Stored(_)) {
-            secrets::store_hooks_secret(secret).await?;
+            secrets::store_secret(which, secret).await?;
+        } else {
+            self.kept_secrets.lock().unwrap_or_else(PoisonError::into_inner).insert(which, secret.to_owned());
         }
-        self.hooks.set_secret(secret);
+        match which {
+            Secret::HooksSecret => self.hooks.set_secret(secret),
+            Secret::CrmToken | Secret::DirectoryPassword => self.rebuild_lookups().await,
+        }
         Ok(())
+    }
+
+    /// Asks one lookup source about a number typed in Settings.
+    ///
+    /// # Errors
+    ///
+    /// `lookup` saying why it failed or that the source is not set up, `invalid_number`.
+    pub async fn test_lookup(&self, source: LookupSource, number: &str) -> Result<Option<LookupAnswer>, AppError> {
+        let lookups = self.lookups.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let lookups = lookups.ok_or_else(|| AppError::new(ErrorCode::Lookup, "no lookup source is set up"))?;
+        Ok(lookups.test(source, number).await?.map(LookupAnswer::from))
     }
 
     /// Watches another terminal and remembers the choice.
@@ -516,8 +581,9 @@ impl<R: Runtime> Controller<R> {
         if new.handle_links != old.handle_links {
             self.apply_link_handler();
         }
-        if old.hooks.is_empty() && !new.hooks.is_empty() {
-            self.load_hooks_secret().await;
+        let looks_up_otherwise = old.lookup != new.lookup || old.dial_rules().ok() != new.dial_rules().ok();
+        if (old.hooks.is_empty() && !new.hooks.is_empty()) || looks_up_otherwise {
+            self.load_secrets().await;
         }
         self.status_changed();
         Ok(new)
