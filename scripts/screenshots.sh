@@ -2,7 +2,8 @@
 # Screenshots of what a user sees, to look at before calling a visible change done (not
 # committed), in English and French, light and dark: the demo's call popup while the first call
 # rings and while it is answered; the tray's icon in the session's tray bar; the main window's
-# History, Dial and Settings tabs at its default size and at 480 px wide; the sign-in window of a
+# History, Dial and Settings tabs at its default size and at 480 px wide (Settings further down
+# too); the sign-in window of a
 # first start, then its welcome once signed in (to the simulator, the keys typed as a user
 # would). Writes target/screenshots/<what>-<lang>-<theme>[-<tab>][-<moment or width>].png.
 #   scripts/screenshots.sh [APP_BINARY]   (default: target/debug/istra-tray, built with the demo feature)
@@ -108,6 +109,12 @@ shoot() { # LANG THEME
     for tab in dial settings; do
       run_app "$lang" "$theme" --show="$tab" && sleep 1
       import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-$tab.png" || true
+    done
+    # Further down Settings, as the mouse wheel takes it: caller lookup, then call hooks.
+    eval "$(xdotool getwindowgeometry --shell "$main")"
+    for part in lookup hooks; do
+      xdotool mousemove $((X + WIDTH - 40)) $((Y + HEIGHT / 2)) click --repeat 14 --delay 30 5 && sleep 0.7
+      import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-settings-$part.png" || true
     done
   fi
   stop

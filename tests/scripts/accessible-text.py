@@ -43,6 +43,9 @@ def apps(pid):
 def read(pid):
     lines = []
     for app in apps(pid):
+        # Without a main loop the cache never hears of changes: a text changed in place (a
+        # caller's name that arrives after the number) would stay unseen.
+        app.clear_cache()
         walk(app, 0, lines)
     return "\n".join(lines)
 

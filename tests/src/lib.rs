@@ -9,17 +9,20 @@
 //!   (selection, hotkey, notifications seen on D-Bus, tray menu through dbusmenu).
 //! - [`Unattended`]: the app started without WebDriver, signed in from the command line.
 //! - [`NoTray`]: the session's tray stopped for a while (a desktop without one).
+//! - [`CrmDouble`]: a CRM answering the caller lookup on loopback.
 //! - [`PortalDouble`]: the desktop portal's GlobalShortcuts, as a double on the session bus.
 //! - [`Sway`]: a headless Wayland compositor beside the X display, whose primary selection
 //!   the app reads when it is given `WAYLAND_DISPLAY`, and where its popup is seen
 //!   ([`Screenshot`]); [`BareCompositor`]: one without layer-shell, as GNOME's.
 
+mod crm;
 mod desktop;
 mod portal;
 mod unattended;
 mod wayland;
 mod webdriver;
 
+pub use crm::{CrmDouble, Known};
 pub use desktop::folder_env;
 pub use desktop::{
     AccessibleWatch, App, NoTray, accessible_text, close_window, copy_text, helper_processes, helpers_gone_within,

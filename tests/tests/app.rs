@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, App, BareCompositor, NoTray, PortalDouble, Sway, Unattended, WebDriver, accessible_text,
-    close_window, copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen, popup_geometry,
-    popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
+    AccessibleWatch, App, BareCompositor, CrmDouble, Known, NoTray, PortalDouble, Sway, Unattended, WebDriver,
+    accessible_text, close_window, copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen,
+    popup_geometry, popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
     wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Scenario, Sim, SimConfig};
@@ -859,47 +859,24 @@ async fn call_hooks_set_in_settings_post_signed_webhooks_and_run_commands_withou
     app.stop().await;
 }
 
-/// A CRM on loopback answering for one number; its address template and the numbers asked.
-async fn crm_double() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use axum::{Json, Router, extract::Query, http::HeaderMap, routing::get};
-    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let seen = std::sync::Arc::clone(&asked);
-    let app = Router::new().route(
-        "/callers",
-        get(move |headers: HeaderMap, Query(query): Query<std::collections::HashMap<String, String>>| {
-            let seen = std::sync::Arc::clone(&seen);
-            async move {
-                let phone = query.get("phone").cloned().unwrap_or_default();
-                let token = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-                seen.lock().expect("asked").push(format!("{phone} {token}"));
-                // The CRM takes a moment, as real ones do: the popup must not wait for it.
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                if phone == "+33184881234" && token == "crm-t0ken" {
-                    Json(json!({"name": "Ada Lovelace", "company": "Analytical Engines",
-                                "url": "https://crm.example.com/contacts/42"}))
-                } else {
-                    Json(json!({}))
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
-    let url = format!("http://{}/callers?phone={{e164}}", listener.local_addr().expect("address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, asked)
-}
-
 #[tokio::test]
 async fn a_caller_the_contacts_do_not_know_is_named_by_the_crm_after_the_popup_shows_the_number() {
     let sim = sim().await;
-    let (template, asked) = crm_double().await;
+    let ada = Known {
+        e164: "+33184881234".into(),
+        name: "Ada Lovelace".into(),
+        company: Some("Analytical Engines".into()),
+        url: Some("https://crm.example.com/contacts/42".into()),
+    };
+    let crm = CrmDouble::start(vec![ada], Some("crm-t0ken"), Duration::from_millis(300)).await;
+    let template = crm.template.clone();
     let app = signed_in("lookup", &sim).await;
     app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
     let d = &app.driver;
     d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
     // As a user would: the CRM's address, its token's header and the token, then a test.
-    let crm = d.wait_for("input[name='lookup.crmUrl']", WAIT).await.expect("the CRM field");
-    d.type_into(&crm, &format!("{template}\u{E007}")).await.expect("typed, Enter pressed");
+    let address = d.wait_for("input[name='lookup.crmUrl']", WAIT).await.expect("the CRM field");
+    d.type_into(&address, &format!("{template}\u{E007}")).await.expect("typed, Enter pressed");
     let header = d.wait_for("input[name='lookup.crmHeader']", WAIT).await.expect("the header field");
     d.type_into(&header, "X-Api-Key\u{E007}").await.expect("typed, Enter pressed");
     let token = d.wait_for("input[name=crmToken]", WAIT).await.expect("the token field");
@@ -926,10 +903,38 @@ async fn a_caller_the_contacts_do_not_know_is_named_by_the_crm_after_the_popup_s
         .await
         .expect("History names the caller");
     assert!(row.contains("Ada Lovelace"), "{row}");
-    assert!(asked.lock().expect("asked").iter().all(|a| a.ends_with("crm-t0ken")), "the token went with each");
+    assert!(crm.asked().iter().all(|(_, token)| token == "crm-t0ken"), "the token went with each");
     assert!(keyring_items().await.contains("crm-lookup-token@settings"), "the token is in the keyring");
     let settings = std::fs::read_to_string(app.folder.join("config/istra-tray/settings.json")).expect("settings");
     assert!(!settings.contains("crm-t0ken"), "and nowhere else: {settings}");
+    app.stop().await;
+}
+
+#[path = "../../crates/lookup/tests/common/mod.rs"]
+mod slapd;
+
+#[tokio::test]
+async fn a_caller_is_named_from_a_real_ldap_directory_found_under_the_way_it_was_written() {
+    assert!(slapd::slapd_installed(), "slapd is needed");
+    let directory = slapd::Slapd::start(200, true);
+    let sim = sim().await;
+    let app = signed_in("directory", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    let which = json!({"which": "directoryPassword", "secret": slapd::READER_PASSWORD});
+    d.invoke("set_secret", which).await.expect("the password kept");
+    let lookup = json!({"crmUrl": "", "crmHeader": "", "directoryUrl": directory.ldap_url, "directoryStarttls": false,
+                        "directoryBaseDn": slapd::BASE_DN, "directoryBindDn": slapd::READER_DN,
+                        "directoryFilter": "", "first": "directory"});
+    d.invoke("change_setting", json!({"change": {"field": "lookup", "value": lookup}})).await.expect("saved");
+    // Person 3's office number is written "0033 1 40 00 00 03" in the directory.
+    let answer = d.invoke("test_lookup", json!({"source": "directory", "number": "01 40 00 00 03"})).await;
+    assert_eq!(answer.expect("answered")["name"], "Display 3");
+    let pid = app.app_pid().expect("running");
+    let ring = || sim.control().send_items(DESK, vec![ringing("-41", "+33140000003", "")]);
+    assert!(shows_after(pid, "Display 3", ring).await, "named: {}", accessible_text(pid).await);
+    assert!(accessible_text(pid).await.contains("Company 3"), "with the company");
     app.stop().await;
 }
 

@@ -226,8 +226,8 @@ impl DirectorySource {
                 rc => LookupError::BadAnswer { source_kind, detail: server_text(rc, &result.text) },
             },
             LdapError::Rustls { source } => LookupError::Tls { source_kind, detail: source.to_string() },
-            LdapError::Io { source } => match tls_problem(&source) {
-                Some(detail) => LookupError::Tls { source_kind, detail },
+            LdapError::Io { source } => match mycrm::tls::tls_failure(&source) {
+                Some(tls) => LookupError::Tls { source_kind, detail: tls.message },
                 None if source.kind() == std::io::ErrorKind::TimedOut => {
                     LookupError::Timeout { source_kind, after: self.settings.timeout }
                 }
@@ -254,23 +254,6 @@ fn expand(template: &str, value: &str) -> String {
 fn server_text(rc: u32, text: &str) -> String {
     let text = text.trim();
     if text.is_empty() { format!("LDAP result {rc}") } else { format!("LDAP result {rc}: {text}") }
-}
-
-/// The TLS refusal inside an I/O error (rustls reports through `std::io::Error`).
-fn tls_problem(err: &std::io::Error) -> Option<String> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = err.get_ref().map(|inner| inner as _);
-    while let Some(e) = current {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(match tls {
-                rustls::Error::InvalidCertificate(problem) => {
-                    format!("the directory's certificate is not trusted ({problem:?})")
-                }
-                other => other.to_string(),
-            });
-        }
-        current = e.source();
-    }
-    None
 }
 
 /// The caller in a search result entry (`SearchResultEntry`, RFC 4511 4.5.2), read without

@@ -149,7 +149,7 @@ pub(crate) fn websocket_config(extra_roots: Vec<CertificateDer<'static>>) -> Res
 ///
 /// rustls errors travel inside `std::io::Error`s, whose `source()` skips the error they wrap,
 /// so each I/O error on the chain is opened as well.
-pub(crate) fn tls_failure(err: &(dyn StdError + 'static)) -> Option<Error> {
+pub fn tls_failure(err: &(dyn StdError + 'static)) -> Option<Error> {
     let mut current = Some(err);
     while let Some(e) = current {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {

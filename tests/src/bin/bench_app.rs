@@ -4,14 +4,15 @@
 //! calls, and after the main window was open. Run by `scripts/bench-app.sh` inside a desktop
 //! session, against the release build. `QUIET_SECS` (default 180) is the quiet spell after the
 //! last call before the idle memory is read; `IDLE_SECS` (default 60) the idle-CPU window;
-//! `BENCH_PARTS` (default `start,cold,warm`) which parts run.
+//! `BENCH_PARTS` (default `start,cold,lookup,warm`) which parts run; `lookup` times the popup
+//! naming a caller from a CRM double that answers in 200 ms.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use istra_tray_e2e::{
-    AccessibleWatch, Unattended, accessible_text, app_binary, close_window, helpers_gone_within, popup_hidden_within,
-    press, process_tree, select_text,
+    AccessibleWatch, CrmDouble, Known, Unattended, accessible_text, app_binary, close_window, helpers_gone_within,
+    popup_hidden_within, press, process_tree, select_text,
 };
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::json;
@@ -324,12 +325,53 @@ async fn warm_popups_then_idle(sim: &Sim, quiet: Duration) -> Result<(), String>
     Ok(())
 }
 
+/// How long the CRM double takes to answer in the lookup part.
+const CRM_DELAY: Duration = Duration::from_millis(200);
+
+/// Caller lookup: after each ringing frame, when the popup shows the number (the CRM is asked
+/// meanwhile) and when it shows the name the CRM answered `CRM_DELAY` later.
+async fn lookup_names(sim: &Sim) -> Result<(), String> {
+    let numbers: Vec<String> = (0..ROUNDS).map(|i| format!("+3312345{:04}", 7000 + i)).collect();
+    let known = numbers
+        .iter()
+        .enumerate()
+        .map(|(i, e164)| Known { e164: e164.clone(), name: format!("Caller {i:02}"), company: None, url: None })
+        .collect();
+    let crm = CrmDouble::start(known, None, CRM_DELAY).await;
+    let settings = serde_json::json!({"popupLingerSecs": 1, "lookup": {"crmUrl": crm.template}}).to_string();
+    let app = app_with("bench-lookup", sim, &settings, &[]).await?;
+    let pid = app.pid().ok_or("the app exited")?;
+    let (mut number_shown, mut name_shown) = (Vec::new(), Vec::new());
+    for (i, number) in numbers.iter().enumerate() {
+        let id = format!("-{}", 4000 + i);
+        let display = format!("+33 1 23 45 {} {}", &number[8..10], &number[10..12]);
+        let shown = AccessibleWatch::start(pid, &display, WAIT).await;
+        let named = AccessibleWatch::start(pid, &format!("Caller {i:02}"), WAIT).await;
+        let sent = Instant::now();
+        sim.control().send_items(DESK, vec![ringing(&id, number)]);
+        let shown = shown.found().await.ok_or(format!("call {id} never showed"))?;
+        let Some(named) = named.found().await else {
+            return Err(format!("call {id} was never named: {}", accessible_text(pid).await));
+        };
+        number_shown.push(shown - sent);
+        name_shown.push(named - sent);
+        sim.control().send_items(DESK, answered_and_ended(&id));
+        if !popup_hidden_within(3 * WAIT).await {
+            return Err(format!("the popup stayed after call {id}"));
+        }
+    }
+    report("frame -> number shown, the CRM asked", number_shown, "unchanged by lookups");
+    let target = format!("<= CRM time ({} ms) + 50 ms", CRM_DELAY.as_millis());
+    report("frame -> the CRM's name shown", name_shown, &target);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
     let idle_secs = std::env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let quiet = std::env::var("QUIET_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(180);
     // BENCH_PARTS=start,cold,warm (the default: all) runs only the parts named.
-    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "start,cold,warm".into());
+    let parts = std::env::var("BENCH_PARTS").unwrap_or_else(|_| "start,cold,lookup,warm".into());
     let wanted = |part: &str| parts.split(',').any(|p| p.trim() == part);
     println!("app binary: {}", app_binary().display());
     let outcome = async {
@@ -338,6 +380,9 @@ async fn main() {
         }
         if wanted("cold") {
             cold_popups(&Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?).await?;
+        }
+        if wanted("lookup") {
+            lookup_names(&Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?).await?;
         }
         if wanted("warm") {
             let sim = Sim::start(SimConfig::default()).await.map_err(|e| e.to_string())?;
