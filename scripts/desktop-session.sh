@@ -16,6 +16,10 @@ fi
 
 # Tools found through HOME (rustup, cargo) keep working after HOME moves.
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+# So does the CardDAV server scripts/setup.sh installs under the user's cache.
+if [ -z "${ISTRA_RADICALE:-}" ] && [ -x "$HOME/.cache/istra-tray/radicale-venv/bin/radicale" ]; then
+  export ISTRA_RADICALE="$HOME/.cache/istra-tray/radicale-venv/bin/radicale"
+fi
 export HOME="$SESSION_DIR/home" XDG_CONFIG_HOME="$SESSION_DIR/config" XDG_DATA_HOME="$SESSION_DIR/data" \
   XDG_STATE_HOME="$SESSION_DIR/state" XDG_CACHE_HOME="$SESSION_DIR/cache" XDG_RUNTIME_DIR="$SESSION_DIR/run"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"

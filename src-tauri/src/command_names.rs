@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "change_setting",
     "set_secret",
     "test_lookup",
+    "sync_address_book",
     "close_window",
     "suggest_numbers",
     "import_contacts",

@@ -250,6 +250,7 @@ pub fn run() {
             control::commands::change_setting,
             control::commands::set_secret,
             control::commands::test_lookup,
+            control::commands::sync_address_book,
             control::commands::close_window,
             control::commands::suggest_numbers,
             control::commands::import_contacts,
@@ -362,7 +363,10 @@ fn setup(app: &AppHandle<Wry>, start: Start, dial: Option<Asked>) {
     tauri::async_runtime::spawn_blocking(platform::notifier::learn_desktop);
     controller.apply_link_handler();
     let signer = controller.clone();
-    tauri::async_runtime::spawn(async move { signer.load_secrets().await });
+    tauri::async_runtime::spawn(async move {
+        signer.load_secrets().await;
+        signer.keep_address_book_synced().await;
+    });
     if let Err(e) = shell::tray::create(app, &controller.status()) {
         tracing::warn!(error = %e, "no tray icon on this desktop");
     }

@@ -938,6 +938,47 @@ async fn a_caller_is_named_from_a_real_ldap_directory_found_under_the_way_it_was
     app.stop().await;
 }
 
+#[path = "../../crates/lookup/tests/common_carddav/mod.rs"]
+mod radicale;
+
+#[tokio::test]
+async fn a_carddav_address_book_synced_from_settings_names_callers_and_is_suggested() {
+    let server = radicale::Radicale::start().expect("Radicale is needed");
+    server.create_address_book("/ada/desk/").await;
+    server.put_card("/ada/desk/grace.vcf", radicale::vcard("grace", "Grace Hopper", &["01 84 88 12 77"])).await;
+    server.put_card("/ada/desk/alan.vcf", radicale::vcard("alan", "Alan Turing", &["+44 20 7946 0018"])).await;
+    let sim = sim().await;
+    let app = signed_in("carddav", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    // As a user would: the address book's address, the user, the password, then Sync now.
+    let address = d.wait_for("input[name='lookup.addressBookUrl']", WAIT).await.expect("the address field");
+    d.type_into(&address, &format!("{}\u{E007}", server.url("/ada/desk/"))).await.expect("typed");
+    let user = d.wait_for("input[name='lookup.addressBookUser']", WAIT).await.expect("the user field");
+    d.type_into(&user, &format!("{}\u{E007}", radicale::USER)).await.expect("typed");
+    let password = d.wait_for("input[name=addressBookPassword]", WAIT).await.expect("the password field");
+    d.type_into(&password, &format!("{}\u{E004}", radicale::PASSWORD)).await.expect("typed, Tab pressed");
+    settings_when(d, |s| s["lookup"]["addressBookUser"] == radicale::USER).await;
+    d.click(&d.wait_for("button.sync-now", WAIT).await.expect("Sync now")).await.expect("clicked");
+    let said = d.wait_for_text(".sync-answer", WAIT, |t| t.starts_with('2')).await.expect("synced");
+    assert_eq!(said, "2 contact numbers from the address book (2 cards new or changed)");
+    // The dial pad suggests them; a call from one is named at once.
+    let suggested = d.invoke("suggest_numbers", json!({"text": "grace"})).await.expect("suggestions");
+    assert_eq!(suggested[0]["name"], "Grace Hopper", "{suggested}");
+    let pid = app.app_pid().expect("running");
+    let ring = || sim.control().send_items(DESK, vec![ringing("-51", "+33184881277", "")]);
+    assert!(shows_after(pid, "Grace Hopper", ring).await, "named: {}", accessible_text(pid).await);
+    // A card removed on the server is gone after the next sync.
+    server.delete("/ada/desk/alan.vcf").await;
+    d.click(&d.wait_for("button.sync-now", WAIT).await.expect("Sync now")).await.expect("clicked");
+    d.wait_for_text(".sync-answer", WAIT, |t| t.starts_with("1 contact")).await.expect("synced again");
+    let gone = d.invoke("suggest_numbers", json!({"text": "turing"})).await.expect("suggestions");
+    assert!(gone.as_array().is_none_or(Vec::is_empty), "{gone}");
+    assert!(keyring_items().await.contains("address-book-password@settings"), "the password is in the keyring");
+    app.stop().await;
+}
+
 /// The settings in use once `done` holds of them (or the last read, after [`WAIT`]).
 async fn settings_when(d: &WebDriver, done: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();

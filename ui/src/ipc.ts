@@ -22,6 +22,7 @@ import type {
   SettingChange,
   Settings,
   StatusView,
+  SyncOutcome,
   Suggestion,
 } from "./bindings";
 import type { Command } from "./bindings/constants";
@@ -118,6 +119,8 @@ export const changeSetting = (change: SettingChange): Promise<Settings> => call(
 /** Keeps one of the settings' secrets in the keyring (empty: none); it never comes back. */
 export const setSecret = (which: Secret, secret: string): Promise<void> =>
   call("set_secret", { which, secret });
+/** Syncs the CardDAV address book into the contacts now. */
+export const syncAddressBook = (): Promise<SyncOutcome> => call("sync_address_book");
 /** Asks one caller lookup source about a number typed in Settings. */
 export const testLookup = (source: LookupSource, number: string): Promise<LookupAnswer | null> =>
   call("test_lookup", { source, number });

@@ -58,11 +58,11 @@ pub fn is_number_like(label: &str) -> bool {
     label.chars().all(|c| c.is_ascii_digit() || c.is_whitespace() || "+-./()".contains(c))
 }
 
-fn search_text(entry: &ContactEntry) -> String {
+pub(crate) fn search_text(entry: &ContactEntry) -> String {
     [entry.name.to_lowercase(), entry.number.to_lowercase(), entry.key.to_lowercase()].join(FIELD_SEPARATOR)
 }
 
-fn search_digits(entry: &ContactEntry) -> String {
+pub(crate) fn search_digits(entry: &ContactEntry) -> String {
     [digits_of(&entry.number), digits_of(&entry.key)].join(FIELD_SEPARATOR)
 }
 
@@ -139,14 +139,22 @@ impl Journal {
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
-    /// Removes every contact; the call history is untouched.
+    /// Removes every contact, imported and synced; the call history is
+    /// untouched. The address books stay known but their sync-tokens and
+    /// ETags are forgotten, so their next sync fetches every card again
+    /// (what "Remove all contacts" then "Sync" should do).
     ///
     /// # Errors
     ///
     /// [`JournalError::Unavailable`] or [`JournalError::Storage`] when the
     /// database cannot be written.
     pub fn clear_contacts(&self) -> Result<(), JournalError> {
-        self.conn().execute("DELETE FROM contacts", [])?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM contacts", [])?;
+        tx.execute("DELETE FROM address_book_cards", [])?;
+        tx.execute("UPDATE address_books SET sync_token = NULL", [])?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -9,7 +9,8 @@
 //! This crate root owns [`Journal`], the handle the app keeps: opening the
 //! database (directories, pragmas, migrations) and serialising access to its
 //! one connection. The other modules own the schema (`schema`), the
-//! contacts and dial pad suggestions (`contacts`), the
+//! contacts and dial pad suggestions (`contacts`), the contacts synced from
+//! address books (`synced`), the
 //! upsert rules (`store`), the paged queries (`query`), the CSV format
 //! (`csv`), the parser of contact files (`import`), the public value types
 //! (`record`) and errors (`error`).
@@ -22,6 +23,7 @@ mod query;
 mod record;
 mod schema;
 mod store;
+mod synced;
 
 #[cfg(test)]
 mod tests;
@@ -37,6 +39,7 @@ pub use contacts::{ContactEntry, MAX_SUGGESTIONS, Suggestion, SuggestionSource, 
 pub use error::JournalError;
 pub use import::{ContactCard, ContactFormat, ImportError, MAX_IMPORT_BYTES, ParsedContacts, parse_contacts};
 pub use record::{CallRecord, Cursor, Direction, Filter, Page};
+pub use synced::{AddressBookChanges, AddressBookState, SyncedCard};
 
 /// How long a write waits for a lock held by another connection before it
 /// gives up with [`JournalError::Unavailable`].

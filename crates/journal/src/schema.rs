@@ -52,6 +52,38 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (key, name)
     );
     CREATE INDEX contacts_digits ON contacts (digits);",
+    // Version 3: contacts synced from address books (CardDAV). A synced row names its
+    // address book (`origin`) and card (`href`) so that one card's rows can be replaced;
+    // imported rows keep both NULL. The table is rebuilt because the old `UNIQUE (key, name)`
+    // would make a synced card and an imported entry of the same person collide. Each address
+    // book keeps its sync-token and each card its ETag, for the next sync.
+    "CREATE TABLE contacts_v3 (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,
+        number      TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        digits      TEXT NOT NULL DEFAULT '',
+        search_text TEXT NOT NULL DEFAULT '',
+        origin      TEXT,
+        href        TEXT
+    );
+    INSERT INTO contacts_v3 (id, name, number, key, digits, search_text)
+        SELECT id, name, number, key, digits, search_text FROM contacts;
+    DROP TABLE contacts;
+    ALTER TABLE contacts_v3 RENAME TO contacts;
+    CREATE INDEX contacts_digits ON contacts (digits);
+    CREATE UNIQUE INDEX contacts_entry ON contacts (key, name, COALESCE(origin, ''), COALESCE(href, ''));
+    CREATE INDEX contacts_card ON contacts (origin, href);
+    CREATE TABLE IF NOT EXISTS address_books (
+        origin      TEXT PRIMARY KEY,
+        sync_token  TEXT
+    );
+    CREATE TABLE IF NOT EXISTS address_book_cards (
+        origin      TEXT NOT NULL REFERENCES address_books (origin) ON DELETE CASCADE,
+        href        TEXT NOT NULL,
+        etag        TEXT,
+        PRIMARY KEY (origin, href)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.
@@ -88,4 +120,10 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), JournalError> {
         tracing::info!(version = index + 1, "call journal schema migrated");
     }
     Ok(())
+}
+
+/// The SQL of the first `version` steps, to build a journal as an older release left it.
+#[cfg(test)]
+pub(crate) fn steps_up_to(version: usize) -> String {
+    MIGRATIONS[..version].join(";\n")
 }

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use crate::control::controller::Controller;
 use crate::model::error::{AppError, ErrorCode, off_thread};
 use crate::model::intent::{Ask, Intents};
-use crate::model::lookup::{LookupAnswer, LookupSource};
+use crate::model::lookup::{LookupAnswer, LookupSource, SyncOutcome};
 use crate::model::settings::{Secret, SettingChange, Settings};
 use crate::model::status::StatusView;
 use crate::model::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, Suggestion};
@@ -187,6 +187,12 @@ pub async fn change_setting(controller: State<'_, Controller>, change: SettingCh
 #[tauri::command]
 pub async fn set_secret(controller: State<'_, Controller>, which: Secret, secret: String) -> Result<(), AppError> {
     controller.set_secret(which, &secret).await
+}
+
+/// Syncs the CardDAV address book into the contacts now ("Sync now").
+#[tauri::command]
+pub async fn sync_address_book(controller: State<'_, Controller>) -> Result<SyncOutcome, AppError> {
+    controller.sync_address_book().await
 }
 
 /// Asks one caller lookup source about a number typed in Settings.

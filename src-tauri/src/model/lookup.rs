@@ -46,6 +46,13 @@ pub struct LookupSettings {
     pub directory_filter: String,
     /// Which source is asked first.
     pub first: LookupSource,
+    /// A CardDAV address book's own URL (Nextcloud, Radicale, iCloud, Fastmail), synced into
+    /// the contacts; empty: none.
+    pub address_book_url: String,
+    /// The address book's user (its password in the keyring).
+    pub address_book_user: String,
+    /// How often the address book is synced, in minutes (also at start and on "Sync now").
+    pub address_book_sync_minutes: u32,
 }
 
 impl Default for LookupSettings {
@@ -59,6 +66,9 @@ impl Default for LookupSettings {
             directory_bind_dn: String::new(),
             directory_filter: String::new(),
             first: LookupSource::Crm,
+            address_book_url: String::new(),
+            address_book_user: String::new(),
+            address_book_sync_minutes: 15,
         }
     }
 }
@@ -115,6 +125,8 @@ impl LookupSettings {
             &mut self.directory_base_dn,
             &mut self.directory_bind_dn,
             &mut self.directory_filter,
+            &mut self.address_book_url,
+            &mut self.address_book_user,
         ] {
             *text = text.trim().to_owned();
         }
@@ -137,7 +149,50 @@ impl LookupSettings {
         if !self.directory_filter.is_empty() && !self.directory_filter.contains(lookup::ldap::NUMBER_PLACEHOLDER) {
             return Err(invalid(format!("directory: the filter must hold {}", lookup::ldap::NUMBER_PLACEHOLDER)));
         }
+        if !self.address_book_url.is_empty() {
+            let lower = self.address_book_url.to_ascii_lowercase();
+            if !lower.starts_with("https://") && !lower.starts_with("http://") {
+                return Err(invalid("address book: the address must start with https://"));
+            }
+        }
+        if !(1..=1440).contains(&self.address_book_sync_minutes) {
+            return Err(invalid("address book: sync every 1 to 1440 minutes"));
+        }
         Ok(self)
+    }
+
+    /// The address book to sync, as (URL, user); `None` until both are set (they are typed
+    /// one after the other).
+    pub fn address_book(&self) -> Option<(&str, &str)> {
+        let set = !self.address_book_url.is_empty() && !self.address_book_user.is_empty();
+        set.then_some((self.address_book_url.as_str(), self.address_book_user.as_str()))
+    }
+}
+
+/// What a sync of the address book did, for Settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncOutcome {
+    /// Contact numbers the address book holds now.
+    pub contacts: u32,
+    /// Cards added or edited since the last sync.
+    pub changed: u32,
+    /// Cards removed since the last sync.
+    pub removed: u32,
+    /// Changed cards that could not be read.
+    pub skipped: u32,
+}
+
+impl From<lookup::carddav::SyncReport> for SyncOutcome {
+    fn from(report: lookup::carddav::SyncReport) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            contacts: count(report.contacts),
+            changed: count(report.changed),
+            removed: count(report.removed),
+            skipped: count(report.skipped),
+        }
     }
 }
 
@@ -170,5 +225,14 @@ mod tests {
         assert!(with(|s| s.directory_url = "http://dir".into()).unwrap_err().contains("ldap://"));
         assert!(with(|s| s.directory_url = "ldaps://dir".into()).unwrap_err().contains("base DN"));
         assert!(with(|s| s.directory_filter = "(cn=*)".into()).unwrap_err().contains("{number}"));
+        assert!(with(|s| s.address_book_url = "ftp://dav".into()).unwrap_err().contains("https://"));
+        let half = with(|s| s.address_book_url = "https://dav.example.com/ada/book/".into()).map(|_| ());
+        assert_eq!(half, Ok(()), "the address may come before the user");
+        let mut settings =
+            LookupSettings { address_book_url: "https://dav.example.com/ada/".into(), ..LookupSettings::default() };
+        assert_eq!(settings.address_book(), None, "not synced until the user is set too");
+        settings.address_book_user = "ada".into();
+        assert_eq!(settings.address_book(), Some(("https://dav.example.com/ada/", "ada")));
+        assert!(with(|s| s.address_book_sync_minutes = 0).is_err());
     }
 }

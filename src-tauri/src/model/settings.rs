@@ -96,6 +96,8 @@ pub enum Secret {
     CrmToken,
     /// The password of the directory's bind DN.
     DirectoryPassword,
+    /// The password of the CardDAV address book's user.
+    AddressBookPassword,
 }
 
 impl Secret {
@@ -105,6 +107,7 @@ impl Secret {
             Self::HooksSecret => "webhooks-signing-secret",
             Self::CrmToken => "crm-lookup-token",
             Self::DirectoryPassword => "directory-bind-password",
+            Self::AddressBookPassword => "address-book-password",
         }
     }
 }

@@ -1,18 +1,29 @@
 //! The user's contacts on the app side: imports (CSV or vCard, parsed by the `journal` crate)
-//! normalised with the user's dial rules, the number → name map that names callers without
+//! and a CardDAV address book synced into them (crate `lookup`), normalised with the user's
+//! dial rules, the number → name map that names callers without
 //! touching the disk while a phone rings, and the dial pad's suggestions.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use journal::{ContactEntry, Journal, MAX_SUGGESTIONS};
+use lookup::carddav::{AddressBook, CardDavSource};
 use mycrm::dial::DialRules;
+use mycrm::{Password, TlsOptions};
 
 use crate::model::error::{AppError, ErrorCode};
+use crate::model::lookup::SyncOutcome;
 use crate::model::views::{CallView, ContactImport, Suggestion};
 
 /// Files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: usize = journal::MAX_IMPORT_BYTES;
+
+fn address_book(url: &str, user: &str, password: Password, tls: TlsOptions) -> Result<CardDavSource, AppError> {
+    let url =
+        url::Url::parse(url).map_err(|e| AppError::new(ErrorCode::InvalidSettings, format!("address book: {e}")))?;
+    CardDavSource::new(AddressBook { url, user: user.to_owned(), password, tls })
+        .map_err(|e| AppError::new(ErrorCode::Lookup, e.to_string()))
+}
 
 fn contacts_error(e: journal::JournalError) -> AppError {
     AppError::new(ErrorCode::Contacts, e.to_string())
@@ -118,6 +129,36 @@ impl Contacts {
         self.journal.clear_contacts().map_err(contacts_error)?;
         self.reload();
         Ok(())
+    }
+
+    /// Brings the copy of a CardDAV address book (its `url` and `user`) up to date in the
+    /// contacts, the numbers keyed with `rules`; then callers are named from it at once.
+    ///
+    /// # Errors
+    ///
+    /// `lookup` saying what to check (address, user, password, server), `ca_file`.
+    pub async fn sync_address_book(
+        &self,
+        (url, user): (&str, &str),
+        password: Password,
+        tls: TlsOptions,
+        rules: DialRules,
+    ) -> Result<SyncOutcome, AppError> {
+        let source = address_book(url, user, password, tls)?;
+        let key = move |number: &str| key_of(&rules, number);
+        let report =
+            source.sync(&self.journal, &key).await.map_err(|e| AppError::new(ErrorCode::Lookup, e.to_string()))?;
+        self.reload();
+        Ok(SyncOutcome::from(report))
+    }
+
+    /// Forgets the copy of an address book the user no longer syncs.
+    pub fn forget_address_book(&self, (url, user): (&str, &str)) {
+        let Ok(source) = address_book(url, user, Password::new(String::new()), TlsOptions::default()) else { return };
+        if let Err(e) = self.journal.forget_address_book(&source.origin()) {
+            tracing::warn!(error = %e, "the contacts of an address book no longer synced stay");
+        }
+        self.reload();
     }
 
     /// What the dial pad offers for `text`.

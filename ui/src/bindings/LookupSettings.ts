@@ -40,4 +40,17 @@ directoryFilter: string,
 /**
  * Which source is asked first.
  */
-first: LookupSource, };
+first: LookupSource, 
+/**
+ * A CardDAV address book's own URL (Nextcloud, Radicale, iCloud, Fastmail), synced into
+ * the contacts; empty: none.
+ */
+addressBookUrl: string, 
+/**
+ * The address book's user (its password in the keyring).
+ */
+addressBookUser: string, 
+/**
+ * How often the address book is synced, in minutes (also at start and on "Sync now").
+ */
+addressBookSyncMinutes: number, };

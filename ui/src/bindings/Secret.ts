@@ -3,4 +3,4 @@
 /**
  * A secret a setting needs, kept in the keyring only (never in the settings file).
  */
-export type Secret = "hooksSecret" | "crmToken" | "directoryPassword";
+export type Secret = "hooksSecret" | "crmToken" | "directoryPassword" | "addressBookPassword";

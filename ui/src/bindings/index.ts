@@ -30,5 +30,6 @@ export type { ShortcutOffer } from "./ShortcutOffer";
 export type { StatusView } from "./StatusView";
 export type { Suggestion } from "./Suggestion";
 export type { SuggestionSource } from "./SuggestionSource";
+export type { SyncOutcome } from "./SyncOutcome";
 export type { TerminalView } from "./TerminalView";
 export type { TitleKind } from "./TitleKind";

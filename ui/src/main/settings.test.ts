@@ -869,3 +869,38 @@ describe("caller lookup", () => {
     expect(shown.textContent).toContain("The caller lookup failed");
   });
 });
+
+describe("the address book", () => {
+  test("Sync now says how many contacts came, or why not", async () => {
+    let outcome: unknown = { contacts: 12, changed: 3, removed: 0, skipped: 0 };
+    const refused = {
+      code: "lookup",
+      message: "the address book server refused the user name or password (HTTP 401)",
+    };
+    const backend = await open({
+      sync_address_book: () => (outcome === refused ? Promise.reject(refused) : outcome),
+    });
+    const syncNow = document.querySelector<HTMLButtonElement>("button.sync-now")!;
+    syncNow.click();
+    await settle();
+    expect(backend.argsOf("sync_address_book")).toHaveLength(1);
+    const said = document.querySelector(".sync-answer")!;
+    expect(said.textContent).toBe("12 contact numbers from the address book (3 cards new or changed)");
+    outcome = refused;
+    syncNow.click();
+    await settle();
+    expect(said.textContent).toContain("The caller lookup failed");
+    expect(syncNow.disabled).toBe(false);
+  });
+
+  test("the minutes between syncs are sent as a number", async () => {
+    const backend = await open();
+    const minutes = control("lookup.addressBookSyncMinutes");
+    expect(minutes.value).toBe("15");
+    minutes.value = "30";
+    minutes.dispatchEvent(new Event("change"));
+    await settle();
+    const sent = backend.argsOf("change_setting").at(-1)!.change as SettingChange & { field: "lookup" };
+    expect(sent.value.addressBookSyncMinutes).toBe(30);
+  });
+});

@@ -36,6 +36,7 @@ import {
   selectTerminal,
   setSecret,
   signOut,
+  syncAddressBook,
   testLookup,
 } from "../ipc";
 import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
@@ -159,6 +160,8 @@ const LOOKUP_TEXT_PARTS = [
   "directoryBaseDn",
   "directoryBindDn",
   "directoryFilter",
+  "addressBookUrl",
+  "addressBookUser",
 ] as const;
 type LookupTextPart = (typeof LOOKUP_TEXT_PARTS)[number];
 type LookupPart = keyof LookupSettings;
@@ -750,7 +753,7 @@ export function mount(host: HTMLElement): () => void {
 
   // Caller lookup: each field sends the whole lookup settings; secrets go to the keyring.
   const lookupChange =
-    (part: LookupPart, value: string | boolean) =>
+    (part: LookupPart, value: string | boolean | number) =>
     (settings: Settings): SettingChange => ({
       field: "lookup",
       value: { ...settings.lookup, [part]: value },
@@ -779,7 +782,42 @@ export function mount(host: HTMLElement): () => void {
     directoryBaseDn: lookupText("directoryBaseDn", "ou=people,dc=example,dc=com"),
     directoryBindDn: lookupText("directoryBindDn", words.anonymous),
     directoryFilter: lookupText("directoryFilter", words.defaultFilter),
+    addressBookUrl: lookupText(
+      "addressBookUrl",
+      "https://cloud.example.com/remote.php/dav/addressbooks/users/ada/contacts/",
+    ),
+    addressBookUser: lookupText("addressBookUser", ""),
   };
+  const syncMinutes = el("input", {
+    attrs: { type: "number", name: "lookup.addressBookSyncMinutes", min: "1", max: "1440", step: "1" },
+  });
+  syncMinutes.addEventListener("change", () => {
+    const minutes = Number(syncMinutes.value);
+    if (!Number.isInteger(minutes)) return;
+    applyAt(syncMinutes, lookupChange("addressBookSyncMinutes", minutes), (settings) => {
+      fill(settings, []);
+      syncMinutes.value = String(settings.lookup.addressBookSyncMinutes);
+    });
+  });
+  const syncNow = el("button", { className: "sync-now", text: words.syncNow, attrs: { type: "button" } });
+  const syncAnswer = el("p", { className: "sync-answer", attrs: { role: "status" } });
+  syncNow.addEventListener("click", () => {
+    syncNow.disabled = true;
+    syncAnswer.textContent = words.syncing;
+    syncAddressBook()
+      .then(
+        (outcome) => {
+          if (active)
+            syncAnswer.textContent = fmt(words.synced, { count: outcome.contacts, changed: outcome.changed });
+        },
+        (reason: unknown) => {
+          if (active) syncAnswer.textContent = describeError(reason);
+        },
+      )
+      .finally(() => {
+        syncNow.disabled = false;
+      });
+  });
   const starttls = checkbox("lookup.directoryStarttls");
   starttls.addEventListener("change", () => {
     applyAt(starttls, lookupChange("directoryStarttls", starttls.checked), (settings) => {
@@ -807,6 +845,7 @@ export function mount(host: HTMLElement): () => void {
     for (const part of LOOKUP_TEXT_PARTS) lookupControls[part].value = settings.lookup[part];
     starttls.checked = settings.lookup.directoryStarttls;
     first.value = settings.lookup.first;
+    syncMinutes.value = String(settings.lookup.addressBookSyncMinutes);
   };
   // "Look up +33 1 23 45 67 89": the answer of one source, or why it failed.
   const testNumber = textInput("lookup.testNumber", { inputmode: "tel", placeholder: "+33 1 23 45 67 89" });
@@ -853,6 +892,14 @@ export function mount(host: HTMLElement): () => void {
       field(words.lookupTestNumber, testNumber),
       el("div", { className: "lookup-tests" }, ...testButtons),
       testAnswer,
+      el("h3", { text: words.addressBook }),
+      el("small", { className: "hint", text: words.addressBookHint }),
+      field(words.addressBookUrl, lookupControls.addressBookUrl),
+      field(words.addressBookUser, lookupControls.addressBookUser),
+      field(words.addressBookPassword, secretInput("addressBookPassword"), words.secretHint),
+      field(words.addressBookSyncMinutes, syncMinutes),
+      el("div", { className: "lookup-tests" }, syncNow),
+      syncAnswer,
     ),
     form.querySelector(".hooks"),
   );
@@ -931,7 +978,7 @@ export function mount(host: HTMLElement): () => void {
       for (const { command, url } of hookInputs) {
         for (const input of [command, url]) markManaged(input, "hooks", settings.managed);
       }
-      for (const input of [...Object.values(lookupControls), starttls, first]) {
+      for (const input of [...Object.values(lookupControls), starttls, first, syncMinutes]) {
         markManaged(input, "lookup", settings.managed);
       }
       form.hidden = false;

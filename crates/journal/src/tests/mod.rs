@@ -8,6 +8,7 @@ mod export;
 mod lifecycle;
 mod listing;
 mod storage;
+mod synced;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -22,7 +22,7 @@ use crate::model::board::{CallBoard, RECENT_LEN};
 use crate::model::error::{AppError, ErrorCode};
 use crate::model::hooks::Moments;
 use crate::model::i18n::{fill, words};
-use crate::model::lookup::{LookupAnswer, LookupSource};
+use crate::model::lookup::{LookupAnswer, LookupSource, SyncOutcome};
 use crate::model::policy::{Alerts, Dials, ScreenPops};
 use crate::model::settings::{Secret, SettingChange, Settings};
 use crate::model::status::{HotkeyWay, ShortcutOffer, StatusView, TerminalView};
@@ -487,8 +487,52 @@ impl<R: Runtime> Controller<R> {
         match which {
             Secret::HooksSecret => self.hooks.set_secret(secret),
             Secret::CrmToken | Secret::DirectoryPassword => self.rebuild_lookups().await,
+            Secret::AddressBookPassword => {
+                let syncer = self.clone();
+                tauri::async_runtime::spawn(async move { syncer.sync_and_log().await });
+            }
         }
         Ok(())
+    }
+
+    /// Syncs the CardDAV address book into the contacts now.
+    ///
+    /// # Errors
+    ///
+    /// `lookup` saying what to check, `invalid_settings` when none is set up, `contacts`
+    /// without the journal.
+    pub async fn sync_address_book(&self) -> Result<SyncOutcome, AppError> {
+        let settings = self.settings();
+        let book = settings
+            .lookup
+            .address_book()
+            .ok_or_else(|| AppError::new(ErrorCode::InvalidSettings, "no address book is set up"))?;
+        let contacts = self
+            .contacts
+            .clone()
+            .ok_or_else(|| AppError::new(ErrorCode::Contacts, "the contacts are not available"))?;
+        let password = self.secret(Secret::AddressBookPassword).await.unwrap_or_else(|| Password::new(String::new()));
+        contacts.sync_address_book(book, password, settings.tls()?, settings.dial_rules()?).await
+    }
+
+    /// Syncs the address book, if one is set up; a failure is logged.
+    pub async fn sync_and_log(&self) {
+        if self.settings().lookup.address_book().is_none() {
+            return;
+        }
+        if let Err(e) = self.sync_address_book().await {
+            tracing::warn!(error = %e, "address book not synced");
+        }
+    }
+
+    /// Syncs the address book at start and then every few minutes (as the settings say at
+    /// each turn), for as long as the app runs.
+    pub async fn keep_address_book_synced(self) {
+        loop {
+            self.sync_and_log().await;
+            let minutes = u64::from(self.settings().lookup.address_book_sync_minutes.max(1));
+            tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
+        }
     }
 
     /// Asks one lookup source about a number typed in Settings.
@@ -584,6 +628,14 @@ impl<R: Runtime> Controller<R> {
         let looks_up_otherwise = old.lookup != new.lookup || old.dial_rules().ok() != new.dial_rules().ok();
         if (old.hooks.is_empty() && !new.hooks.is_empty()) || looks_up_otherwise {
             self.load_secrets().await;
+        }
+        let (old_book, new_book) = (old.lookup.address_book(), new.lookup.address_book());
+        if old_book != new_book {
+            if let (Some(book), Some(contacts)) = (old_book, &self.contacts) {
+                contacts.forget_address_book(book);
+            }
+            let syncer = self.clone();
+            tauri::async_runtime::spawn(async move { syncer.sync_and_log().await });
         }
         self.status_changed();
         Ok(new)

@@ -1,0 +1,68 @@
+//! CardDAV sync figures against a real Radicale on loopback: the first sync of 5,000 cards
+//! (target: at most 5 s) and a sync with nothing changed (target: at most 200 ms).
+//!
+//! `cargo bench -p lookup --bench carddav`; Radicale is found as the tests find it
+//! (`tests/common_carddav`).
+
+#[path = "../tests/common_carddav/mod.rs"]
+mod common_carddav;
+
+use std::time::{Duration, Instant};
+
+use common_carddav::{PASSWORD, Radicale, USER, key_of, vcard};
+use lookup::carddav::{AddressBook, CardDavSource};
+
+const CARDS: usize = 5_000;
+const IDLE_RUNS: usize = 10;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let Some(server) = Radicale::start() else { return };
+    let path = "/ada/contacts/";
+    let cards: String = (0..CARDS)
+        .map(|i| {
+            vcard(&format!("card-{i}"), &format!("Person {i}"), &[&format!("+3361{i:07}"), &format!("+3312{i:07}")])
+        })
+        .collect();
+    server.create_address_book(path).await;
+    server.upload(path, &cards).await;
+
+    let journal = journal::Journal::open_in_memory().expect("journal");
+    let book = CardDavSource::new(AddressBook {
+        url: server.url(path),
+        user: USER.into(),
+        password: mycrm::Password::new(PASSWORD),
+        tls: mycrm::tls::TlsOptions::default(),
+    })
+    .expect("client");
+
+    let started = Instant::now();
+    let first = book.sync(&journal, &key_of).await.expect("first sync");
+    let first_took = started.elapsed();
+    assert_eq!(first.changed, CARDS, "{first:?}");
+    assert_eq!(first.contacts, 2 * CARDS);
+
+    let mut idle = Vec::new();
+    for _ in 0..IDLE_RUNS {
+        let started = Instant::now();
+        let report = book.sync(&journal, &key_of).await.expect("idle sync");
+        idle.push(started.elapsed());
+        assert_eq!((report.changed, report.removed), (0, 0));
+    }
+    idle.sort();
+    let median = idle[IDLE_RUNS / 2];
+    println!("carddav first sync of {CARDS} cards: {} (target <= 5 s)", shown(first_took));
+    println!(
+        "carddav sync with nothing changed: median {} over {IDLE_RUNS}, max {} (target <= 200 ms)",
+        shown(median),
+        shown(idle[IDLE_RUNS - 1])
+    );
+}
+
+fn shown(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
