@@ -14,6 +14,8 @@ pub const COMMANDS: &[&str] = &[
     "history_page",
     "export_history",
     "mark_all_seen",
+    "save_note",
+    "open_note",
     "dial_text",
     "get_settings",
     "change_setting",

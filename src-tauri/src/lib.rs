@@ -245,6 +245,8 @@ pub fn run() {
             control::commands::history_page,
             control::commands::export_history,
             control::commands::mark_all_seen,
+            control::commands::save_note,
+            control::commands::open_note,
             control::commands::dial_text,
             control::commands::get_settings,
             control::commands::change_setting,

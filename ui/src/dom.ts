@@ -65,7 +65,11 @@ export function field(caption: string, control: HTMLElement, hint?: string): HTM
  * Marks `control` as set by the administrators when they locked the setting `name`: it cannot
  * be changed, and its field says why (their reason is text, never HTML). Returns whether it was.
  */
-export function markManaged(control: HTMLInputElement | HTMLSelectElement, name: string, managed: Managed): boolean {
+export function markManaged(
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  name: string,
+  managed: Managed,
+): boolean {
   if (!managed.locked.includes(name)) return false;
   const words = t().common;
   control.disabled = true;

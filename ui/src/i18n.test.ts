@@ -11,6 +11,9 @@ const SAME_IN_FRENCH = new Set([
   "settings.version",
   "history.detail.e164",
   "history.detail.type",
+  "history.note.write",
+  "history.note.label",
+  "popup.note",
 ]);
 
 /** A message of a catalog and its key path: a string, or a plural message's forms by category. */

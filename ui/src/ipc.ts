@@ -111,6 +111,12 @@ export const historyPage = (query: HistoryQuery, cursor: string | null): Promise
 export const exportHistory = (query: HistoryQuery): Promise<string> =>
   call("export_history", { filter: query.filter, search: query.search });
 export const markAllSeen = (): Promise<void> => call("mark_all_seen");
+/** Keeps the outcome and note written for a call (empty: none); resolves to the call as History
+ * now lists it. */
+export const saveNote = (noted: CallView, outcome: string, note: string): Promise<CallView> =>
+  call("save_note", { callId: noted.id, startedAtMs: noted.startedAtMs, outcome, note });
+/** Opens History on the call's note (from its ended card). */
+export const openNote = (callId: string): Promise<void> => call("open_note", { callId });
 export const callBack = (callId: string): Promise<DialOutcome> => call("call_back", { callId });
 export const dialText = (text: string): Promise<DialOutcome> => call("dial_text", { text });
 export const getSettings = (): Promise<Settings> => call("get_settings");

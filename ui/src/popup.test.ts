@@ -360,6 +360,21 @@ describe("card buttons", () => {
   });
 });
 
+describe("Note", () => {
+  test("an ended card offers it beside Dismiss, and it opens History on the call's note", async () => {
+    const backend = await showPopup([sampleCall({ id: "a", state: "ended" }), sampleCall({ id: "b" })], {
+      open_note: () => null,
+    });
+    expect(button("note", "a").hidden).toBe(false);
+    expect(button("note", "a").textContent).toBe("Note");
+    expect(button("note", "a").parentElement?.querySelector(".dismiss")).not.toBeNull();
+    expect(button("note", "b").hidden).toBe(true);
+    button("note", "a").click();
+    await settle();
+    expect(backend.argsOf("open_note")).toEqual([{ callId: "a" }]);
+  });
+});
+
 describe("Call back", () => {
   const missed = (overrides: Partial<CallView> = {}) =>
     sampleCall({

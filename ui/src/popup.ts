@@ -6,8 +6,9 @@
  *
  * A card, top to bottom: who (the title); the label, number and E.164 form; the call type and
  * queue chips; the state line. Beside them the buttons: "Open in CRM" when a screen pop address
- * is configured, "Copy number", "Call back" when the Rust side offers it, and "Dismiss". Every
- * card is `POPUP_CARD_HEIGHT` high, the height the Rust side sizes the window by.
+ * is configured, "Copy number", "Call back" when the Rust side offers it, and "Dismiss", beside
+ * it "Note" once the call ended (History opens on the call's note). Every card is
+ * `POPUP_CARD_HEIGHT` high, the height the Rust side sizes the window by.
  *
  * The calls of the first paint come with the page (`window.__ISTRA__.popupCalls`), so they show
  * without waiting for an IPC round trip. Cards are kept by call id across updates, so a
@@ -23,6 +24,7 @@ import {
   copyNumber,
   describeError,
   dismissCall,
+  openNote,
   popupPainted,
   screenPop,
   watchPopupCalls,
@@ -66,6 +68,7 @@ function createCard(first: CallView): CallCard {
   const crm = button("screen-pop", words.openInCrm);
   const copy = button("copy", words.copyNumber);
   const back = button("call-back", t().call.callBack);
+  const note = button("note", words.note);
   const dismiss = button("dismiss", words.dismiss);
   const details = el("div", { className: "details" });
   const state = el("div", { className: "state" });
@@ -73,7 +76,7 @@ function createCard(first: CallView): CallCard {
     "article",
     { attrs: { "data-call-id": call.id } },
     details,
-    el("div", { className: "actions" }, crm, copy, back, dismiss),
+    el("div", { className: "actions" }, crm, copy, back, el("div", { className: "pair" }, note, dismiss)),
   );
 
   const showState = (): void => {
@@ -95,9 +98,11 @@ function createCard(first: CallView): CallCard {
   const showButtons = (): void => {
     crm.hidden = !call.screenPop;
     back.hidden = !call.offersCallBack;
+    note.hidden = call.state !== "ended";
     crm.disabled = pending.has(crm);
     copy.disabled = pending.has(copy) || !call.hasNumber;
     back.disabled = pending.has(back);
+    note.disabled = pending.has(note);
     dismiss.disabled = pending.has(dismiss) || dismissed;
   };
 
@@ -139,6 +144,8 @@ function createCard(first: CallView): CallCard {
   );
   // A call placed gets a card of its own, which says it is calling.
   onPress(back, () => callBack(call.id));
+  // The note is written in History, where there is room for it.
+  onPress(note, () => openNote(call.id));
   onPress(dismiss, () =>
     dismissCall(call.id).then(() => {
       dismissed = true;

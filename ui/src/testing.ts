@@ -171,6 +171,8 @@ export function sampleCall(
     ringMs: null,
     talkMs: null,
     endCause: null,
+    outcome: null,
+    note: null,
     screenPop: false,
     hasNumber: true,
     offersCallBack: false,
@@ -231,6 +233,7 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
       answered: { command: "", url: "" },
       ended: { command: "", url: "" },
       missed: { command: "", url: "" },
+      endedAfterNote: false,
     },
     lookup: {
       crmUrl: "",
@@ -245,6 +248,7 @@ export function sampleSettings(overrides: Partial<Settings> = {}): Settings {
       addressBookUser: "",
       addressBookSyncMinutes: 15,
     },
+    outcomes: null,
     managed: { locked: [], reason: null },
     ...overrides,
   };

@@ -16,6 +16,7 @@ const FIRST_NAMES: [&str; 12] =
 const LAST_NAMES: [&str; 10] =
     ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"];
 const LABELS: [&str; 5] = ["Reception", "Sales", "Support", "Billing", "Switchboard"];
+const OUTCOMES: [&str; 4] = ["Resolved", "Call back", "Quote sent", "Wrong number"];
 
 /// A small deterministic pseudo-random generator (xorshift).
 struct Dice(u64);
@@ -67,6 +68,8 @@ fn call(index: u32, dice: &mut Dice) -> CallRecord {
         end_cause: Some(if missed { "no-answer" } else { "normal" }.to_owned()),
         missed,
         seen: missed && dice.roll(2) == 0,
+        outcome: talk_ms.is_some().then(|| pick(dice, &OUTCOMES).to_owned()),
+        note: (talk_ms.is_some() && dice.roll(4) == 0).then(|| "Wants the new price list by email".to_owned()),
     }
 }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 use crate::CallRecord;
 
 /// The header line's cells, in column order.
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 19] = [
     "call_id",
     "terminal_id",
     "direction",
@@ -28,6 +28,8 @@ const HEADER: [&str; 17] = [
     "missed",
     "seen",
     "started_at_ms",
+    "outcome",
+    "note",
 ];
 
 /// Writes the header line.
@@ -61,6 +63,8 @@ pub(crate) fn write_record(out: &mut impl Write, record: &CallRecord) -> std::io
             yes_no(record.missed),
             yes_no(record.seen),
             record.started_at_ms.to_string(),
+            text(&record.outcome),
+            text(&record.note),
         ],
     )
 }

@@ -140,9 +140,32 @@ impl Journal {
         Ok(())
     }
 
+    /// Sets the outcome and note of a call after it (empty text: none), replacing what was
+    /// written before; the call is the one with the platform id `call_id` whose start is
+    /// nearest `started_at_ms` (within a day). Both become searchable and are exported.
+    /// Returns the call as now stored, `None` when no such call is in the journal.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Unavailable`] or [`JournalError::Storage`] when the
+    /// database cannot be written.
+    pub fn annotate(
+        &self,
+        call_id: &str,
+        started_at_ms: i64,
+        outcome: &str,
+        note: &str,
+    ) -> Result<Option<CallRecord>, JournalError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let noted = store::annotate(&tx, call_id, started_at_ms, outcome, note)?;
+        tx.commit()?;
+        Ok(noted)
+    }
+
     /// One page of the History view, newest call first.
     ///
-    /// `search` matches number, E.164 form, label and contact name as a
+    /// `search` matches number, E.164 form, label, contact name, outcome and note as a
     /// case-insensitive substring; a search made of digits (and phone
     /// punctuation) also matches the number with its spaces and punctuation
     /// removed. `limit` is clamped to 1..=500. Pass the previous page's

@@ -80,6 +80,10 @@ pub struct CallRecord {
     pub missed: bool,
     /// The desk worker has seen this missed call.
     pub seen: bool,
+    /// What the desk worker chose from their list of outcomes, after the call.
+    pub outcome: Option<String>,
+    /// What the desk worker wrote about the call.
+    pub note: Option<String>,
 }
 
 impl CallRecord {
@@ -96,10 +100,11 @@ impl CallRecord {
         self.number.as_deref().or(self.e164.as_deref()).map(digits_of).unwrap_or_default()
     }
 
-    /// Lower-cased number, E.164, label and contact name, separated by a
-    /// control character so that a search cannot match across two fields.
+    /// Lower-cased number, E.164, label, contact name, outcome and note,
+    /// separated by a control character so that a search cannot match
+    /// across two fields.
     pub(crate) fn search_text(&self) -> String {
-        [&self.number, &self.e164, &self.label, &self.contact_name]
+        [&self.number, &self.e164, &self.label, &self.contact_name, &self.outcome, &self.note]
             .into_iter()
             .flatten()
             .map(|field| field.to_lowercase())

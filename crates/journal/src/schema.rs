@@ -84,6 +84,10 @@ const MIGRATIONS: &[&str] = &[
         etag        TEXT,
         PRIMARY KEY (origin, href)
     ) WITHOUT ROWID;",
+    // Version 4: the desk worker's outcome and note of a call (searchable: a row's search
+    // text is rebuilt whenever the row is written).
+    "ALTER TABLE calls ADD COLUMN outcome TEXT;
+    ALTER TABLE calls ADD COLUMN note TEXT;",
 ];
 
 /// The schema version this build writes.

@@ -16,7 +16,7 @@ const SAME_CALL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The columns every read selects, in the order [`from_row`] expects.
 pub(crate) const COLUMNS: &str = "id, call_id, terminal_id, direction, number, e164, label, contact_name, acd, \
-     started_at_ms, answered_at_ms, ended_at_ms, ring_ms, talk_ms, end_cause, missed, seen";
+     started_at_ms, answered_at_ms, ended_at_ms, ring_ms, talk_ms, end_cause, missed, seen, outcome, note";
 
 /// Reads a row selected with [`COLUMNS`] into its rowid and record.
 pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<(i64, CallRecord)> {
@@ -37,6 +37,8 @@ pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<(i64, CallRecord)> {
         end_cause: row.get(14)?,
         missed: row.get(15)?,
         seen: row.get(16)?,
+        outcome: row.get(17)?,
+        note: row.get(18)?,
     };
     Ok((row.get(0)?, record))
 }
@@ -101,7 +103,46 @@ pub(crate) fn merge(stored: &CallRecord, update: &CallRecord) -> CallRecord {
         },
         missed: life.missed,
         seen: stored.seen || update.seen,
+        // Call updates carry no note: what the desk worker wrote stays.
+        outcome: update.outcome.clone().or_else(|| stored.outcome.clone()),
+        note: update.note.clone().or_else(|| stored.note.clone()),
     }
+}
+
+/// Sets the outcome and note (empty text: none) of the call `call_id` whose start is nearest
+/// `started_at_ms`, within a day; returns the call as now stored, `None` when there is no such
+/// call. The caller runs this inside a transaction.
+pub(crate) fn annotate(
+    conn: &Connection,
+    call_id: &str,
+    started_at_ms: i64,
+    outcome: &str,
+    note: &str,
+) -> rusqlite::Result<Option<CallRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM calls
+         WHERE call_id = :call_id AND started_at_ms > :from AND started_at_ms < :until
+         ORDER BY abs(started_at_ms - :at), id DESC LIMIT 1"
+    );
+    let found = conn
+        .prepare_cached(&sql)?
+        .query_row(
+            named_params! {
+                ":call_id": call_id,
+                ":from": started_at_ms.saturating_sub(SAME_CALL_WINDOW_MS),
+                ":until": started_at_ms.saturating_add(SAME_CALL_WINDOW_MS),
+                ":at": started_at_ms,
+            },
+            from_row,
+        )
+        .optional()?;
+    let Some((rowid, stored)) = found else {
+        return Ok(None);
+    };
+    let text = |value: &str| Some(value.to_owned()).filter(|value| !value.is_empty());
+    let noted = CallRecord { outcome: text(outcome), note: text(note), ..stored };
+    write(conn, Some(rowid), &noted)?;
+    Ok(Some(noted))
 }
 
 /// Inserts `record` (no rowid) or overwrites the row `rowid`.
@@ -109,16 +150,17 @@ fn write(conn: &Connection, rowid: Option<i64>, record: &CallRecord) -> rusqlite
     const INSERT: &str = "INSERT INTO calls (
             call_id, terminal_id, direction, number, e164, label, contact_name, acd,
             started_at_ms, answered_at_ms, ended_at_ms, ring_ms, talk_ms, end_cause,
-            missed, seen, digits, search_text, id)
+            missed, seen, outcome, note, digits, search_text, id)
         VALUES (:call_id, :terminal_id, :direction, :number, :e164, :label, :contact_name, :acd,
             :started_at_ms, :answered_at_ms, :ended_at_ms, :ring_ms, :talk_ms, :end_cause,
-            :missed, :seen, :digits, :search_text, :id)";
+            :missed, :seen, :outcome, :note, :digits, :search_text, :id)";
     const UPDATE: &str = "UPDATE calls SET
             call_id = :call_id, terminal_id = :terminal_id, direction = :direction, number = :number,
             e164 = :e164, label = :label, contact_name = :contact_name, acd = :acd,
             started_at_ms = :started_at_ms, answered_at_ms = :answered_at_ms, ended_at_ms = :ended_at_ms,
             ring_ms = :ring_ms, talk_ms = :talk_ms, end_cause = :end_cause,
-            missed = :missed, seen = :seen, digits = :digits, search_text = :search_text
+            missed = :missed, seen = :seen, outcome = :outcome, note = :note,
+            digits = :digits, search_text = :search_text
         WHERE id = :id";
     let sql = if rowid.is_some() { UPDATE } else { INSERT };
     conn.prepare_cached(sql)?.execute(named_params! {
@@ -138,6 +180,8 @@ fn write(conn: &Connection, rowid: Option<i64>, record: &CallRecord) -> rusqlite
         ":end_cause": record.end_cause,
         ":missed": record.missed,
         ":seen": record.seen,
+        ":outcome": record.outcome,
+        ":note": record.note,
         ":digits": record.digits(),
         ":search_text": record.search_text(),
         ":id": rowid,

@@ -72,6 +72,27 @@ pub fn dismiss_call(controller: State<'_, Controller>, call_id: String) -> Resul
     Ok(())
 }
 
+/// Keeps the outcome and note written for a call after it (empty: none).
+#[tauri::command]
+pub async fn save_note(
+    controller: State<'_, Controller>,
+    call_id: String,
+    started_at_ms: u64,
+    outcome: String,
+    note: String,
+) -> Result<CallView, AppError> {
+    check_call_id(&call_id)?;
+    controller.save_note(call_id, started_at_ms, &outcome, &note).await
+}
+
+/// Opens History on a call's note (from its ended card).
+#[tauri::command]
+pub fn open_note(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
+    check_call_id(&call_id)?;
+    controller.open_note(&call_id);
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn copy_number(controller: State<'_, Controller>, call_id: String) -> Result<(), AppError> {
     check_call_id(&call_id)?;

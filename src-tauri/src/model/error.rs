@@ -47,6 +47,8 @@ pub enum ErrorCode {
     InvalidTemplate,
     NotSignedIn,
     Journal,
+    /// A call's note or outcome that cannot be kept (too long, or the call is unknown).
+    InvalidNote,
     /// A caller lookup source (CRM, directory) failed.
     Lookup,
     Contacts,
@@ -58,7 +60,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the tests that check each has its words.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::NotAllowed,
         Self::BadCredentials,
         Self::SessionLost,
@@ -84,6 +86,7 @@ impl ErrorCode {
         Self::InvalidTemplate,
         Self::NotSignedIn,
         Self::Journal,
+        Self::InvalidNote,
         Self::Lookup,
         Self::Contacts,
         Self::ContactsFile,

@@ -58,14 +58,20 @@ pub struct HookAction {
 
 /// The hooks of each moment. Off (all empty) by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(default)]
+#[serde(default, rename_all = "camelCase")]
 #[ts(export)]
 pub struct Hooks {
     pub ringing: HookAction,
     pub answered: HookAction,
     pub ended: HookAction,
     pub missed: HookAction,
+    /// The `ended` hooks (and `missed` after them) wait until the desk worker saved the call's
+    /// note, at most [`NOTE_WAIT`], so that they carry it.
+    pub ended_after_note: bool,
 }
+
+/// How long `ended` hooks set to wait for the call's note wait at most.
+pub const NOTE_WAIT: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 impl Hooks {
     /// The action of one moment.
@@ -186,6 +192,9 @@ fn call_env(event: HookEvent, call: &CallView) -> Vec<(String, String)> {
     ] {
         env.push((variable.to_owned(), screenpop::value_of(call, placeholder)));
     }
+    for (variable, value) in [("ISTRA_OUTCOME", &call.outcome), ("ISTRA_NOTE", &call.note)] {
+        env.push((variable.to_owned(), value.clone().unwrap_or_default()));
+    }
     env
 }
 
@@ -236,6 +245,48 @@ impl Moments {
         let reached: Vec<HookEvent> = due.into_iter().filter(|event| !passed.contains(event)).collect();
         passed.extend(&reached);
         reached
+    }
+}
+
+/// The ended moments of calls held until their note is saved (see [`Hooks::ended_after_note`]).
+#[derive(Debug, Default)]
+pub struct HeldEnds {
+    held: HashMap<String, (u64, Held)>,
+    tokens: u64,
+}
+
+/// A call's moments held for its note.
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub call: CallView,
+    pub moments: Vec<HookEvent>,
+}
+
+impl HeldEnds {
+    /// Of the `moments` `call` just reached, those to run now; the ended ones are held instead
+    /// when the hooks wait for the note. Also returns the hold's token (for [`HeldEnds::expire`]).
+    pub fn split(&mut self, hooks: &Hooks, call: &CallView, moments: Vec<HookEvent>) -> (Vec<HookEvent>, Option<u64>) {
+        if !hooks.ended_after_note || !moments.contains(&HookEvent::Ended) {
+            return (moments, None);
+        }
+        let (held, now): (Vec<HookEvent>, Vec<HookEvent>) =
+            moments.into_iter().partition(|moment| matches!(moment, HookEvent::Ended | HookEvent::Missed));
+        self.tokens += 1;
+        self.held.insert(call.id.clone(), (self.tokens, Held { call: call.clone(), moments: held }));
+        (now, Some(self.tokens))
+    }
+
+    /// The call's held moments, now its note is saved.
+    pub fn release(&mut self, call_id: &str) -> Option<Held> {
+        self.held.remove(call_id).map(|(_, held)| held)
+    }
+
+    /// The hold `token`'s moments, when they still wait after [`NOTE_WAIT`].
+    pub fn expire(&mut self, call_id: &str, token: u64) -> Option<Held> {
+        match self.held.get(call_id) {
+            Some((held_token, _)) if *held_token == token => self.release(call_id),
+            _ => None,
+        }
     }
 }
 
@@ -324,5 +375,29 @@ mod tests {
         outgoing.direction = DirectionView::Outgoing;
         assert_eq!(moments.reached(&outgoing), [], "an outgoing call's far end ringing is not 'ringing'");
         assert!(moments.passed.is_empty() || moments.passed.keys().all(|id| id == "3"), "ended calls forgotten");
+    }
+
+    #[test]
+    fn ended_moments_wait_for_the_note_when_asked_and_go_once() {
+        let mut hooks = Hooks::default();
+        let mut held = HeldEnds::default();
+        let mut missed = sample_call("-2", CallStateView::Ended);
+        missed.missed = true;
+        let reached = vec![HookEvent::Ended, HookEvent::Missed];
+        assert_eq!(held.split(&hooks, &missed, reached.clone()), (reached.clone(), None), "not asked: at once");
+
+        hooks.ended_after_note = true;
+        let talking = sample_call("-1", CallStateView::Talking);
+        assert_eq!(held.split(&hooks, &talking, vec![HookEvent::Answered]), (vec![HookEvent::Answered], None));
+        let (now, token) = held.split(&hooks, &missed, reached.clone());
+        assert!(now.is_empty());
+        let token = token.expect("held");
+        assert_eq!(held.release("-2").map(|h| h.moments), Some(reached.clone()), "the note came");
+        assert!(held.expire("-2", token).is_none(), "and the wait ends with nothing left");
+
+        let (_, first) = held.split(&hooks, &missed, reached.clone());
+        let (_, second) = held.split(&hooks, &missed, reached.clone());
+        assert!(held.expire("-2", first.expect("held")).is_none(), "an older wait does not release a newer hold");
+        assert!(held.expire("-2", second.expect("held")).is_some());
     }
 }

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod intent;
 pub mod lines;
 pub mod lookup;
+pub mod notes;
 pub mod policy;
 pub mod screenpop;
 pub mod settings;

@@ -75,6 +75,9 @@ pub struct Settings {
     pub hooks: Hooks,
     /// Where callers' names are looked up besides the contacts.
     pub lookup: LookupSettings,
+    /// The outcomes a call's note offers, in order; `None` for the built-in list in the
+    /// user's language (the catalog's `history.note.outcomes`, one per line).
+    pub outcomes: Option<Vec<String>>,
     /// The way of the dial key the user was last told of (see `Controller::hotkey_held`): told
     /// once, not at every start. Kept by the app, not set from the pages.
     #[ts(skip)]
@@ -156,6 +159,7 @@ impl Default for Settings {
             gnome_shortcut: false,
             hooks: Hooks::default(),
             lookup: LookupSettings::default(),
+            outcomes: None,
             hotkey_way_told: None,
             managed: Managed::default(),
         }
@@ -185,6 +189,7 @@ pub enum SettingChange {
     GnomeShortcut(bool),
     Hooks(Hooks),
     Lookup(LookupSettings),
+    Outcomes(Option<Vec<String>>),
 }
 
 fn invalid(message: impl Into<String>) -> AppError {
@@ -223,6 +228,7 @@ impl Settings {
             SettingChange::GnomeShortcut(on) => self.gnome_shortcut = on,
             SettingChange::Hooks(hooks) => self.hooks = hooks,
             SettingChange::Lookup(lookup) => self.lookup = lookup,
+            SettingChange::Outcomes(outcomes) => self.outcomes = outcomes,
         }
         self
     }
@@ -262,6 +268,7 @@ impl Settings {
         }
         self.hooks = self.hooks.checked()?;
         self.lookup = self.lookup.checked()?;
+        self.outcomes = self.outcomes.map(crate::model::notes::outcomes_checked).transpose()?;
         Ok(self)
     }
 

@@ -120,6 +120,10 @@ pub struct CallView {
     #[ts(type = "number | null")]
     pub talk_ms: Option<u64>,
     pub end_cause: Option<String>,
+    /// The outcome the desk worker picked after the call (the journal's).
+    pub outcome: Option<String>,
+    /// What the desk worker wrote about the call (the journal's).
+    pub note: Option<String>,
     /// A screen pop address is configured: the popup offers "Open in CRM".
     pub screen_pop: bool,
     /// What the call says, line by line (see [`CallView::described`]).
@@ -187,6 +191,8 @@ impl CallView {
             ring_ms: call.ring_ms,
             talk_ms: call.talk_ms,
             end_cause: call.end_cause.as_ref().map(|c| c.wire_name().to_owned()),
+            outcome: None,
+            note: None,
             screen_pop: false,
             lines: CallLines::default(),
             has_number: false,
@@ -297,6 +303,8 @@ pub(crate) fn sample_call(id: &str, state: CallStateView) -> CallView {
         ring_ms: None,
         talk_ms: None,
         end_cause: None,
+        outcome: None,
+        note: None,
         screen_pop: false,
         lines: CallLines::default(),
         has_number: false,

@@ -9,6 +9,7 @@ use std::sync::mpsc::{Sender, channel};
 use journal::{CallRecord, Cursor, Direction, Filter, Journal};
 
 use crate::model::error::{AppError, ErrorCode};
+use crate::model::notes::Note;
 use crate::model::views::{CallStateView, CallView, DirectionView, HistoryFilter, HistoryPage, display_number};
 
 /// One History page holds this many calls.
@@ -64,6 +65,8 @@ pub fn record_of(call: &CallView, terminal_id: Option<&str>) -> CallRecord {
         end_cause: call.end_cause.clone(),
         missed: call.missed,
         seen: false,
+        outcome: call.outcome.clone(),
+        note: call.note.clone(),
     }
 }
 
@@ -100,6 +103,8 @@ pub fn view_of(record: &CallRecord) -> CallView {
         ring_ms: record.ring_ms.map(to_u64),
         talk_ms: record.talk_ms.map(to_u64),
         end_cause: record.end_cause.clone(),
+        outcome: record.outcome.clone(),
+        note: record.note.clone(),
         screen_pop: false,
         lines: crate::model::views::CallLines::default(),
         has_number: false,
@@ -197,6 +202,16 @@ impl CallLog {
         Ok(count)
     }
 
+    /// Keeps `note` as the outcome and note of the call `call_id` whose start is nearest
+    /// `started_at_ms`; returns the call as now stored, `None` when the journal has no such call.
+    ///
+    /// # Errors
+    ///
+    /// `journal` when the database fails.
+    pub fn annotate(&self, call_id: &str, started_at_ms: u64, note: &Note) -> Result<Option<CallRecord>, AppError> {
+        self.journal.annotate(call_id, to_i64(started_at_ms), &note.outcome, &note.note).map_err(journal_error)
+    }
+
     /// The newest journal call with this id (History rows outlive the in-memory board).
     pub fn find(&self, call_id: &str) -> Option<CallView> {
         match self.journal.latest(call_id) {
@@ -243,6 +258,8 @@ mod tests {
             ring_ms: Some(20_000),
             talk_ms: Some(0),
             end_cause: Some("noAnswer".into()),
+            outcome: None,
+            note: None,
             ..crate::model::views::sample_call(id, CallStateView::Ended)
         }
     }

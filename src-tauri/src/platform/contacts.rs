@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use journal::{ContactEntry, Journal, MAX_SUGGESTIONS};
-use lookup::carddav::{AddressBook, CardDavSource};
+use lookup::carddav::{AddressBook, CardDavError, CardDavSource};
 use mycrm::dial::DialRules;
 use mycrm::{Password, TlsOptions};
 
@@ -136,7 +136,8 @@ impl Contacts {
     ///
     /// # Errors
     ///
-    /// `lookup` saying what to check (address, user, password, server), `ca_file`.
+    /// `bad_credentials` when the server refuses the user or password, `lookup` saying what
+    /// else to check (address, server), `ca_file`.
     pub async fn sync_address_book(
         &self,
         (url, user): (&str, &str),
@@ -146,8 +147,11 @@ impl Contacts {
     ) -> Result<SyncOutcome, AppError> {
         let source = address_book(url, user, password, tls)?;
         let key = move |number: &str| key_of(&rules, number);
-        let report =
-            source.sync(&self.journal, &key).await.map_err(|e| AppError::new(ErrorCode::Lookup, e.to_string()))?;
+        let report = source.sync(&self.journal, &key).await.map_err(|e| {
+            let code =
+                if matches!(e, CardDavError::Refused(_)) { ErrorCode::BadCredentials } else { ErrorCode::Lookup };
+            AppError::new(code, e.to_string())
+        })?;
         self.reload();
         Ok(SyncOutcome::from(report))
     }

@@ -307,10 +307,17 @@ pub fn constants_ts() -> String {
          export const COMMANDS = {commands} as const;\n\
          export type Command = (typeof COMMANDS)[number];\n\
          /** The countries the dial rules know (ISO 3166 alpha-2): Settings' default country. */\n\
-         export const DIAL_COUNTRIES = {countries};\n",
+         export const DIAL_COUNTRIES = {countries};\n\
+         /** The most characters a call's note, and one outcome, keep; the most outcomes listed. */\n\
+         export const NOTE_MAX_CHARS = {note};\n\
+         export const OUTCOME_MAX_CHARS = {outcome};\n\
+         export const MAX_OUTCOMES = {outcomes};\n",
         placeholders = serde_json::json!(crate::model::screenpop::PLACEHOLDERS),
         commands = serde_json::json!(crate::COMMANDS),
         countries = serde_json::json!(crate::model::settings::dial_countries()),
+        note = crate::model::notes::NOTE_MAX_CHARS,
+        outcome = crate::model::notes::OUTCOME_MAX_CHARS,
+        outcomes = crate::model::notes::MAX_OUTCOMES,
     )
 }
 

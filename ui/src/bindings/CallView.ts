@@ -32,6 +32,14 @@ crmUrl: string | null, acd: string | null, state: CallStateView,
  */
 takenElsewhere: boolean, missed: boolean, startedAtMs: number, answeredAtMs: number | null, endedAtMs: number | null, ringMs: number | null, talkMs: number | null, endCause: string | null, 
 /**
+ * The outcome the desk worker picked after the call (the journal's).
+ */
+outcome: string | null, 
+/**
+ * What the desk worker wrote about the call (the journal's).
+ */
+note: string | null, 
+/**
  * A screen pop address is configured: the popup offers "Open in CRM".
  */
 screenPop: boolean, 

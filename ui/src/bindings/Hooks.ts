@@ -4,4 +4,9 @@ import type { HookAction } from "./HookAction";
 /**
  * The hooks of each moment. Off (all empty) by default.
  */
-export type Hooks = { ringing: HookAction, answered: HookAction, ended: HookAction, missed: HookAction, };
+export type Hooks = { ringing: HookAction, answered: HookAction, ended: HookAction, missed: HookAction, 
+/**
+ * The `ended` hooks (and `missed` after them) wait until the desk worker saved the call's
+ * note, at most [`NOTE_WAIT`], so that they carry it.
+ */
+endedAfterNote: boolean, };

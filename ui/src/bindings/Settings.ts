@@ -41,6 +41,11 @@ hooks: Hooks,
  */
 lookup: LookupSettings, 
 /**
+ * The outcomes a call's note offers, in order; `None` for the built-in list in the
+ * user's language (the catalog's `history.note.outcomes`, one per line).
+ */
+outcomes: Array<string> | null, 
+/**
  * What the administrators locked, from the policy file; never read from a settings file
  * (and not written to the user's).
  */

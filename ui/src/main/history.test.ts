@@ -5,6 +5,7 @@ import { setLocale } from "../i18n";
 import {
   BIDI_CONTROLS,
   deferred,
+  sampleSettings,
   HOSTILE_LABELS,
   sampleCall,
   settle,
@@ -13,7 +14,7 @@ import {
   type Handlers,
   expectMarkupShownAsText,
 } from "../testing";
-import { fitToolbar, mount, SEARCH_DELAY_MS, spills, type ToolbarFit } from "./history";
+import { fitToolbar, mount, noteAsked, outcomeChoices, SEARCH_DELAY_MS, spills, type ToolbarFit } from "./history";
 
 const page = usePage(mount, { fakeTime: true });
 
@@ -694,7 +695,7 @@ describe("the narrow window's menus", () => {
     const menu = menuOf(rows()[0]!);
     expect(menu.querySelector("summary")?.getAttribute("aria-label")).toBe("More for ACME Corp");
     const items = [...menu.querySelectorAll<HTMLButtonElement>("[role=menuitem]")];
-    expect(items.map((item) => item.textContent)).toEqual(["Call back", "Copy", "Details"]);
+    expect(items.map((item) => item.textContent)).toEqual(["Call back", "Copy", "Details", "Note"]);
     menu.open = true;
     items[0]!.click();
     await settle();
@@ -709,7 +710,7 @@ describe("the narrow window's menus", () => {
   test("a call without a number has its menu's Call back and Copy disabled too", async () => {
     await open([sampleCall({ hasNumber: false })]);
     const items = [...menuOf(rows()[0]!).querySelectorAll<HTMLButtonElement>("[role=menuitem]")];
-    expect(items.map((item) => item.disabled)).toEqual([true, true, false]);
+    expect(items.map((item) => item.disabled)).toEqual([true, true, false, false]);
   });
 
   test("Escape or a press elsewhere closes a menu", async () => {
@@ -778,5 +779,98 @@ describe("the toolbar's layout", () => {
   test("the toolbar starts whole", async () => {
     await open(fiveCalls());
     expect(document.querySelector<HTMLElement>(".history-controls")?.dataset.fit).toBe("whole");
+  });
+});
+
+describe("a call's note and outcome", () => {
+  const editor = (): HTMLFormElement | null => document.querySelector<HTMLFormElement>(".note-editor");
+  const outcomeSelect = (): HTMLSelectElement => editor()!.querySelector<HTMLSelectElement>("select")!;
+  const noteArea = (): HTMLTextAreaElement => editor()!.querySelector<HTMLTextAreaElement>("textarea")!;
+
+  test("a row shows the outcome and the note written after the call, as text", async () => {
+    const noted = sampleCall({ id: "n", state: "ended", outcome: "<b>Sale</b>", note: "<img src=x onerror=alert(1)>" });
+    await open([noted, sampleCall({ id: "plain", state: "ended" })]);
+    const line = rows()[0]!.querySelector(".noted")!;
+    expect(line.querySelector(".outcome-chip")?.textContent).toBe("<b>Sale</b>");
+    expect(line.querySelector(".note-text")?.textContent).toBe("<img src=x onerror=alert(1)>");
+    expect(document.querySelector("img, b")).toBeNull();
+    expect(rows()[0]!.querySelector(".row-actions button.note")?.textContent).toBe("Edit note");
+    expect(rows()[1]!.querySelector(".noted")).toBeNull();
+    expect(rows()[1]!.querySelector(".row-actions button.note")?.textContent).toBe("Note");
+  });
+
+  test("Note opens an editor offering the user's outcomes; Save keeps them and lists the call again", async () => {
+    const call = sampleCall({ id: "c", state: "ended", startedAtMs: 1_714_986_000_000 });
+    const backend = await open([call], {
+      get_settings: () => sampleSettings({ outcomes: ["Sale", "No sale"] }),
+      save_note: () => ({ ...call, outcome: "Sale", note: "Wants a quote" }),
+    });
+    button(".row-actions button.note").click();
+    expect([...outcomeSelect().options].map((o) => o.textContent)).toEqual(["No outcome", "Sale", "No sale"]);
+    expect(document.activeElement).toBe(noteArea());
+    expect(noteArea().maxLength).toBe(2000);
+    outcomeSelect().value = "Sale";
+    noteArea().value = "Wants a quote";
+    editor()!.requestSubmit();
+    await settle();
+    expect(backend.argsOf("save_note")).toEqual([
+      { callId: "c", startedAtMs: 1_714_986_000_000, outcome: "Sale", note: "Wants a quote" },
+    ]);
+    expect(editor()).toBeNull();
+    expect(noticeText()).toBe("Note saved");
+    expect(backend.argsOf("history_page").length).toBe(2);
+  });
+
+  test("a refused note stays in the editor with the reason; Escape closes it", async () => {
+    await open([sampleCall({ id: "c", state: "ended", outcome: "Gone from the list" })], {
+      get_settings: () => sampleSettings(),
+      save_note: () => {
+        throw { code: "invalid_note", message: "the note is longer than 2000 characters" };
+      },
+    });
+    button(".row-actions button.note").click();
+    expect([...outcomeSelect().options].map((o) => o.value)).toEqual([
+      "",
+      ...outcomeChoices(null),
+      "Gone from the list",
+    ]);
+    expect(outcomeSelect().value).toBe("Gone from the list");
+    noteArea().value = "typed";
+    editor()!.requestSubmit();
+    await settle();
+    expect(editor()?.querySelector(".note-error")?.textContent).toBe(
+      "The note cannot be kept (the note is longer than 2000 characters)",
+    );
+    expect(noteArea().value).toBe("typed");
+    noteArea().dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(editor()).toBeNull();
+  });
+
+  test("a new call while a note is written waits behind the button instead of sweeping it away", async () => {
+    const backend = await open([sampleCall({ id: "c", state: "ended" })], { get_settings: () => sampleSettings() });
+    button(".row-actions button.note").click();
+    noteArea().value = "half written";
+    await emit("recent-calls-changed", []);
+    await settle();
+    expect(backend.argsOf("history_page").length).toBe(1);
+    expect(noteArea().value).toBe("half written");
+    expect(button("button.new-calls").hidden).toBe(false);
+  });
+
+  test("#note/<id> (the ended card's Note) opens that call's note once it is listed", async () => {
+    window.history.replaceState(null, "", "#note/c2");
+    await open(fiveCalls(), { get_settings: () => sampleSettings() });
+    expect(editor()?.closest<HTMLElement>(".history-call")?.dataset.callId).toBe("c2");
+    expect(window.location.hash).toBe("#recent");
+    expect(noteAsked("#note/-7")).toBe("-7");
+    expect(noteAsked("#note/%E0%A4%A")).toBeNull();
+    expect(noteAsked("#recent")).toBeNull();
+  });
+
+  test("the built-in outcomes speak the user's language", () => {
+    setLocale("fr");
+    expect(outcomeChoices(null)).toContain("À rappeler");
+    expect(outcomeChoices({ outcomes: [] })).toEqual([]);
+    setLocale("en");
   });
 });

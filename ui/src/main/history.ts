@@ -2,8 +2,10 @@
  * The History tab: the call journal, newest first, a page at a time. A search box (number,
  * name or label) and a filter (all, missed, incoming, outgoing) choose the calls; scrolling
  * near the bottom, or "Load more", brings the next page. Each row has direction, who, when,
- * how it went, and "Call back" / "Copy" / "Details" (the call's times, durations, type and
- * queue, unfolded under the row). The listed calls can be exported as CSV. In a narrow window
+ * how it went, the outcome and note written after it, and "Call back" / "Copy" / "Details" (the
+ * call's times, durations, type and queue, unfolded under the row) / "Note" (an outcome from the
+ * user's list and a note, edited under the row; `#note/<call id>` opens it from the call's ended
+ * card). The listed calls can be exported as CSV. In a narrow window
  * (CSS decides) a row's actions go into a "⋯" menu: the same buttons' work. The toolbar measures
  * itself instead, as its words are longer in some languages: see {@link TOOLBAR_FITS}.
  *
@@ -11,8 +13,9 @@
  * user is at the top; further down, a "New calls — show" button offers it instead, so the
  * list does not move under the reader. Relative times are refreshed every half minute.
  */
-import type { CallView, HistoryFilter, HistoryPage } from "../bindings";
-import { callSubtitleElement, callTitleElement, el, isolated, notice, overflowMenu } from "../dom";
+import type { CallView, HistoryFilter, HistoryPage, Settings } from "../bindings";
+import { NOTE_MAX_CHARS } from "../bindings/constants";
+import { callSubtitleElement, callTitleElement, el, field, isolated, notice, overflowMenu } from "../dom";
 import { dayKey, formatDateTime, formatDay, formatRelativeTime } from "../format";
 import { fmt, t } from "../i18n";
 import {
@@ -20,8 +23,10 @@ import {
   copyNumber,
   describeError,
   exportHistory,
+  getSettings,
   historyPage,
   markAllSeen,
+  saveNote,
   watchCallHistory,
   type HistoryQuery,
 } from "../ipc";
@@ -88,6 +93,92 @@ export function callDetail(call: CallView): HTMLElement {
     list.append(el("dt", { text: caption }), el("dd", {}, isolated(value, "value", dir)));
   }
   return list;
+}
+
+/** The outcomes a note offers: the user's list, or the built-in one in their language (one per
+ * line in the catalog). */
+export function outcomeChoices(settings: Pick<Settings, "outcomes"> | null): string[] {
+  return settings?.outcomes ?? t().history.note.outcomes.split("\n");
+}
+
+/** The call a `#note/<call id>` hash opens the note of, if it names one. */
+export function noteAsked(hash: string): string | null {
+  const match = /^#note\/(.+)$/.exec(hash);
+  if (match?.[1] === undefined) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** The outcome and the note written after a call, as its row shows them (nothing when none). */
+export function noteLine(call: CallView): HTMLElement | null {
+  if (call.outcome === null && call.note === null) return null;
+  const line = el("div", { className: "noted" });
+  if (call.outcome !== null) line.append(isolated(call.outcome, "badge outcome-chip"));
+  if (call.note !== null) line.append(isolated(call.note, "note-text"));
+  return line;
+}
+
+/**
+ * The editor of a call's outcome and note, under its row: the outcomes offered are `choices`
+ * (and the call's own, when the list no longer has it). `save` keeps what is written; `close`
+ * runs after a save or Cancel (Escape too).
+ */
+export function noteEditor(
+  call: CallView,
+  choices: readonly string[],
+  save: (outcome: string, note: string) => Promise<unknown>,
+  close: () => void,
+): HTMLFormElement {
+  const words = t().history.note;
+  const options = [...choices];
+  if (call.outcome !== null && !options.includes(call.outcome)) options.push(call.outcome);
+  const outcome = el(
+    "select",
+    { attrs: { name: "outcome" } },
+    el("option", { text: words.noOutcome, attrs: { value: "" } }),
+    ...options.map((choice) => el("option", { text: choice, attrs: { value: choice } })),
+  );
+  outcome.value = call.outcome ?? "";
+  const note = el("textarea", {
+    attrs: { name: "note", rows: "3", maxlength: String(NOTE_MAX_CHARS), placeholder: words.placeholder },
+  });
+  note.value = call.note ?? "";
+  const saveButton = el("button", { className: "primary", text: words.save, attrs: { type: "submit" } });
+  const cancel = el("button", { text: words.cancel, attrs: { type: "button" } });
+  const problem = el("p", { className: "note-error", attrs: { role: "alert" } });
+  problem.hidden = true;
+  const form = el(
+    "form",
+    { className: "note-editor", attrs: { "aria-label": words.label } },
+    field(words.outcome, outcome),
+    field(words.label, note),
+    el("div", { className: "note-actions" }, saveButton, cancel),
+    problem,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    saveButton.disabled = true;
+    problem.hidden = true;
+    save(outcome.value, note.value)
+      .then(close, (reason: unknown) => {
+        problem.textContent = describeError(reason);
+        problem.hidden = false;
+      })
+      .finally(() => {
+        saveButton.disabled = false;
+      });
+  });
+  cancel.addEventListener("click", close);
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  return form;
 }
 
 export function mount(host: HTMLElement): () => void {
@@ -228,6 +319,8 @@ export function mount(host: HTMLElement): () => void {
       callTitleElement(call.lines),
       callSubtitleElement(call.lines),
     );
+    const noted = noteLine(call);
+    if (noted !== null) who.append(noted);
 
     const when = el("time", {
       className: "when",
@@ -251,6 +344,7 @@ export function mount(host: HTMLElement): () => void {
     const backs = twice("call-back", t().call.callBack, call.hasNumber);
     const copies = twice("copy", words.copy, call.hasNumber);
     const details = twice("details", words.details, true);
+    const notes = twice("note", call.outcome === null && call.note === null ? words.note.write : words.note.edit, true);
     for (const back of backs) {
       act(back, () => callBack(call.id).then((outcome) => fmt(t().toast.calling, { number: outcome.display })));
     }
@@ -266,9 +360,11 @@ export function mount(host: HTMLElement): () => void {
     const [back, menuBack] = backs as [HTMLButtonElement, HTMLButtonElement];
     const [copy, menuCopy] = copies as [HTMLButtonElement, HTMLButtonElement];
     const [showDetail, menuDetail] = details as [HTMLButtonElement, HTMLButtonElement];
+    const [writeNote, menuNote] = notes as [HTMLButtonElement, HTMLButtonElement];
+    for (const button of notes) button.addEventListener("click", () => openEditor(call.id));
 
     const direction = call.direction === "incoming" ? t().call.incoming : t().call.outgoing;
-    return el(
+    const item = el(
       "li",
       {
         className: `history-call ${call.direction}${call.missed ? " missed" : ""}`,
@@ -281,11 +377,85 @@ export function mount(host: HTMLElement): () => void {
       who,
       when,
       el("span", { className: "outcome", text: call.lines.outcome }),
-      el("span", { className: "row-actions" }, back, copy, showDetail),
-      overflowMenu(fmt(words.moreFor, { who: call.lines.title }), "row-menu", [menuBack, menuCopy, menuDetail]),
+      el("span", { className: "row-actions" }, back, copy, showDetail, writeNote),
+      overflowMenu(fmt(words.moreFor, { who: call.lines.title }), "row-menu", [
+        menuBack,
+        menuCopy,
+        menuDetail,
+        menuNote,
+      ]),
       detail,
     );
+    rows.set(call.id, { call, item });
+    return item;
   };
+
+  /** Each listed call and its row, by call id. */
+  let rows = new Map<string, { call: CallView; item: HTMLLIElement }>();
+  /** The note editor open (one at a time), and the call it is for. */
+  let editing: { callId: string; form: HTMLFormElement } | null = null;
+  /** A call whose note `#note/<id>` asked for, opened once its row is listed. */
+  let noteWanted: string | null = noteAsked(window.location.hash);
+  /** The user's outcomes, once read (the built-in list until then). */
+  let outcomes: string[] = outcomeChoices(null);
+  getSettings().then(
+    (settings) => {
+      outcomes = outcomeChoices(settings);
+    },
+    () => undefined,
+  );
+
+  const closeEditor = (): void => {
+    editing?.form.remove();
+    editing = null;
+    // Calls that came while the note was written are shown now, as they would have been.
+    if (!newCalls.hidden && atTop()) reload();
+  };
+
+  /** Opens the note editor under the call's row (closing another one). */
+  const openEditor = (callId: string): void => {
+    const listed = rows.get(callId);
+    if (listed === undefined) return;
+    if (editing?.callId === callId) {
+      editing.form.querySelector("textarea")?.focus();
+      return;
+    }
+    closeEditor();
+    const form = noteEditor(
+      listed.call,
+      outcomes,
+      (outcome, note) =>
+        saveNote(listed.call, outcome, note).then(() => {
+          say(words.note.saved, "success");
+        }),
+      () => {
+        if (editing?.form !== form) return;
+        closeEditor();
+        reload();
+      },
+    );
+    listed.item.append(form);
+    editing = { callId, form };
+    form.scrollIntoView({ block: "nearest" });
+    form.querySelector("textarea")?.focus();
+  };
+
+  /** Opens the note `#note/<id>` asked for when its row is listed, and puts the hash back. */
+  const openWantedNote = (): void => {
+    if (noteWanted === null || !rows.has(noteWanted)) return;
+    const callId = noteWanted;
+    noteWanted = null;
+    window.history.replaceState(null, "", "#recent");
+    openEditor(callId);
+  };
+  const onHash = (): void => {
+    const asked = noteAsked(window.location.hash);
+    if (asked === null) return;
+    noteWanted = asked;
+    host.scrollTop = 0;
+    reload();
+  };
+  window.addEventListener("hashchange", onHash);
 
   /** Brings the footer, the empty line and the busy mark in line with the state. */
   const update = (): void => {
@@ -304,6 +474,8 @@ export function mount(host: HTMLElement): () => void {
     list.replaceChildren();
     lastDay = null;
     shownIds = new Set();
+    rows = new Map();
+    editing = null;
     times = [];
     nextCursor = null;
   };
@@ -330,6 +502,7 @@ export function mount(host: HTMLElement): () => void {
     nextCursor = page.nextCursor;
     refreshTimes();
     if (showingLoadError) say(null);
+    openWantedNote();
   };
 
   const failed = (reason: unknown): void => {
@@ -441,7 +614,8 @@ export function mount(host: HTMLElement): () => void {
 
   const unwatch = watchCallHistory(
     () => {
-      if (!loaded || atTop()) reload();
+      // A note being written is not swept away by a new call: the call waits to be shown.
+      if (!loaded || (atTop() && editing === null)) reload();
       else newCalls.hidden = false;
     },
     (error) => say(describeError(error), "error"),
@@ -454,6 +628,7 @@ export function mount(host: HTMLElement): () => void {
     window.clearInterval(refresher);
     window.clearTimeout(searchTimer);
     host.removeEventListener("scroll", onScroll);
+    window.removeEventListener("hashchange", onHash);
     resized.disconnect();
     toolbar.remove();
     list.remove();

@@ -686,6 +686,7 @@ describe("in French", () => {
       "Remontée de fiche",
       "Recherche de l'appelant",
       "Actions sur les appels",
+      "Notes d’appel",
       "Contacts",
       "À propos",
     ]);
@@ -790,6 +791,31 @@ describe("call hooks", () => {
     await typeInto("hooks.ended.command", "notify 'x");
     expect(control("hooks.ended.command").value).toBe("notify 'x");
     expect(control("hooks.ended.command").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  test("the ended hooks can wait for the call's note", async () => {
+    const backend = await open();
+    expect(control("hooks.endedAfterNote").checked).toBe(false);
+    await choose("hooks.endedAfterNote", true);
+    const sent = backend.argsOf("change_setting").map((args) => args.change as SettingChange);
+    expect(sent).toEqual([{ field: "hooks", value: { ...sampleSettings().hooks, endedAfterNote: true } }]);
+    expect(control("hooks.endedAfterNote").checked).toBe(true);
+  });
+
+  test("the outcomes are edited one per line; the built-in list stays the built-in list", async () => {
+    const backend = await open();
+    const outcomes = document.querySelector<HTMLTextAreaElement>('[name="outcomes"]')!;
+    expect(outcomes.value).toBe("Resolved\nCall back\nInformation sent\nFollow-up needed\nWrong number");
+    outcomes.value = " Sale \n\nNo sale\n";
+    outcomes.dispatchEvent(new Event("change"));
+    await settle();
+    outcomes.value = "Resolved\nCall back\nInformation sent\nFollow-up needed\nWrong number";
+    outcomes.dispatchEvent(new Event("change"));
+    await settle();
+    expect(backend.argsOf("change_setting").map((args) => args.change)).toEqual([
+      { field: "outcomes", value: ["Sale", "No sale"] },
+      { field: "outcomes", value: null },
+    ]);
   });
 
   test("the signing secret goes to the keyring and is never shown again", async () => {

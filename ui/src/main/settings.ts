@@ -40,6 +40,7 @@ import {
   testLookup,
 } from "../ipc";
 import { DIAL_COUNTRIES, SCREEN_POP_PLACEHOLDERS } from "../bindings/constants";
+import { outcomeChoices } from "./history";
 
 const MODIFIERS = ["Ctrl", "Alt", "Shift", "Super"] as const;
 const NAMED_KEYS = [
@@ -150,6 +151,17 @@ export function textChange(name: TextSetting, raw: string): { change: SettingCha
 /** Whether `change` would leave `settings` as they are (nothing to send). */
 export const changesNothing = (settings: Settings, change: SettingChange): boolean =>
   JSON.stringify(settings[change.field]) === JSON.stringify(change.value);
+
+/** The outcomes typed one per line: each trimmed, blank lines left out. */
+export const outcomesTyped = (text: string): string[] =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+
+/** Two lists with the same items in the same order. */
+export const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
 
 /** The caller lookup's sources, and its settings typed as text. */
 const LOOKUP_SOURCES: readonly LookupSource[] = ["crm", "directory"];
@@ -581,7 +593,7 @@ export function mount(host: HTMLElement): () => void {
     }
   };
 
-  type Control = HTMLInputElement | HTMLSelectElement;
+  type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
   const fieldErrors = new Map<Control, HTMLElement>();
   const clearFieldError = (control: Control): void => {
     fieldErrors.get(control)?.remove();
@@ -725,6 +737,42 @@ export function mount(host: HTMLElement): () => void {
     return input;
   };
   const hooksSecret = secretInput("hooksSecret");
+  const endedAfterNote = checkbox("hooks.endedAfterNote");
+  endedAfterNote.addEventListener("change", () => {
+    const on = endedAfterNote.checked;
+    applyAt(
+      endedAfterNote,
+      (settings) => ({ field: "hooks", value: { ...settings.hooks, endedAfterNote: on } }),
+      (settings) => {
+        fill(settings, []);
+        endedAfterNote.checked = settings.hooks.endedAfterNote;
+      },
+    );
+  });
+
+  // Call notes: the outcomes offered, one per line; the built-in list is kept as "none set".
+  const outcomes = el("textarea", { attrs: { name: "outcomes", rows: "5" } });
+  outcomes.addEventListener("change", () => {
+    const listed = outcomesTyped(outcomes.value);
+    applyAt(
+      outcomes,
+      { field: "outcomes", value: sameList(listed, outcomeChoices(null)) ? null : listed },
+      (settings) => {
+        fill(settings, []);
+        outcomes.value = outcomeChoices(settings).join("\n");
+      },
+    );
+  });
+  form.insertBefore(
+    el(
+      "fieldset",
+      { className: "notes" },
+      el("legend", { text: words.notes }),
+      el("small", { className: "hint", text: words.outcomesHint }),
+      field(words.outcomes, outcomes),
+    ),
+    contacts.element,
+  );
   form.insertBefore(
     el(
       "fieldset",
@@ -741,10 +789,13 @@ export function mount(host: HTMLElement): () => void {
         ),
       ),
       field(words.hooksSecret, hooksSecret, words.hooksSecretHint),
+      checkboxField(words.endedAfterNote, endedAfterNote),
     ),
-    contacts.element,
+    form.querySelector(".notes"),
   );
   const fillHooks = (settings: Settings): void => {
+    endedAfterNote.checked = settings.hooks.endedAfterNote;
+    outcomes.value = outcomeChoices(settings).join("\n");
     for (const { moment, command, url } of hookInputs) {
       command.value = settings.hooks[moment].command;
       url.value = settings.hooks[moment].url;
@@ -978,6 +1029,8 @@ export function mount(host: HTMLElement): () => void {
       for (const { command, url } of hookInputs) {
         for (const input of [command, url]) markManaged(input, "hooks", settings.managed);
       }
+      markManaged(endedAfterNote, "hooks", settings.managed);
+      markManaged(outcomes, "outcomes", settings.managed);
       for (const input of [...Object.values(lookupControls), starttls, first, syncMinutes]) {
         markManaged(input, "lookup", settings.managed);
       }

@@ -19,8 +19,8 @@ const MOUNTS: Record<Tab, (host: HTMLElement) => () => void> = {
   settings: mountSettings,
 };
 
-/** The tab a hash asks for (`#recent` is History, `#about` is Settings at its About section);
- * anything else opens History. */
+/** The tab a hash asks for (`#recent` is History, `#about` is Settings at its About section,
+ * `#note/<call id>` History with that call's note open); anything else opens History. */
 export function tabFromHash(hash: string): Tab {
   const name = hash.replace(/^#/, "").toLowerCase();
   if (name === "about") return "settings";

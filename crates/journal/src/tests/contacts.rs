@@ -124,13 +124,15 @@ fn a_journal_from_before_contacts_is_upgraded_with_its_calls() {
     let dir = TempDir::new();
     let path = dir.path().join("journal.sqlite3");
     {
-        let journal = Journal::open(&path).expect("open");
-        journal.record(&missed("1", "0612345678", MONDAY_9AM)).expect("record");
-    }
-    {
-        // Put the file back to version 1, as an older release left it.
+        // A file as the first release left it, with a missed call.
         let conn = rusqlite::Connection::open(&path).expect("raw");
-        conn.execute_batch("DROP TABLE contacts; PRAGMA user_version = 1;").expect("downgrade");
+        conn.execute_batch(&crate::schema::steps_up_to(1)).expect("version 1");
+        conn.execute_batch(
+            "INSERT INTO calls (call_id, direction, number, started_at_ms, ended_at_ms, missed, digits)
+                 VALUES ('1', 'incoming', '0612345678', 1714986000000, 1714986020000, 1, '0612345678');
+             PRAGMA user_version = 1;",
+        )
+        .expect("seed");
     }
     let journal = Journal::open(&path).expect("upgrade");
     assert_eq!(journal.missed_unseen().expect("missed"), 1);

@@ -7,6 +7,7 @@ mod contacts;
 mod export;
 mod lifecycle;
 mod listing;
+mod notes;
 mod storage;
 mod synced;
 
@@ -63,6 +64,8 @@ pub(crate) fn ringing(call_id: &str, number: &str, started_at_ms: i64) -> CallRe
         end_cause: None,
         missed: false,
         seen: false,
+        outcome: None,
+        note: None,
     }
 }
 

@@ -124,7 +124,7 @@ impl<R: Runtime> Controller<R> {
         let now = Instant::now();
         let wall_now = SystemTime::now();
         let mut view = CallView::from_call(call, now, wall_now);
-        let (change, settings, record, pop, alert, (hook_jobs, ended, look_up)) = {
+        let (change, settings, record, pop, alert, (hook_jobs, held, ended, look_up)) = {
             let mut inner = self.lock();
             if inner.generation != generation {
                 return;
@@ -141,12 +141,10 @@ impl<R: Runtime> Controller<R> {
             if view.state == CallStateView::Ended {
                 inner.found.remove(&view.id);
             }
-            // A caller the contacts do not name is looked up, without making the popup wait.
-            let look_up = is_new
-                && view.direction == DirectionView::Incoming
-                && view.name.is_none()
-                && view.callback_number().is_some()
-                && !inner.settings.lookup.is_off();
+            // A party the contacts do not name (a caller, or a number dialled) is looked up,
+            // without making the popup wait.
+            let look_up =
+                is_new && view.name.is_none() && view.callback_number().is_some() && !inner.settings.lookup.is_off();
             let view = view.counted(inner.settings.queue_taken_elsewhere_missed).described(views::wall_ms(wall_now));
             let pop = {
                 let inner = &mut *inner;
@@ -154,18 +152,20 @@ impl<R: Runtime> Controller<R> {
             };
             let terminal = inner.status.terminal.as_ref().map(|t| t.id.as_str());
             let record = self.calllog.as_ref().map(|_| record_of(&view, terminal));
-            let hook_jobs = if inner.settings.hooks.is_empty() {
-                Vec::new()
+            let (hook_jobs, held) = if inner.settings.hooks.is_empty() {
+                (Vec::new(), None)
             } else {
                 let journal_call = serde_json::to_value(record_of(&view, terminal)).unwrap_or_default();
                 let inner = &mut *inner;
                 let moments = inner.moments.reached(&view);
-                moments
+                let (moments, held) = inner.held_ends.split(&inner.settings.hooks, &view, moments);
+                let jobs = moments
                     .into_iter()
                     .flat_map(|moment| {
                         hooks::jobs(&inner.settings.hooks, moment, &view, &journal_call, &inner.settings.login)
                     })
-                    .collect()
+                    .collect();
+                (jobs, held)
             };
             let ended = view.state == CallStateView::Ended;
             let to_look_up = look_up.then(|| view.clone());
@@ -180,13 +180,18 @@ impl<R: Runtime> Controller<R> {
             let still_ringing = call.state == mycrm::CallState::Ringing;
             let inner = &mut *inner;
             let alert = inner.alerts.after(change.notice.take(), &call.id, still_ringing, &inner.settings);
-            (change, inner.settings.clone(), record, pop, alert, (hook_jobs, ended, to_look_up))
+            (change, inner.settings.clone(), record, pop, alert, (hook_jobs, held, ended, to_look_up))
         };
         if let Some(view) = look_up {
             self.look_up(view);
         }
+        // A call whose ended hooks wait for its note keeps its queue until they ran.
+        let ended = ended && held.is_none();
         if !hook_jobs.is_empty() || ended {
             self.hooks.send(&call.id, hook_jobs, ended);
+        }
+        if let Some(token) = held {
+            self.wait_for_note(&call.id, token);
         }
         if let Some(call) = pop {
             self.open_screen_pop(&settings.screen_pop_url, &call);

@@ -6,6 +6,7 @@
 
 mod calls;
 mod dialing;
+mod notes;
 mod records;
 
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ use tokio::time::Instant;
 use crate::control::desk::{self, AppDesk};
 use crate::model::board::{CallBoard, RECENT_LEN};
 use crate::model::error::{AppError, ErrorCode};
-use crate::model::hooks::Moments;
+use crate::model::hooks::{HeldEnds, Moments};
 use crate::model::i18n::{fill, words};
 use crate::model::lookup::{LookupAnswer, LookupSource, SyncOutcome};
 use crate::model::policy::{Alerts, Dials, ScreenPops};
@@ -60,6 +61,11 @@ struct Inner {
     alerts: Alerts,
     /// The moments of each call the hooks have followed.
     moments: Moments,
+    /// The ended hooks waiting for their call's note.
+    held_ends: HeldEnds,
+    /// The address book (URL, user) whose server refused the password: not synced by itself
+    /// again (a server may lock the account) until the password or the address book changes.
+    address_book_refused: Option<(String, String)>,
     /// What a lookup found about each call in progress, for its next updates.
     found: HashMap<String, lookup::Caller>,
     /// Whether the popup was made ready once since the app started (see `follow_state`).
@@ -176,6 +182,8 @@ impl<R: Runtime> Controller<R> {
             screen_pops: ScreenPops::default(),
             alerts: Alerts::default(),
             moments: Moments::default(),
+            held_ends: HeldEnds::default(),
+            address_book_refused: None,
             found: HashMap::new(),
             popup_readied: false,
             tray_missing: false,
@@ -488,6 +496,7 @@ impl<R: Runtime> Controller<R> {
             Secret::HooksSecret => self.hooks.set_secret(secret),
             Secret::CrmToken | Secret::DirectoryPassword => self.rebuild_lookups().await,
             Secret::AddressBookPassword => {
+                self.lock().address_book_refused = None;
                 let syncer = self.clone();
                 tauri::async_runtime::spawn(async move { syncer.sync_and_log().await });
             }
@@ -512,12 +521,27 @@ impl<R: Runtime> Controller<R> {
             .clone()
             .ok_or_else(|| AppError::new(ErrorCode::Contacts, "the contacts are not available"))?;
         let password = self.secret(Secret::AddressBookPassword).await.unwrap_or_else(|| Password::new(String::new()));
-        contacts.sync_address_book(book, password, settings.tls()?, settings.dial_rules()?).await
+        let synced = contacts.sync_address_book(book, password, settings.tls()?, settings.dial_rules()?).await;
+        self.lock().address_book_refused = match &synced {
+            Err(e) if e.code == ErrorCode::BadCredentials => Some((book.0.to_owned(), book.1.to_owned())),
+            _ => None,
+        };
+        synced
     }
 
-    /// Syncs the address book, if one is set up; a failure is logged.
+    /// Syncs the address book, if one is set up, unless its user has no password yet or the
+    /// server refused it (see `address_book_refused`); a failure is logged.
     pub async fn sync_and_log(&self) {
-        if self.settings().lookup.address_book().is_none() {
+        let settings = self.settings();
+        let Some((url, user)) = settings.lookup.address_book() else { return };
+        let refused =
+            self.lock().address_book_refused.as_ref().is_some_and(|(u, n)| (u.as_str(), n.as_str()) == (url, user));
+        if refused {
+            tracing::debug!("address book not synced: its server refused the password, which has not changed since");
+            return;
+        }
+        if !user.is_empty() && self.secret(Secret::AddressBookPassword).await.is_none() {
+            tracing::debug!("address book not synced: no password yet");
             return;
         }
         if let Err(e) = self.sync_address_book().await {
