@@ -860,6 +860,66 @@ async fn call_hooks_set_in_settings_post_signed_webhooks_and_run_commands_withou
 }
 
 #[tokio::test]
+async fn a_note_written_from_the_ended_card_is_kept_searchable_exported_and_carried_by_the_ended_webhook() {
+    let sim = sim().await;
+    let (url, received) = webhook_receiver().await;
+    let app = signed_in("notes", &sim).await;
+    app.click_tray_item("Settings…").await.expect("clicked through dbusmenu");
+    let d = &app.driver;
+    d.switch_to_titled("istra-tray", WAIT).await.expect("the main window");
+    // As a user would: a webhook when a call ends, held until the note is written.
+    let webhook = d.wait_for("input[name='hooks.ended.url']", WAIT).await.expect("the webhook field");
+    d.type_into(&webhook, &format!("{url}\u{E007}")).await.expect("typed, Enter pressed");
+    let wait = d.wait_for("input[name='hooks.endedAfterNote']", WAIT).await.expect("the box");
+    d.click(&wait).await.expect("ticked");
+    settings_when(d, |s| s["hooks"]["endedAfterNote"] == true && s["hooks"]["ended"]["url"] != "").await;
+    assert!(close_window("istra-tray").await, "the main window closed: the popup is all there is");
+
+    let pid = app.app_pid().expect("running");
+    let ring = || ring_unanswered(&sim, "-8", "+33123456789", "Dupont SA");
+    assert!(shows_after(pid, "Dupont SA", ring).await, "the call pops up");
+    assert!(press_button(pid, "Note", 0).await, "the ended card's Note");
+    d.switch_to_titled("istra-tray", WAIT).await.expect("History opens");
+    let note = d.wait_for(".history-call[data-call-id=\"-8\"] .note-editor textarea", WAIT).await.expect("its note");
+    assert!(received.lock().expect("received").is_empty(), "the ended webhook waits for the note");
+    d.click(&d.wait_for(".note-editor select option[value='Call back']", WAIT).await.expect("an outcome"))
+        .await
+        .expect("picked");
+    d.type_into(&note, "Wants the <b>price list</b> by Friday").await.expect("typed");
+    d.click(&d.wait_for(".note-editor button[type=submit]", WAIT).await.expect("Save")).await.expect("saved");
+    let row = d
+        .wait_for_text(".history-call[data-call-id=\"-8\"] .noted", WAIT, |t| t.contains("price list"))
+        .await
+        .expect("the row shows the note");
+    assert_eq!(row, "Call backWants the <b>price list</b> by Friday", "outcome chip, then the note, as text");
+
+    // The webhook that waited now carries them.
+    let start = Instant::now();
+    while received.lock().expect("received").is_empty() {
+        assert!(start.elapsed() < WAIT, "the ended webhook never came");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (body, _) = received.lock().expect("received")[0].clone();
+    let body: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(body["event"], "ended", "{body}");
+    assert_eq!(
+        (body["call"]["outcome"].as_str(), body["call"]["note"].as_str()),
+        (Some("Call back"), Some("Wants the <b>price list</b> by Friday"))
+    );
+
+    // Searchable, and in the export.
+    let search = d.wait_for("input[name=search]", WAIT).await.expect("the search");
+    d.type_into(&search, "price list").await.expect("typed");
+    d.wait_for_text(".history-list", WAIT, |t| t.contains("Dupont SA")).await.expect("found by its note");
+    let path = d.invoke("export_history", json!({"filter": "all", "search": "price list"})).await.expect("exported");
+    let csv = std::fs::read_to_string(path.as_str().expect("a path")).expect("the CSV");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",outcome,note"), "{csv}");
+    assert!(lines[1].ends_with(",Call back,Wants the <b>price list</b> by Friday"), "{csv}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_caller_the_contacts_do_not_know_is_named_by_the_crm_after_the_popup_shows_the_number() {
     let sim = sim().await;
     let ada = Known {
