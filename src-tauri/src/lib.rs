@@ -213,7 +213,7 @@ pub fn run() {
         Err(e) => e.exit(),
     };
     // Flushes the log file when the app ends.
-    let _log_file = platform::logs::init();
+    let log_file = platform::logs::init();
     #[cfg(target_os = "linux")]
     platform::compositor::log_choice();
     let start = match start_from(&cli) {
@@ -262,6 +262,12 @@ pub fn run() {
             control::commands::ask,
         ])
         .setup(move |app| {
+            // After the single-instance check: a second start still hands over to this one.
+            // (The log line was written while the message box waited for the user.)
+            #[cfg(windows)]
+            if !shell::webview2::runtime_found() {
+                std::process::exit(shell::webview2::NO_RUNTIME);
+            }
             setup(app.handle(), start, dial);
             if let Some(tab) = show {
                 shell::windows::open_main(app.handle(), tab.hash());
@@ -276,13 +282,17 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|#[cfg_attr(not(target_os = "linux"), expect(unused_variables))] app, event| match event {
-        // A tray app lives on when its last window closes; only Quit ends it.
-        RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
-        #[cfg(target_os = "linux")]
-        RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. } => shell::webkit::window_destroyed(app),
-        _ => {}
+    let code = app.run_return(|#[cfg_attr(not(target_os = "linux"), expect(unused_variables))] app, event| {
+        match event {
+            // A tray app lives on when its last window closes; only Quit ends it.
+            RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
+            #[cfg(target_os = "linux")]
+            RunEvent::WindowEvent { event: tauri::WindowEvent::Destroyed, .. } => shell::webkit::window_destroyed(app),
+            _ => {}
+        }
     });
+    drop(log_file);
+    std::process::exit(code);
 }
 
 fn start_from(cli: &Cli) -> Result<Start, String> {

@@ -30,7 +30,7 @@ pub use desktop::{
     press_button, process_tree, select_text, wait_for_notification,
 };
 pub use portal::PortalDouble;
-pub use unattended::Unattended;
+pub use unattended::{Unattended, signing_in};
 pub use wayland::{BareCompositor, Screenshot, Sway};
 pub use webdriver::{Element, WebDriver};
 

@@ -48,21 +48,9 @@ impl Unattended {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Unattended {
-        let mut process = Command::new(crate::app_binary())
-            .args(["--server", server, "--login", login, "--password-stdin"])
-            .args(args)
-            .envs(folder_env(&folder))
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the app starts");
-        let mut stdin = process.stdin.take().expect("stdin");
-        stdin.write_all(format!("{password}\n").as_bytes()).await.expect("password written");
-        drop(stdin);
-        Unattended { process, folder }
+        let mut command = Command::new(crate::app_binary());
+        command.args(args).envs(folder_env(&folder)).envs(env.iter().copied());
+        Unattended { process: signing_in(command, server, login, password).await, folder }
     }
 
     /// The app's process id (none once it ended).
@@ -86,6 +74,27 @@ impl Unattended {
     pub fn has_exited(&mut self) -> bool {
         !matches!(self.process.try_wait(), Ok(None))
     }
+}
+
+/// Runs `command` (the app, or a runner with the app as its first argument) with
+/// `--server SERVER --login LOGIN --password-stdin`, the password written to it; killed on drop.
+///
+/// # Panics
+///
+/// When it cannot start (the test cannot go on).
+pub async fn signing_in(mut command: Command, server: &str, login: &str, password: &str) -> Child {
+    let mut process = command
+        .args(["--server", server, "--login", login, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the app starts");
+    let mut stdin = process.stdin.take().expect("stdin");
+    stdin.write_all(format!("{password}\n").as_bytes()).await.expect("password written");
+    drop(stdin);
+    process
 }
 
 impl Drop for Unattended {

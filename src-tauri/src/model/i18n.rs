@@ -117,6 +117,9 @@ pub struct WindowWords {
     pub sign_in: String,
     pub main: String,
     pub popup: String,
+    /// Windows without the WebView2 runtime: the message box's title and text.
+    pub no_webview2_title: String,
+    pub no_webview2: String,
 }
 
 /// How a call ended, in words, for the causes that say more than "ended".

@@ -9,4 +9,6 @@ pub mod portal;
 pub mod tray;
 #[cfg(target_os = "linux")]
 pub(crate) mod webkit;
+#[cfg(windows)]
+pub mod webview2;
 pub mod windows;
