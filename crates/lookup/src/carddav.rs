@@ -2,8 +2,11 @@
 //! contacts, so that caller lookup stays local and the dial pad suggests those contacts too.
 //!
 //! A sync asks for what changed since the stored sync-token (WebDAV `sync-collection`,
-//! RFC 6578). When the server has no sync-token support or refuses the token, it lists the
-//! members' ETags (`PROPFIND`, depth 1) and compares them with the stored ones. Changed cards
+//! RFC 6578), and for nothing else when the server takes it. A first sync, or one whose token
+//! the server refuses, checks that the URL is an address book, then lists every member's ETag
+//! (`sync-collection` without a token, or `PROPFIND` depth 1 where the server has no
+//! sync-token support) and compares them with the stored ones: cards not listed any more are
+//! removed. Changed cards
 //! are then fetched in batches (`addressbook-multiget`, RFC 6352), read by the journal's vCard
 //! parser, keyed with the app's dial rules and applied to the journal in one transaction.
 //!
@@ -36,7 +39,7 @@ mod multistatus;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use journal::{AddressBookChanges, ContactEntry, Journal, SyncedCard};
+use journal::{AddressBookChanges, AddressBookState, ContactEntry, Journal, SyncedCard};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
@@ -47,7 +50,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest answer read from the server, in bytes.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// How many cards one `addressbook-multiget` asks for.
-pub const MULTIGET_BATCH: usize = 250;
+/// (Radicale reads its whole collection for each one: a few large batches cost far less than
+/// many small ones; 1,000 cards are about 300 KB.)
+pub const MULTIGET_BATCH: usize = 1_000;
 
 /// The key of a number (E.164, or an extension's digits), as the app computes it with its
 /// dial rules; `None` for a number the rules cannot read.
@@ -161,45 +166,38 @@ impl CardDavSource {
     pub async fn sync(&self, journal: &Journal, key_of: &KeyOf) -> Result<SyncReport, CardDavError> {
         let origin = self.origin();
         let state = journal.address_book_state(&origin).map_err(|e| CardDavError::Storage(e.to_string()))?;
-        let book = self.propfind(0).await?;
-        if !book.members.iter().any(|m| m.is_address_book) {
-            return Err(CardDavError::NotAddressBook(self.book.url.to_string()));
-        }
-        let (changed_hrefs, removed, sync_token, by_sync_token) =
-            match self.sync_collection(state.sync_token.as_deref()).await? {
-                Some(answer) => {
-                    let mut changed = Vec::new();
-                    let mut removed = Vec::new();
-                    for member in answer.members {
-                        let Some(href) = self.card_path(&member) else { continue };
-                        if member.status == Some(404) {
-                            // A first sync may list cards removed long ago.
-                            if state.etags.contains_key(&href) {
-                                removed.push(href);
-                            }
-                        } else if state.etags.get(&href).is_none_or(|etag| *etag != member.etag) {
-                            changed.push(href);
-                        }
-                    }
-                    (changed, removed, answer.sync_token, true)
+        // With the last sync's token the changes are asked for at once. The collection's own
+        // properties, which a server such as Radicale works out from every card, are read only
+        // for a first sync or when the server no longer takes the token.
+        let since_last = match state.sync_token.as_deref() {
+            Some(token) => self.sync_collection(Some(token)).await?,
+            None => None,
+        };
+        let (changed_hrefs, removed, sync_token, by_sync_token) = match since_last {
+            Some(answer) => {
+                let (changed, removed) = self.compared(answer.members, &state, false);
+                (changed, removed, answer.sync_token, true)
+            }
+            None => {
+                let book = self.propfind(0).await?;
+                if !book.members.iter().any(|m| m.is_address_book) {
+                    return Err(CardDavError::NotAddressBook(self.book.url.to_string()));
                 }
-                None => {
-                    let listing = self.propfind(1).await?;
-                    let mut seen = HashSet::new();
-                    let mut changed = Vec::new();
-                    for member in listing.members {
-                        let Some(href) = self.card_path(&member) else { continue };
-                        if state.etags.get(&href).is_none_or(|etag| *etag != member.etag) {
-                            changed.push(href.clone());
-                        }
-                        seen.insert(href);
+                match self.sync_collection(None).await? {
+                    Some(answer) => {
+                        let (changed, removed) = self.compared(answer.members, &state, true);
+                        (changed, removed, answer.sync_token, true)
                     }
-                    let removed = state.etags.keys().filter(|h| !seen.contains(*h)).cloned().collect();
-                    // The collection's token from before the listing: changes made since are
-                    // reported again next time rather than lost.
-                    (changed, removed, book.sync_token, false)
+                    None => {
+                        let listing = self.propfind(1).await?;
+                        let (changed, removed) = self.compared(listing.members, &state, true);
+                        // The collection's token from before the listing: changes made since
+                        // are reported again next time rather than lost.
+                        (changed, removed, book.sync_token, false)
+                    }
                 }
-            };
+            }
+        };
         let mut report = SyncReport { removed: removed.len(), by_sync_token, ..SyncReport::default() };
         let mut changes = AddressBookChanges { changed: Vec::new(), removed, sync_token };
         for batch in changed_hrefs.chunks(MULTIGET_BATCH) {
@@ -226,6 +224,31 @@ impl CardDavSource {
             "address book synced"
         );
         Ok(report)
+    }
+
+    /// The cards of `members` whose ETag differs from the stored one, and the stored cards
+    /// removed: those `members` answer 404 for (changes since a token) or, for a `whole`
+    /// listing, those it does not name.
+    fn compared(&self, members: Vec<Member>, state: &AddressBookState, whole: bool) -> (Vec<String>, Vec<String>) {
+        let mut seen = HashSet::new();
+        let mut changed = Vec::new();
+        let mut removed = Vec::new();
+        for member in members {
+            let Some(href) = self.card_path(&member) else { continue };
+            if member.status == Some(404) {
+                // A first sync may list cards removed long ago.
+                if state.etags.contains_key(&href) {
+                    removed.push(href.clone());
+                }
+            } else if state.etags.get(&href).is_none_or(|etag| *etag != member.etag) {
+                changed.push(href.clone());
+            }
+            seen.insert(href);
+        }
+        if whole {
+            removed.extend(state.etags.keys().filter(|href| !seen.contains(*href)).cloned());
+        }
+        (changed, removed)
     }
 
     /// The path of a card member (absolute, as the server spells it), or `None` for the
