@@ -168,21 +168,33 @@ impl App {
         let pid = self.app_pid().ok_or("the app is not running")?;
         let (name, path) = tray_menu_of(pid).await.ok_or("the app exports no tray menu")?;
         let dest = format!("--dest={name}");
-        let layout =
-            dbus(&[&dest, &path, "com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:label"])
-                .await?;
-        let id = item_id(&layout, label).ok_or_else(|| format!("no tray item {label:?} in {layout}"))?;
-        dbus(&[
-            &dest,
-            &path,
-            "com.canonical.dbusmenu.Event",
-            &format!("int32:{id}"),
-            "string:clicked",
-            "variant:int32:0",
-            "uint32:0",
-        ])
-        .await
-        .map(drop)
+        // The app rebuilds its menu as its state changes (just after signing in, say): an item
+        // id read a moment before may be gone, so the layout is read again and the click tried
+        // again, as a user's second look at the menu would.
+        let mut tries = 0;
+        loop {
+            let layout =
+                dbus(&[&dest, &path, "com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:label"])
+                    .await?;
+            let id = item_id(&layout, label).ok_or_else(|| format!("no tray item {label:?} in {layout}"))?;
+            let clicked = dbus(&[
+                &dest,
+                &path,
+                "com.canonical.dbusmenu.Event",
+                &format!("int32:{id}"),
+                "string:clicked",
+                "variant:int32:0",
+                "uint32:0",
+            ])
+            .await;
+            match clicked {
+                Err(e) if e.contains("does not refer to a menu item") && tries < 5 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                other => return other.map(drop),
+            }
+        }
     }
 
     pub async fn stop(self) {
