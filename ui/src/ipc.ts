@@ -18,6 +18,7 @@ import type {
   HistoryPage,
   LookupAnswer,
   LookupSource,
+  Painted,
   Secret,
   SettingChange,
   Settings,
@@ -97,10 +98,9 @@ export const selectTerminal = (terminalId: string): Promise<StatusView> =>
 export const signOut = (): Promise<void> => call("sign_out");
 export const popupCalls = (): Promise<CallView[]> => call("popup_calls");
 export const dismissCall = (callId: string): Promise<void> => call("dismiss_call", { callId });
-/** Tells the Rust side a call's card was painted at `paintedAtMs` (Unix ms); `cold` when it came
- * with a new popup window. */
-export const popupPainted = (callId: string, paintedAtMs: number, cold: boolean): Promise<void> =>
-  call("popup_painted", { callId, paintedAtMs, cold });
+/** Tells the Rust side what the popup painted of a call at `paintedAtMs` (Unix ms). */
+export const popupPainted = (callId: string, paintedAtMs: number, painted: Painted): Promise<void> =>
+  call("popup_painted", { callId, paintedAtMs, painted });
 export const copyNumber = (callId: string): Promise<void> => call("copy_number", { callId });
 /** What the History view lists: `search` (number, name or label) is `null` for no search. */
 export type HistoryQuery = { filter: HistoryFilter; search: string | null };

@@ -186,10 +186,36 @@ test("each new card tells the Rust side once when it was painted, the first ones
   vi.advanceTimersByTime(50);
   await vi.waitFor(() => expect(painted).toHaveLength(2));
   expect(painted).toMatchObject([
-    { callId: "a", cold: true },
-    { callId: "b", cold: false },
+    { callId: "a", painted: "cold" },
+    { callId: "b", painted: "warm" },
   ]);
   expect((painted[0] as { paintedAtMs: number }).paintedAtMs).toBeGreaterThan(0);
+});
+
+test("a card tells the Rust side once when it shows the name a lookup found", async () => {
+  const painted: unknown[] = [];
+  await showPopup([sampleCall({ id: "a", name: null })], {
+    popup_painted: (args: unknown) => {
+      painted.push(args);
+    },
+  });
+  vi.advanceTimersByTime(50);
+  await emit("popup-calls-changed", [sampleCall({ id: "a", name: "Caller 01" })]);
+  vi.advanceTimersByTime(50);
+  await emit("popup-calls-changed", [sampleCall({ id: "a", name: "Caller 01" })]);
+  vi.advanceTimersByTime(50);
+  // A card that came with its name has nothing more to tell.
+  await emit("popup-calls-changed", [
+    sampleCall({ id: "b", name: "Known" }),
+    sampleCall({ id: "a", name: "Caller 01" }),
+  ]);
+  vi.advanceTimersByTime(50);
+  await vi.waitFor(() => expect(painted).toHaveLength(3));
+  expect(painted).toMatchObject([
+    { callId: "a", painted: "cold" },
+    { callId: "a", painted: "named" },
+    { callId: "b", painted: "warm" },
+  ]);
 });
 
 describe("for a screen reader", () => {

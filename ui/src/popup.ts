@@ -15,7 +15,7 @@
  * button's "Copied" or pending state survives a `popup-calls-changed` event. The host element
  * carries `data-call-count`.
  */
-import type { CallLines, CallView } from "./bindings";
+import type { CallLines, CallView, Painted } from "./bindings";
 import { POPUP_CARD_HEIGHT } from "./bindings/constants";
 import { callSubtitleElement, callTitleElement, el, isolated } from "./dom";
 import { t } from "./i18n";
@@ -177,14 +177,16 @@ export function mount(host: HTMLElement): () => void {
   const cards = new Map<string, CallCard>();
 
   // The page's first cards came with it (a new popup window); the others arrived while it was
-  // ready. Each new card tells the Rust side when it was painted, for the log and the bench.
+  // ready. Each new card tells the Rust side when it was painted, and again when it shows the
+  // name a lookup found, for the log and the bench.
   let firstPaint = true;
-  const reportPainted = (callId: string): void => {
-    const cold = firstPaint;
+  /** The calls whose card shows a name. */
+  const named = new Set<string>();
+  const reportPainted = (callId: string, painted: Painted): void => {
     // A timer set from an animation frame runs once that frame is painted.
     window.requestAnimationFrame(() => {
       window.setTimeout(() => {
-        popupPainted(callId, Date.now(), cold).catch(() => undefined);
+        popupPainted(callId, Date.now(), painted).catch(() => undefined);
       }, 0);
     });
   };
@@ -195,16 +197,19 @@ export function mount(host: HTMLElement): () => void {
       if (!ids.has(id)) {
         card.discard();
         cards.delete(id);
+        named.delete(id);
       }
     }
     for (const call of calls) {
       const card = cards.get(call.id);
       if (card === undefined) {
         cards.set(call.id, createCard(call));
-        reportPainted(call.id);
+        reportPainted(call.id, firstPaint ? "cold" : "warm");
       } else {
         card.update(call);
+        if (call.name !== null && !named.has(call.id)) reportPainted(call.id, "named");
       }
+      if (call.name !== null) named.add(call.id);
     }
     // Appending an element already in the list moves it: this puts the cards in the given order.
     list.append(...calls.flatMap((call) => cards.get(call.id)?.element ?? []));

@@ -10,7 +10,7 @@ use crate::model::intent::{Ask, Intents};
 use crate::model::lookup::{LookupAnswer, LookupSource, SyncOutcome};
 use crate::model::settings::{Secret, SettingChange, Settings};
 use crate::model::status::StatusView;
-use crate::model::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, Suggestion};
+use crate::model::views::{CallView, ContactImport, DialOutcome, HistoryFilter, HistoryPage, Painted, Suggestion};
 
 /// Call ids are short strings of digits (possibly negative); anything else is refused.
 fn check_call_id(call_id: &str) -> Result<(), AppError> {
@@ -51,17 +51,17 @@ pub fn popup_calls(controller: State<'_, Controller>) -> Vec<CallView> {
     controller.popup_calls()
 }
 
-/// The popup painted a call's card: logged with the time since the call's first event reached
-/// the app (`scripts/bench-app.sh` reads it).
+/// The popup painted a call's card, or the name found for it: logged with the time since the
+/// call's first event reached the app (`scripts/bench-app.sh` reads it).
 #[tauri::command]
 pub fn popup_painted(
     controller: State<'_, Controller>,
     call_id: String,
     painted_at_ms: f64,
-    cold: bool,
+    painted: Painted,
 ) -> Result<(), AppError> {
     check_call_id(&call_id)?;
-    controller.popup_painted(&call_id, painted_at_ms, cold);
+    controller.popup_painted(&call_id, painted_at_ms, painted);
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use mycrm::dial::Destination;
 use mycrm::{Call, CallState, CallType, Direction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use ts_rs::TS;
 
@@ -35,6 +35,18 @@ pub enum DirectionView {
 pub enum CallTypeView {
     Internal,
     External,
+}
+
+/// What the popup painted, as the page reports it (for the log and `scripts/bench-app.sh`): a
+/// new card in a new window (`cold`), a new card in the window made ready (`warm`), or the
+/// caller's name a lookup found, on a card already shown (`named`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Painted {
+    Cold,
+    Warm,
+    Named,
 }
 
 /// What the big line of a call is.

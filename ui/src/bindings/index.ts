@@ -21,6 +21,7 @@ export type { LookupAnswer } from "./LookupAnswer";
 export type { LookupSettings } from "./LookupSettings";
 export type { LookupSource } from "./LookupSource";
 export type { Managed } from "./Managed";
+export type { Painted } from "./Painted";
 export type { PopupCorner } from "./PopupCorner";
 export type { ScreenPopTrigger } from "./ScreenPopTrigger";
 export type { Secret } from "./Secret";

@@ -15,7 +15,7 @@ use crate::model::error::{AppError, ErrorCode};
 use crate::model::i18n::words;
 use crate::model::policy::Alert;
 use crate::model::settings::PopupCorner;
-use crate::model::views::{CallStateView, CallView, DirectionView};
+use crate::model::views::{CallStateView, CallView, DirectionView, Painted};
 use crate::model::{hooks, screenpop, views};
 use crate::platform::calllog::record_of;
 use crate::platform::{launch, notifier};
@@ -230,6 +230,12 @@ impl<R: Runtime> Controller<R> {
         let now_ms = views::wall_ms(SystemTime::now());
         let (change, record) = {
             let mut inner = self.lock();
+            if let Some(call) = inner.board.find(call_id) {
+                // For the log and `scripts/bench-app.sh`: the lookup's time, from the call's
+                // first event.
+                let after_frame_ms = now_ms.saturating_sub(call.started_at_ms);
+                tracing::info!(call_id, after_frame_ms, "name found");
+            }
             let in_progress = inner.board.find(call_id).is_some_and(|call| call.state != CallStateView::Ended);
             if in_progress {
                 inner.found.insert(call_id.to_owned(), caller.clone());
@@ -336,12 +342,13 @@ impl<R: Runtime> Controller<R> {
         self.status_changed();
     }
 
-    /// The popup painted `call_id`'s card at `painted_at_ms` (the page's clock, Unix ms).
-    pub fn popup_painted(&self, call_id: &str, painted_at_ms: f64, cold: bool) {
+    /// The popup painted `call_id`'s card, or its name, at `painted_at_ms` (the page's clock,
+    /// Unix ms).
+    pub fn popup_painted(&self, call_id: &str, painted_at_ms: f64, painted: Painted) {
         let Some(started) = self.lock().board.find(call_id).map(|call| call.started_at_ms) else { return };
         // Started is when the call's first event reached the app.
         let after_frame_ms = painted_at_ms - started as f64;
-        tracing::info!(call_id, after_frame_ms, cold, "popup painted");
+        tracing::info!(call_id, after_frame_ms, ?painted, "popup painted");
     }
 
     pub fn dismiss_call(&self, call_id: &str) {
