@@ -198,24 +198,32 @@ fn call_env(event: HookEvent, call: &CallView) -> Vec<(String, String)> {
     env
 }
 
-/// The jobs for one moment of `call`: its command and its webhook, whose body is the call as
-/// the journal has it (`record`, JSON), the moment and the user's `login`. A command that no
-/// longer reads (the settings were checked when saved) is left out.
-pub fn jobs(hooks: &Hooks, event: HookEvent, call: &CallView, record: &serde_json::Value, login: &str) -> Vec<Job> {
-    let action = hooks.of(event);
+/// The jobs for `moments` of `call`, in order: each moment's command and webhook, whose body is
+/// the call as the journal has it (`record`, JSON), the moment and the user's `login`. A command
+/// that no longer reads (the settings were checked when saved) is left out.
+pub fn jobs(
+    hooks: &Hooks,
+    moments: impl IntoIterator<Item = HookEvent>,
+    call: &CallView,
+    record: &serde_json::Value,
+    login: &str,
+) -> Vec<Job> {
     let mut jobs = Vec::new();
-    if !action.command.is_empty() {
-        let argv = argv_of(&action.command).and_then(|argv| {
-            argv.iter().map(|argument| screenpop::fill_argument(argument, call)).collect::<Result<Vec<_>, _>>()
-        });
-        match argv {
-            Ok(argv) => jobs.push(Job::Run { argv, env: call_env(event, call) }),
-            Err(e) => tracing::warn!(event = event.name(), error = %e.message, "hook command not run"),
+    for event in moments {
+        let action = hooks.of(event);
+        if !action.command.is_empty() {
+            let argv = argv_of(&action.command).and_then(|argv| {
+                argv.iter().map(|argument| screenpop::fill_argument(argument, call)).collect::<Result<Vec<_>, _>>()
+            });
+            match argv {
+                Ok(argv) => jobs.push(Job::Run { argv, env: call_env(event, call) }),
+                Err(e) => tracing::warn!(event = event.name(), error = %e.message, "hook command not run"),
+            }
         }
-    }
-    if !action.url.is_empty() {
-        let body = serde_json::json!({ "event": event.name(), "login": login, "call": record });
-        jobs.push(Job::Post { url: action.url.clone(), body: body.to_string() });
+        if !action.url.is_empty() {
+            let body = serde_json::json!({ "event": event.name(), "login": login, "call": record });
+            jobs.push(Job::Post { url: action.url.clone(), body: body.to_string() });
+        }
     }
     jobs
 }
@@ -317,7 +325,7 @@ mod tests {
         };
         let mut call = sample_call("-7", CallStateView::Ringing);
         call.label = Some("ACME'; rm -rf ~ #\"$(x)".into());
-        let jobs = jobs(&hooks, HookEvent::Ringing, &call, &serde_json::Value::Null, "alice");
+        let jobs = jobs(&hooks, [HookEvent::Ringing], &call, &serde_json::Value::Null, "alice");
         let [Job::Run { argv, env }] = jobs.as_slice() else { panic!("one command: {jobs:?}") };
         assert_eq!(argv, &["/usr/bin/logger", "-t", "istra", "ACME'; rm -rf ~ #\"$(x)", "--id=-7"]);
         assert!(env.contains(&("ISTRA_EVENT".to_owned(), "ringing".to_owned())));
@@ -331,13 +339,13 @@ mod tests {
             ..Hooks::default()
         };
         let record = serde_json::json!({"callId": "-7", "missed": true});
-        let jobs = jobs(&hooks, HookEvent::Missed, &sample_call("-7", CallStateView::Ended), &record, "alice");
+        let jobs = jobs(&hooks, [HookEvent::Missed], &sample_call("-7", CallStateView::Ended), &record, "alice");
         let [Job::Post { url, body }] = jobs.as_slice() else { panic!("one post: {jobs:?}") };
         assert_eq!(url, "https://hooks.example.com/x");
         let body: serde_json::Value = serde_json::from_str(body).expect("json");
         assert_eq!(body, serde_json::json!({"event": "missed", "login": "alice", "call": record}));
         assert!(
-            super::jobs(&hooks, HookEvent::Ringing, &sample_call("-7", CallStateView::Ringing), &record, "a")
+            super::jobs(&hooks, [HookEvent::Ringing], &sample_call("-7", CallStateView::Ringing), &record, "a")
                 .is_empty()
         );
     }

@@ -159,12 +159,7 @@ impl<R: Runtime> Controller<R> {
                 let inner = &mut *inner;
                 let moments = inner.moments.reached(&view);
                 let (moments, held) = inner.held_ends.split(&inner.settings.hooks, &view, moments);
-                let jobs = moments
-                    .into_iter()
-                    .flat_map(|moment| {
-                        hooks::jobs(&inner.settings.hooks, moment, &view, &journal_call, &inner.settings.login)
-                    })
-                    .collect();
+                let jobs = hooks::jobs(&inner.settings.hooks, moments, &view, &journal_call, &inner.settings.login);
                 (jobs, held)
             };
             let ended = view.state == CallStateView::Ended;

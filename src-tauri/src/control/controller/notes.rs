@@ -69,10 +69,8 @@ impl<R: Runtime> Controller<R> {
     fn run_held(&self, held: &Held, body: &serde_json::Value) {
         let jobs = {
             let inner = self.lock();
-            held.moments
-                .iter()
-                .flat_map(|moment| hooks::jobs(&inner.settings.hooks, *moment, &held.call, body, &inner.settings.login))
-                .collect()
+            let moments = held.moments.iter().copied();
+            hooks::jobs(&inner.settings.hooks, moments, &held.call, body, &inner.settings.login)
         };
         self.hooks.send(&held.call.id, jobs, true);
     }
