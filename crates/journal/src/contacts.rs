@@ -153,7 +153,7 @@ impl Journal {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM contacts", [])?;
         tx.execute("DELETE FROM address_book_cards", [])?;
-        tx.execute("UPDATE address_books SET sync_token = NULL", [])?;
+        tx.execute("UPDATE address_books SET sync_token = NULL, ctag = NULL", [])?;
         tx.commit()?;
         Ok(())
     }

@@ -88,6 +88,9 @@ const MIGRATIONS: &[&str] = &[
     // text is rebuilt whenever the row is written).
     "ALTER TABLE calls ADD COLUMN outcome TEXT;
     ALTER TABLE calls ADD COLUMN note TEXT;",
+    // Version 5: an address book's CTag as of its last sync (CalendarServer's `getctag`), which
+    // tells in one small request whether anything changed since.
+    "ALTER TABLE address_books ADD COLUMN ctag TEXT;",
 ];
 
 /// The schema version this build writes.

@@ -36,6 +36,9 @@ pub struct AddressBookChanges {
     pub removed: Vec<String>,
     /// The server's new sync-token, `None` when it has none.
     pub sync_token: Option<String>,
+    /// The address book's CTag read before the changes were asked for, `None` when the server
+    /// has none.
+    pub ctag: Option<String>,
 }
 
 /// What the journal remembers of an address book since its last sync.
@@ -44,6 +47,8 @@ pub struct AddressBookState {
     /// The sync-token of the last sync, `None` before the first one or when
     /// the server gave none.
     pub sync_token: Option<String>,
+    /// The CTag saved by the last sync, `None` before the first one or when the server gave none.
+    pub ctag: Option<String>,
     /// Each card's `href` and the ETag it had (`None` when the server gave none).
     pub etags: HashMap<String, Option<String>>,
 }
@@ -67,9 +72,9 @@ impl Journal {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO address_books (origin, sync_token) VALUES (?1, ?2)
-             ON CONFLICT (origin) DO UPDATE SET sync_token = excluded.sync_token",
-            rusqlite::params![origin, changes.sync_token],
+            "INSERT INTO address_books (origin, sync_token, ctag) VALUES (?1, ?2, ?3)
+             ON CONFLICT (origin) DO UPDATE SET sync_token = excluded.sync_token, ctag = excluded.ctag",
+            rusqlite::params![origin, changes.sync_token, changes.ctag],
         )?;
         for href in &changes.removed {
             remove_card(&tx, origin, href)?;
@@ -99,7 +104,7 @@ impl Journal {
         Ok(usize::try_from(rows).unwrap_or(usize::MAX))
     }
 
-    /// The sync-token and card ETags saved by the last sync of `origin`;
+    /// The sync-token, CTag and card ETags saved by the last sync of `origin`;
     /// the default (no token, no cards) for an address book never synced.
     ///
     /// # Errors
@@ -108,16 +113,16 @@ impl Journal {
     /// database cannot be read.
     pub fn address_book_state(&self, origin: &str) -> Result<AddressBookState, JournalError> {
         let conn = self.conn();
-        let sync_token: Option<String> = conn
-            .prepare_cached("SELECT sync_token FROM address_books WHERE origin = ?1")?
-            .query_row([origin], |row| row.get(0))
+        let (sync_token, ctag) = conn
+            .prepare_cached("SELECT sync_token, ctag FROM address_books WHERE origin = ?1")?
+            .query_row([origin], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?
-            .flatten();
+            .unwrap_or_default();
         let etags = conn
             .prepare_cached("SELECT href, etag FROM address_book_cards WHERE origin = ?1")?
             .query_map([origin], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(AddressBookState { sync_token, etags })
+        Ok(AddressBookState { sync_token, ctag, etags })
     }
 
     /// Forgets the address book `origin` (the user removed it): its contacts,

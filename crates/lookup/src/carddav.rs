@@ -1,8 +1,11 @@
 //! CardDAV address books (Nextcloud, Radicale, iCloud, Fastmail) synced into the journal's
 //! contacts, so that caller lookup stays local and the dial pad suggests those contacts too.
 //!
-//! A sync asks for what changed since the stored sync-token (WebDAV `sync-collection`,
-//! RFC 6578), and for nothing else when the server takes it. A first sync, or one whose token
+//! A sync reads the address book's CTag (CalendarServer's `getctag`, kept by Radicale,
+//! Nextcloud, iCloud and most servers): unchanged since the last sync, nothing changed and the
+//! sync ends there, in one small request. Otherwise it asks for what changed since the stored
+//! sync-token (WebDAV `sync-collection`, RFC 6578), and for nothing else when the server takes
+//! it. A first sync, or one whose token
 //! the server refuses, checks that the URL is an address book, then lists every member's ETag
 //! (`sync-collection` without a token, or `PROPFIND` depth 1 where the server has no
 //! sync-token support) and compares them with the stored ones: cards not listed any more are
@@ -114,6 +117,8 @@ pub struct SyncReport {
     pub contacts: usize,
     /// Whether the sync-token path answered (else ETags were compared).
     pub by_sync_token: bool,
+    /// Whether the address book's CTag, unchanged since the last sync, answered alone.
+    pub by_ctag: bool,
 }
 
 /// A client for one address book; build it again when its settings change.
@@ -124,7 +129,10 @@ pub struct CardDavSource {
 }
 
 const PROPFIND_BOOK: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/><d:getetag/><d:sync-token/></d:prop></d:propfind>"#;
+<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><d:resourcetype/><d:getetag/><d:sync-token/><cs:getctag/></d:prop></d:propfind>"#;
+
+const PROPFIND_CTAG: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/></d:prop></d:propfind>"#;
 
 const SYNC_COLLECTION_HEAD: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <d:sync-collection xmlns:d="DAV:"><d:sync-token>"#;
@@ -166,40 +174,54 @@ impl CardDavSource {
     pub async fn sync(&self, journal: &Journal, key_of: &KeyOf) -> Result<SyncReport, CardDavError> {
         let origin = self.origin();
         let state = journal.address_book_state(&origin).map_err(|e| CardDavError::Storage(e.to_string()))?;
-        // With the last sync's token the changes are asked for at once. The collection's own
-        // properties, which a server such as Radicale works out from every card, are read only
-        // for a first sync or when the server no longer takes the token.
-        let since_last = match state.sync_token.as_deref() {
-            Some(token) => self.sync_collection(Some(token)).await?,
-            None => None,
+        let stored = |e: journal::JournalError| CardDavError::Storage(e.to_string());
+        // With the last sync's token, the CTag first (the one property servers keep ready:
+        // unchanged, nothing did), then the changes. The collection's other properties, which
+        // a server such as Radicale works out from every card, are read only for a first sync
+        // or when the server no longer takes the token.
+        let (ctag, since_last) = match state.sync_token.as_deref() {
+            Some(token) => {
+                let ctag = self.ctag().await?;
+                if ctag.is_some() && ctag == state.ctag {
+                    let unchanged =
+                        AddressBookChanges { sync_token: state.sync_token, ctag, ..AddressBookChanges::default() };
+                    let contacts = journal.apply_address_book_changes(&origin, &unchanged).map_err(stored)?;
+                    tracing::debug!("address book unchanged (CTag)");
+                    return Ok(SyncReport { contacts, by_sync_token: true, by_ctag: true, ..SyncReport::default() });
+                }
+                (ctag, self.sync_collection(Some(token)).await?)
+            }
+            None => (None, None),
         };
-        let (changed_hrefs, removed, sync_token, by_sync_token) = match since_last {
+        let (changed_hrefs, removed, sync_token, ctag, by_sync_token) = match since_last {
             Some(answer) => {
                 let (changed, removed) = self.compared(answer.members, &state, false);
-                (changed, removed, answer.sync_token, true)
+                (changed, removed, answer.sync_token, ctag, true)
             }
             None => {
                 let book = self.propfind(0).await?;
                 if !book.members.iter().any(|m| m.is_address_book) {
                     return Err(CardDavError::NotAddressBook(self.book.url.to_string()));
                 }
+                // Read before the listing, like the token: a change made meanwhile shows next time.
+                let ctag = book.ctag;
                 match self.sync_collection(None).await? {
                     Some(answer) => {
                         let (changed, removed) = self.compared(answer.members, &state, true);
-                        (changed, removed, answer.sync_token, true)
+                        (changed, removed, answer.sync_token, ctag, true)
                     }
                     None => {
                         let listing = self.propfind(1).await?;
                         let (changed, removed) = self.compared(listing.members, &state, true);
                         // The collection's token from before the listing: changes made since
                         // are reported again next time rather than lost.
-                        (changed, removed, book.sync_token, false)
+                        (changed, removed, book.sync_token, ctag, false)
                     }
                 }
             }
         };
         let mut report = SyncReport { removed: removed.len(), by_sync_token, ..SyncReport::default() };
-        let mut changes = AddressBookChanges { changed: Vec::new(), removed, sync_token };
+        let mut changes = AddressBookChanges { changed: Vec::new(), removed, sync_token, ctag };
         for batch in changed_hrefs.chunks(MULTIGET_BATCH) {
             for member in self.multiget(batch).await?.members {
                 let Some(href) = self.card_path(&member) else { continue };
@@ -215,8 +237,7 @@ impl CardDavSource {
             }
         }
         report.changed = changes.changed.len();
-        report.contacts =
-            journal.apply_address_book_changes(&origin, &changes).map_err(|e| CardDavError::Storage(e.to_string()))?;
+        report.contacts = journal.apply_address_book_changes(&origin, &changes).map_err(stored)?;
         tracing::info!(
             changed = report.changed,
             removed = report.removed,
@@ -272,6 +293,16 @@ impl CardDavSource {
             }
             other => Err(CardDavError::BadAnswer(format!("HTTP {} to PROPFIND", other.as_u16()))),
         }
+    }
+
+    /// The address book's CTag, `None` when the server keeps none (the sync then asks for the
+    /// changes every time).
+    async fn ctag(&self) -> Result<Option<String>, CardDavError> {
+        let (status, body) = self.request("PROPFIND", self.book.url.clone(), 0, PROPFIND_CTAG.to_owned()).await?;
+        if status != StatusCode::MULTI_STATUS {
+            return Ok(None);
+        }
+        Ok(parse(&body)?.ctag)
     }
 
     /// The changes since `token` (everything without one), or `None` when the server cannot

@@ -51,7 +51,7 @@ async fn a_second_sync_brings_exactly_the_added_edited_and_removed_cards() {
     let book = source(&server, BOOK, PASSWORD);
 
     let first = book.sync(&journal, &key_of).await.expect("first sync");
-    assert!(first.by_sync_token);
+    assert!(first.by_sync_token && !first.by_ctag);
     assert_eq!((first.changed, first.removed, first.contacts), (3, 0, 3));
     assert_eq!(
         contacts(&journal),
@@ -64,12 +64,19 @@ async fn a_second_sync_brings_exactly_the_added_edited_and_removed_cards() {
     server.delete(&format!("{BOOK}bob.vcf")).await;
 
     let second = book.sync(&journal, &key_of).await.expect("second sync");
-    assert!(second.by_sync_token);
+    assert!(second.by_sync_token && !second.by_ctag, "the CTag changed with the cards");
     assert_eq!((second.changed, second.removed), (2, 1));
     assert_eq!(contacts(&journal), pairs(&[("+33699887766", "Carol Petit"), ("204", "Alice Martin-Roy")]));
 
     let idle = book.sync(&journal, &key_of).await.expect("nothing changed");
     assert_eq!((idle.changed, idle.removed, idle.contacts), (0, 0, 2));
+    assert!(idle.by_ctag, "the unchanged CTag answered alone");
+
+    // One card edited after an unchanged sync is still brought.
+    server.put_card(&format!("{BOOK}carol.vcf"), vcard("carol", "Carol Petit-Jean", &["+33699887766"])).await;
+    let third = book.sync(&journal, &key_of).await.expect("third sync");
+    assert_eq!((third.changed, third.removed, third.by_ctag), (1, 0, false));
+    assert_eq!(contacts(&journal), pairs(&[("+33699887766", "Carol Petit-Jean"), ("204", "Alice Martin-Roy")]));
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ fn first_sync(journal: &Journal) {
         changed: vec![card("/a.vcf", "1", "Alice", &["+331", "+332"]), card("/b.vcf", "1", "Bob", &["+333"])],
         removed: Vec::new(),
         sync_token: Some("t1".to_owned()),
+        ctag: Some("c1".to_owned()),
     };
     assert_eq!(journal.apply_address_book_changes(BOOK, &changes).expect("apply"), 3);
 }
@@ -41,11 +42,13 @@ fn an_edited_card_replaces_its_numbers_and_a_removed_card_takes_its_numbers_away
         changed: vec![card("/a.vcf", "2", "Alice Martin", &["+332"])],
         removed: vec!["/b.vcf".to_owned()],
         sync_token: Some("t2".to_owned()),
+        ctag: Some("c2".to_owned()),
     };
     assert_eq!(journal.apply_address_book_changes(BOOK, &changes).expect("apply"), 1);
     assert_eq!(names(&journal), vec![("+332".to_owned(), "Alice Martin".to_owned())]);
     let state = journal.address_book_state(BOOK).expect("state");
     assert_eq!(state.sync_token.as_deref(), Some("t2"));
+    assert_eq!(state.ctag.as_deref(), Some("c2"));
     assert_eq!(state.etags.len(), 1);
     assert_eq!(state.etags.get("/a.vcf"), Some(&Some("2".to_owned())));
 }

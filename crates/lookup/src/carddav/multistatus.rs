@@ -31,6 +31,8 @@ pub(super) struct Multistatus {
     pub members: Vec<Member>,
     /// The `sync-token`: of a sync-collection answer, or the collection's property.
     pub sync_token: Option<String>,
+    /// The collection's CTag (CalendarServer's `getctag`), which changes whenever a member does.
+    pub ctag: Option<String>,
 }
 
 /// The status code of a `HTTP/1.1 404 Not Found` line.
@@ -113,6 +115,7 @@ pub(super) fn parse(body: &str) -> Result<Multistatus, String> {
                     "response" => out.members.push(std::mem::take(&mut member)),
                     // At the top of a sync report, or the collection's property in a PROPFIND.
                     "sync-token" if !text.trim().is_empty() => out.sync_token = Some(text.trim().to_owned()),
+                    "getctag" if !text.trim().is_empty() => out.ctag = Some(text.trim().to_owned()),
                     _ => {}
                 }
                 text.clear();
@@ -136,15 +139,16 @@ mod tests {
   <d:propstat><d:prop><d:getetag>"1"</d:getetag><card:address-data>BEGIN:VCARD&#13;
 FN:A &amp; B
 END:VCARD</card:address-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>
-  <d:propstat><d:prop><d:displayname/></d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>
+  <d:propstat><d:prop><d:displayname/><x:getctag xmlns:x="http://calendarserver.org/ns/"/></d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>
  </d:response>
  <response xmlns="DAV:"><href>/ab/gone.vcf</href><status>HTTP/1.1 404 Not Found</status></response>
- <d:response><d:href>/ab/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop>
+ <d:response><d:href>/ab/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype><cs:getctag xmlns:cs="http://calendarserver.org/ns/">"c-7"</cs:getctag></d:prop>
   <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
  <d:sync-token>http://radicale.org/ns/sync/42</d:sync-token>
 </d:multistatus>"#;
         let parsed = parse(body).expect("parsed");
         assert_eq!(parsed.sync_token.as_deref(), Some("http://radicale.org/ns/sync/42"));
+        assert_eq!(parsed.ctag.as_deref(), Some("\"c-7\""));
         let [card, gone, book] = parsed.members.as_slice() else { panic!("three members: {parsed:?}") };
         assert_eq!((card.href.as_str(), card.etag.as_deref()), ("/ab/a%20b.vcf", Some("\"1\"")));
         assert_eq!(card.address_data.as_deref(), Some("BEGIN:VCARD\r\nFN:A & B\nEND:VCARD"));

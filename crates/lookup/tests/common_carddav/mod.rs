@@ -47,6 +47,12 @@ impl Radicale {
     /// Starts a fresh server, or `None` (with a loud message) when Radicale is missing and
     /// `CI` is unset.
     pub fn start() -> Option<Self> {
+        Self::start_with("")
+    }
+
+    /// [`Radicale::start`] with `storage` (lines of Radicale's `[storage]` options) added to
+    /// its configuration.
+    pub fn start_with(storage: &str) -> Option<Self> {
         let Some(program) = program() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -63,9 +69,9 @@ impl Radicale {
         let config = format!(
             "[server]\nhosts = 127.0.0.1:{port}\nmax_content_length = 200000000\n\
              [auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\ndelay = 0\n\
-             [storage]\nfilesystem_folder = {storage}\n[rights]\ntype = owner_only\n[logging]\nlevel = warning\n",
+             [storage]\nfilesystem_folder = {folder}\n{storage}[rights]\ntype = owner_only\n[logging]\nlevel = warning\n",
             users = dir.join("users").display(),
-            storage = dir.join("collections").display(),
+            folder = dir.join("collections").display(),
         );
         std::fs::write(dir.join("config"), config).expect("config");
         let child = Command::new(&program)
