@@ -110,9 +110,9 @@ shoot() { # LANG THEME
       run_app "$lang" "$theme" --show="$tab" && sleep 1
       import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-$tab.png" || true
     done
-    # Further down Settings, as the mouse wheel takes it: caller lookup, then call hooks.
+    # Further down Settings, as the mouse wheel takes it: caller lookup, call hooks, call notes.
     eval "$(xdotool getwindowgeometry --shell "$main")"
-    for part in lookup hooks; do
+    for part in lookup hooks notes; do
       xdotool mousemove $((X + WIDTH - 40)) $((Y + HEIGHT / 2)) click --repeat 14 --delay 30 5 && sleep 0.7
       import -display "$DISPLAY" -window "$main" "$out/main-$short-$theme-settings-$part.png" || true
     done
