@@ -70,6 +70,19 @@ impl Unattended {
             .is_ok_and(|s| s.success())
     }
 
+    /// Starts the app a second time with `--show=TAB`, as a user's launcher for one of its tabs
+    /// would: it hands over to this one, which opens its main window there. Whether the second
+    /// start ended well.
+    pub fn show(&self, tab: &str) -> bool {
+        std::process::Command::new(crate::app_binary())
+            .arg(format!("--show={tab}"))
+            .envs(folder_env(&self.folder))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
     /// Whether the app has ended.
     pub fn has_exited(&mut self) -> bool {
         !matches!(self.process.try_wait(), Ok(None))

@@ -1159,6 +1159,68 @@ async fn contacts_name_callers_and_the_journal_survives_a_restart() {
     app.stop().await;
 }
 
+/// The X11 window whose name is `name`, once it shows (within `limit`).
+async fn x_window_named(name: &str, limit: Duration) -> Option<String> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        let found =
+            tokio::process::Command::new("xdotool").args(["search", "--onlyvisible", "--name", name]).output().await;
+        if let Some(id) = found.ok().and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(str::to_owned))
+        {
+            return Some(id);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// Polls the app's windows, as a screen reader reads them, until they hold `text`.
+async fn reads(pid: u32, text: &str) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < WAIT {
+        if accessible_text(pid).await.contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+// Without WebDriver: a page WebDriver drives never shows a file dialog (WebKit answers it for
+// the automation), so the app runs as a user starts it and is read and pressed through AT-SPI.
+#[tokio::test]
+async fn a_contacts_file_chosen_in_the_file_dialog_is_imported() {
+    let sim = sim().await;
+    let app = started("import", &sim).await;
+    let pid = app.pid().expect("running");
+    let file = app.folder.join("home/people.vcf");
+    std::fs::write(&file, VCARD).expect("the user's file");
+    assert!(app.show("settings"), "Settings opened");
+    assert!(reads(pid, "No file chosen").await, "the chooser's line: {}", accessible_text(pid).await);
+    assert!(press_button(pid, "Choose a file…", 0).await, "the chooser's button: {}", accessible_text(pid).await);
+    // WebKitGTK's own file dialog; the path typed as a user would (Ctrl+L, the path, Enter).
+    let dialog = x_window_named("Select File", WAIT).await.expect("the file dialog opened");
+    let focused = tokio::process::Command::new("xdotool").args(["windowfocus", "--sync", &dialog]).status().await;
+    assert!(focused.is_ok_and(|s| s.success()), "the dialog takes the keys");
+    press("ctrl+l").await;
+    let path = file.display().to_string();
+    let typed = tokio::process::Command::new("xdotool").args(["type", "--delay", "20", &path]).status().await;
+    assert!(typed.is_ok_and(|s| s.success()));
+    // The first Enter may only take the entry's completion.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        press("Return").await;
+        if x_window_named("Select File", Duration::from_millis(700)).await.is_none() {
+            break;
+        }
+    }
+    let chosen = "CSV or vCard file \u{fffc} people.vcf";
+    assert!(reads(pid, chosen).await, "the chosen file's name shown: {}", accessible_text(pid).await);
+    assert!(press_button(pid, "Import", 0).await, "Import");
+    assert!(reads(pid, "Imported 1 contact (0 skipped)").await, "the import said: {}", accessible_text(pid).await);
+    assert!(reads(pid, "1 contact saved").await);
+}
+
 /// Runs a desktop program as the app's user (same HOME and XDG folders); returns its stdout.
 async fn run_as_user(app: &App, program: &str, args: &[&str]) -> String {
     run_as_user_with(app, program, args, &[]).await

@@ -490,6 +490,21 @@ describe("the contacts section", () => {
     expect(fileInput().accept).toBe(".csv,.vcf,.vcard,text/csv,text/vcard,text/x-vcard");
   });
 
+  test("the file is chosen with a button in the user's words, and its name shows as text", async () => {
+    setLocale("fr");
+    await open();
+    expect(fileInput().hidden).toBe(true);
+    expect(button("button.choose-file").textContent).toBe("Choisir un fichier…");
+    expect(document.querySelector(".chosen-file")?.textContent).toBe("Aucun fichier choisi");
+    const opened = vi.fn();
+    fileInput().addEventListener("click", opened);
+    button("button.choose-file").click();
+    expect(opened).toHaveBeenCalledOnce();
+    choose(csv("name,number\n", "<b>équipe</b>.csv"));
+    expect(document.querySelector(".chosen-file")?.textContent).toBe("<b>équipe</b>.csv");
+    expect(document.querySelector(".chosen-file b")).toBeNull();
+  });
+
   test("no contacts and one contact read naturally", async () => {
     let count = 0;
     await open({

@@ -218,9 +218,28 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
   const words = t().settings;
   let active = true;
   const count = el("p", { className: "contact-count", attrs: { "aria-live": "polite" } });
+  // The browser's own file button speaks the system's language, not the app's: it stays
+  // hidden, and a button in the user's words opens it.
   const file = el("input", {
     className: "contacts-file",
     attrs: { type: "file", name: "contactsFile", accept: CONTACTS_FILE_TYPES },
+  });
+  file.hidden = true;
+  // Not in a label, which would name the button with all its text: the button says what it
+  // does, and is described by the kind of file and the one chosen.
+  const chooseButton = el("button", {
+    className: "choose-file",
+    text: words.chooseAFile,
+    attrs: { type: "button", "aria-describedby": "contacts-file-caption chosen-file" },
+  });
+  const chosen = el("span", {
+    className: "chosen-file",
+    text: words.noFileChosen,
+    attrs: { id: "chosen-file" },
+  });
+  chooseButton.addEventListener("click", () => file.click());
+  file.addEventListener("change", () => {
+    chosen.textContent = file.files?.[0]?.name ?? words.noFileChosen;
   });
   const importButton = el("button", {
     className: "import-contacts",
@@ -240,7 +259,13 @@ function contactsSection(): { element: HTMLElement; discard(): void } {
     { className: "contacts" },
     el("legend", { text: words.contacts }),
     count,
-    field(words.contactsFile, file),
+    file,
+    el(
+      "div",
+      { className: "field" },
+      el("span", { className: "caption", text: words.contactsFile, attrs: { id: "contacts-file-caption" } }),
+      el("span", { className: "file-choice" }, chooseButton, chosen),
+    ),
     el("div", { className: "buttons" }, importButton),
     message.element,
     el("div", { className: "buttons" }, cancel, remove),
