@@ -5,13 +5,12 @@
 //! Nextcloud, iCloud and most servers): unchanged since the last sync, nothing changed and the
 //! sync ends there, in one small request. Otherwise it asks for what changed since the stored
 //! sync-token (WebDAV `sync-collection`, RFC 6578), and for nothing else when the server takes
-//! it. A first sync, or one whose token
-//! the server refuses, checks that the URL is an address book, then lists every member's ETag
-//! (`sync-collection` without a token, or `PROPFIND` depth 1 where the server has no
-//! sync-token support) and compares them with the stored ones: cards not listed any more are
-//! removed. Changed cards
-//! are then fetched in batches (`addressbook-multiget`, RFC 6352), read by the journal's vCard
-//! parser, keyed with the app's dial rules and applied to the journal in one transaction.
+//! it. A first sync, or one whose token the server refuses, checks that the URL is an address
+//! book, then lists every member's ETag (`sync-collection` without a token, or `PROPFIND` depth
+//! 1 where the server has no sync-token support) and compares them with the stored ones: cards
+//! not listed any more are removed. Changed cards are then fetched in batches
+//! (`addressbook-multiget`, RFC 6352), read by the journal's vCard parser, keyed with the app's
+//! dial rules and applied to the journal in one transaction.
 //!
 //! # Layout
 //!
@@ -172,9 +171,9 @@ impl CardDavSource {
     ///
     /// A [`CardDavError`] naming what to check; then the journal keeps the previous sync.
     pub async fn sync(&self, journal: &Journal, key_of: &KeyOf) -> Result<SyncReport, CardDavError> {
-        let origin = self.origin();
-        let state = journal.address_book_state(&origin).map_err(|e| CardDavError::Storage(e.to_string()))?;
         let stored = |e: journal::JournalError| CardDavError::Storage(e.to_string());
+        let origin = self.origin();
+        let state = journal.address_book_state(&origin).map_err(stored)?;
         // With the last sync's token, the CTag first (the one property servers keep ready:
         // unchanged, nothing did), then the changes. The collection's other properties, which
         // a server such as Radicale works out from every card, are read only for a first sync
