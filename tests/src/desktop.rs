@@ -403,13 +403,32 @@ pub async fn press_button(pid: u32, name: &str, index: usize) -> bool {
 /// Closes the visible window titled exactly `title` as a window manager's close button would
 /// (`tests/scripts/close-window.py`); whether there was one.
 pub async fn close_window(title: &str) -> bool {
-    let Ok(found) =
-        Command::new("xdotool").args(["search", "--onlyvisible", "--name", &format!("^{title}$")]).output().await
-    else {
-        return false;
-    };
-    let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next().map(str::to_owned) else { return false };
+    let Some(id) = visible_window(title).await else { return false };
     Command::new(script("close-window.py")).arg(id).status().await.is_ok_and(|s| s.success())
+}
+
+/// The X11 id of the visible window titled exactly `title`, or `None` when there is none.
+pub async fn visible_window(title: &str) -> Option<String> {
+    let found = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", &format!("^{title}$")])
+        .output()
+        .await
+        .ok()?;
+    String::from_utf8_lossy(&found.stdout).lines().next().map(str::to_owned)
+}
+
+/// Waits up to `limit` for a visible window titled exactly `title`; its X11 id.
+pub async fn visible_window_within(title: &str, limit: Duration) -> Option<String> {
+    let start = Instant::now();
+    loop {
+        if let Some(id) = visible_window(title).await {
+            return Some(id);
+        }
+        if start.elapsed() > limit {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Where the visible call popup is and how big, in pixels: `(x, y, width, height)`, or `None`

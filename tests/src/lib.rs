@@ -27,7 +27,7 @@ pub use desktop::folder_env;
 pub use desktop::{
     AccessibleWatch, App, NoTray, accessible_text, close_window, copy_text, helper_processes, helpers_gone_within,
     keyring_items, notifications_seen, popup_geometry, popup_hidden_within, popup_size, popup_visible, press,
-    press_button, process_tree, select_text, wait_for_notification,
+    press_button, process_tree, select_text, visible_window, visible_window_within, wait_for_notification,
 };
 pub use portal::PortalDouble;
 pub use unattended::{Unattended, signing_in};

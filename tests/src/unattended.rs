@@ -62,20 +62,19 @@ impl Unattended {
     /// clicking its launcher: it hands over to this one, which opens its main window. Whether
     /// the second start ended well.
     pub fn start_again(&self) -> bool {
-        std::process::Command::new(crate::app_binary())
-            .envs(folder_env(&self.folder))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+        self.start_again_with(&[])
     }
 
     /// Starts the app a second time with `--show=TAB`, as a user's launcher for one of its tabs
     /// would: it hands over to this one, which opens its main window there. Whether the second
     /// start ended well.
     pub fn show(&self, tab: &str) -> bool {
+        self.start_again_with(&[&format!("--show={tab}")])
+    }
+
+    fn start_again_with(&self, args: &[&str]) -> bool {
         std::process::Command::new(crate::app_binary())
-            .arg(format!("--show={tab}"))
+            .args(args)
             .envs(folder_env(&self.folder))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -7,7 +7,7 @@ use istra_tray_e2e::{
     AccessibleWatch, App, BareCompositor, CrmDouble, Known, NoTray, PortalDouble, Sway, Unattended, WebDriver,
     accessible_text, close_window, copy_text, helper_processes, helpers_gone_within, keyring_items, notifications_seen,
     popup_geometry, popup_hidden_within, popup_size, popup_visible, press, press_button, process_tree, select_text,
-    wait_for_notification,
+    visible_window, visible_window_within, wait_for_notification,
 };
 use mycrm_sim::{PlacedCall, Scenario, Sim, SimConfig};
 use serde_json::{Value, json};
@@ -1159,31 +1159,9 @@ async fn contacts_name_callers_and_the_journal_survives_a_restart() {
     app.stop().await;
 }
 
-/// The X11 window whose name is `name`, once it shows (within `limit`).
-async fn x_window_named(name: &str, limit: Duration) -> Option<String> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        let found =
-            tokio::process::Command::new("xdotool").args(["search", "--onlyvisible", "--name", name]).output().await;
-        if let Some(id) = found.ok().and_then(|o| String::from_utf8_lossy(&o.stdout).lines().next().map(str::to_owned))
-        {
-            return Some(id);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    None
-}
-
-/// Polls the app's windows, as a screen reader reads them, until they hold `text`.
+/// Whether a screen reader finds `text` in the windows of process `pid` within [`WAIT`].
 async fn reads(pid: u32, text: &str) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < WAIT {
-        if accessible_text(pid).await.contains(text) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    false
+    AccessibleWatch::start(pid, text, WAIT).await.found().await.is_some()
 }
 
 // Without WebDriver: a page WebDriver drives never shows a file dialog (WebKit answers it for
@@ -1199,18 +1177,19 @@ async fn a_contacts_file_chosen_in_the_file_dialog_is_imported() {
     assert!(reads(pid, "No file chosen").await, "the chooser's line: {}", accessible_text(pid).await);
     assert!(press_button(pid, "Choose a file…", 0).await, "the chooser's button: {}", accessible_text(pid).await);
     // WebKitGTK's own file dialog; the path typed as a user would (Ctrl+L, the path, Enter).
-    let dialog = x_window_named("Select File", WAIT).await.expect("the file dialog opened");
+    let dialog = visible_window_within("Select File", WAIT).await.expect("the file dialog opened");
     let focused = tokio::process::Command::new("xdotool").args(["windowfocus", "--sync", &dialog]).status().await;
     assert!(focused.is_ok_and(|s| s.success()), "the dialog takes the keys");
     press("ctrl+l").await;
     let path = file.display().to_string();
     let typed = tokio::process::Command::new("xdotool").args(["type", "--delay", "20", &path]).status().await;
     assert!(typed.is_ok_and(|s| s.success()));
-    // The first Enter may only take the entry's completion.
+    // The first Enter may only take the entry's completion: Enter again while the dialog stays.
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(500)).await;
         press("Return").await;
-        if x_window_named("Select File", Duration::from_millis(700)).await.is_none() {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        if visible_window("Select File").await.is_none() {
             break;
         }
     }
