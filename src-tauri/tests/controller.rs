@@ -3,10 +3,10 @@
 //! status; Do not disturb; a refused sign-in and a sign-out; a terminal switch; settings that
 //! cannot be saved; a dial that fails and is tried again at once.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use istra_tray::control::controller::{Controller, Persistence};
+use common::{DESK, Signed, WAIT, controller, eventually, settings_for, signed_in_with};
+use istra_tray::control::controller::Persistence;
 use istra_tray::model::error::ErrorCode;
 use istra_tray::model::settings::{Managed, SettingChange, Settings};
 use istra_tray::model::status::ConnectionState;
@@ -16,51 +16,11 @@ use mycrm::Credentials;
 use mycrm_sim::{Sim, SimConfig};
 use serde_json::{Value, json};
 use tauri::Manager as _;
-use tauri::test::{MockRuntime, mock_app};
 
-const DESK: &str = "5985841581756135023";
 const SOFTPHONE: &str = "5985841581756135024";
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Signed {
-    sim: Sim,
-    app: tauri::App<MockRuntime>,
-    controller: Controller<MockRuntime>,
-}
-
-fn settings_for(sim: &Sim) -> Settings {
-    Settings { server: sim.base_url(), login: "alice".into(), terminal_id: Some(DESK.into()), ..Settings::default() }
-}
-
-/// A controller on the mock runtime with a journal in memory.
-fn controller(settings: Settings, persistence: Persistence) -> (tauri::App<MockRuntime>, Controller<MockRuntime>) {
-    let app = mock_app();
-    let journal = Arc::new(journal::Journal::open_in_memory().expect("journal"));
-    let controller = Controller::new(app.handle().clone(), settings, persistence, Some(journal));
-    app.manage(controller.clone());
-    (app, controller)
-}
-
-async fn signed_in_with(settings: impl FnOnce(Settings) -> Settings) -> Signed {
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    let (app, controller) = controller(settings(settings_for(&sim)), Persistence::Memory);
-    controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
-    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "the app listens");
-    eventually("online", || controller.status().state == ConnectionState::Online).await;
-    Signed { sim, app, controller }
-}
 
 async fn signed_in() -> Signed {
     signed_in_with(|s| s).await
-}
-
-/// Polls `done` until it holds, for at most [`WAIT`].
-async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let start = tokio::time::Instant::now();
-    while !done() {
-        assert!(start.elapsed() < WAIT, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 fn ringing(id: &str, number: &str, label: &str) -> Value {
@@ -110,7 +70,7 @@ async fn do_not_disturb_records_calls_without_a_popup() {
 #[tokio::test]
 async fn a_refused_sign_in_says_why_and_a_sign_out_stops_listening() {
     let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    let (_app, controller) = controller(settings_for(&sim), Persistence::Memory);
+    let (_app, controller) = controller(settings_for(&sim), Persistence::Memory).await;
     controller.connect(Credentials::new("alice", "wrong")).await.expect("tried");
     eventually("the refusal is told", || controller.status().state == ConnectionState::Failed).await;
     let status = controller.status();
@@ -146,7 +106,7 @@ async fn settings_that_cannot_be_saved_change_nothing() {
     let blocker = std::env::temp_dir().join(format!("istra-tray-blocker-{}", std::process::id()));
     std::fs::write(&blocker, "not a folder").expect("written");
     let persistence = Persistence::Stored(SettingsFiles { user: blocker.join("settings.json"), system: None });
-    let (_app, controller) = controller(settings_for(&sim), persistence);
+    let (_app, controller) = controller(settings_for(&sim), persistence).await;
     let before = controller.settings();
     let refused = controller.change_setting(SettingChange::OutsideLinePrefix(Some("0".into()))).await;
     assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::Internal), "the file cannot be written");
@@ -172,7 +132,7 @@ async fn a_setting_changed_applies_at_once_and_keeps_what_the_tray_changed() {
 async fn a_setting_the_administrators_locked_is_refused_and_the_others_still_change() {
     let sim = Sim::start(SimConfig::default()).await.expect("simulator");
     let managed = Managed { locked: vec!["hotkey".into(), "server".into()], reason: Some("IT, ext. 1234".into()) };
-    let (_app, controller) = controller(Settings { managed, ..settings_for(&sim) }, Persistence::Memory);
+    let (_app, controller) = controller(Settings { managed, ..settings_for(&sim) }, Persistence::Memory).await;
     let refused = controller.change_setting(SettingChange::Hotkey("Ctrl+Alt+K".into())).await;
     assert_eq!(refused.map_err(|e| e.code), Err(ErrorCode::LockedSetting));
     let changed = controller.change_setting(SettingChange::NotifyMissed(false)).await.expect("not locked");

@@ -3,26 +3,20 @@
 //! up like a caller's; the address book's own syncs never try without a password and stop
 //! once the server refused it, until the password changes ("Sync now" always tries).
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::routing::{any, get};
-use istra_tray::control::controller::{Controller, Persistence};
+use common::{DESK, Signed, controller, eventually, signed_in_with};
+use istra_tray::control::controller::Persistence;
 use istra_tray::model::error::ErrorCode;
 use istra_tray::model::settings::{Secret, Settings};
-use istra_tray::model::status::ConnectionState;
 use istra_tray::model::views::{DirectionView, HistoryFilter};
-use mycrm::Credentials;
-use mycrm_sim::{Sim, SimConfig};
-use tauri::Manager as _;
-use tauri::test::{MockRuntime, mock_app};
-
-const DESK: &str = "5985841581756135023";
-const WAIT: Duration = Duration::from_secs(10);
 
 /// Serves `app` on a loopback port; its base address.
 async fn serve(app: Router) -> String {
@@ -30,25 +24,6 @@ async fn serve(app: Router) -> String {
     let base = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move { axum::serve(listener, app).await });
     base
-}
-
-/// A controller on the mock runtime with a journal in memory and `settings`, its lookups built.
-async fn controller(settings: Settings) -> (tauri::App<MockRuntime>, Controller<MockRuntime>) {
-    let app = mock_app();
-    let journal = Arc::new(journal::Journal::open_in_memory().expect("journal"));
-    let controller = Controller::new(app.handle().clone(), settings, Persistence::Memory, Some(journal));
-    app.manage(controller.clone());
-    controller.load_secrets().await;
-    (app, controller)
-}
-
-/// Polls `done` until it holds, for at most [`WAIT`].
-async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
-    let start = tokio::time::Instant::now();
-    while !done() {
-        assert!(start.elapsed() < WAIT, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
@@ -72,18 +47,11 @@ async fn a_number_dialled_is_looked_up_like_a_caller() {
         }),
     ))
     .await;
-    let sim = Sim::start(SimConfig::default()).await.expect("simulator");
-    let mut settings = Settings {
-        server: sim.base_url(),
-        login: "alice".into(),
-        terminal_id: Some(DESK.into()),
-        ..Settings::default()
-    };
-    settings.lookup.crm_url = format!("{crm}/callers?phone={{e164}}");
-    let (_app, controller) = controller(settings).await;
-    controller.connect(Credentials::new("alice", "secret")).await.expect("signed in");
-    assert!(sim.control().wait_for_subscriber(DESK, WAIT).await, "the app listens");
-    eventually("online", || controller.status().state == ConnectionState::Online).await;
+    let Signed { sim, app: _app, controller } = signed_in_with(|mut settings| {
+        settings.lookup.crm_url = format!("{crm}/callers?phone={{e164}}");
+        settings
+    })
+    .await;
 
     // The platform reports a call the user placed from the desk phone, and its end.
     let alerting = serde_json::json!({"event":"callAlerting","callId":"-31","displayNumber":"06 12 34 56 78",
@@ -120,7 +88,7 @@ async fn the_address_book_is_not_synced_without_a_password_nor_again_after_the_s
     let mut settings = Settings::default();
     settings.lookup.address_book_url = format!("{server}/ada/contacts/");
     settings.lookup.address_book_user = "ada".into();
-    let (_app, controller) = controller(settings).await;
+    let (_app, controller) = controller(settings, Persistence::Memory).await;
     let sent = || requests.load(Ordering::SeqCst);
 
     controller.sync_and_log().await;
