@@ -99,9 +99,19 @@ impl Journal {
                 ])?;
             }
         }
-        let rows: i64 = tx.query_row("SELECT COUNT(*) FROM contacts WHERE origin = ?1", [origin], |row| row.get(0))?;
+        let rows = contacts_of(&tx, origin)?;
         tx.commit()?;
-        Ok(usize::try_from(rows).unwrap_or(usize::MAX))
+        Ok(rows)
+    }
+
+    /// How many contact rows (one per number) the address book `origin` holds.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Unavailable`] or [`JournalError::Storage`] when the
+    /// database cannot be read.
+    pub fn address_book_contacts(&self, origin: &str) -> Result<usize, JournalError> {
+        Ok(contacts_of(&self.conn(), origin)?)
     }
 
     /// The sync-token, CTag and card ETags saved by the last sync of `origin`;
@@ -140,6 +150,13 @@ impl Journal {
         tx.commit()?;
         Ok(())
     }
+}
+
+fn contacts_of(conn: &rusqlite::Connection, origin: &str) -> rusqlite::Result<usize> {
+    let rows: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM contacts WHERE origin = ?1")?
+        .query_row([origin], |row| row.get(0))?;
+    Ok(usize::try_from(rows).unwrap_or(usize::MAX))
 }
 
 fn remove_card(tx: &Transaction<'_>, origin: &str, href: &str) -> rusqlite::Result<()> {

@@ -182,9 +182,8 @@ impl CardDavSource {
             Some(token) => {
                 let ctag = self.ctag().await?;
                 if ctag.is_some() && ctag == state.ctag {
-                    let unchanged =
-                        AddressBookChanges { sync_token: state.sync_token, ctag, ..AddressBookChanges::default() };
-                    let contacts = journal.apply_address_book_changes(&origin, &unchanged).map_err(stored)?;
+                    // Nothing to write: the stored token and CTag stay right.
+                    let contacts = journal.address_book_contacts(&origin).map_err(stored)?;
                     tracing::debug!("address book unchanged (CTag)");
                     return Ok(SyncReport { contacts, by_sync_token: true, by_ctag: true, ..SyncReport::default() });
                 }

@@ -45,6 +45,7 @@ fn an_edited_card_replaces_its_numbers_and_a_removed_card_takes_its_numbers_away
         ctag: Some("c2".to_owned()),
     };
     assert_eq!(journal.apply_address_book_changes(BOOK, &changes).expect("apply"), 1);
+    assert_eq!(journal.address_book_contacts(BOOK).expect("count"), 1);
     assert_eq!(names(&journal), vec![("+332".to_owned(), "Alice Martin".to_owned())]);
     let state = journal.address_book_state(BOOK).expect("state");
     assert_eq!(state.sync_token.as_deref(), Some("t2"));
