@@ -7,7 +7,8 @@ bus (AT-SPI).
                                     (looking every 5 ms); prints "found" and exits 0, or exits 1
   accessible-text.py PID --press NAME N
                                     presses the Nth (from 0) push button named NAME, as a screen
-                                    reader user would; exits 1 when there is no such button
+                                    reader user would (looking again for up to 3 s); exits 1
+                                    when there is no such button
 """
 import sys
 import time
@@ -53,17 +54,30 @@ def read(pid):
 def buttons(node, name, depth=0):
     if depth > 40:
         return
-    if node.get_role_name() == "push button" and node.get_name() == name:
-        yield node
-    for i in range(node.get_child_count()):
-        yield from buttons(node.get_child_at_index(i), name, depth + 1)
+    try:
+        if node.get_role_name() == "push button" and node.get_name() == name:
+            yield node
+        children = [node.get_child_at_index(i) for i in range(node.get_child_count())]
+    except gi.repository.GLib.Error:
+        return  # a node that went away while we looked (a page redrawing part of itself)
+    for child in children:
+        yield from buttons(child, name, depth + 1)
 
 
 def press(pid, name, index):
-    found = [b for app in apps(pid) for b in buttons(app, name)]
-    if index >= len(found):
-        return False
-    return Atspi.Action.do_action(found[index], 0)
+    # A page that redraws (a talking call's card, every second) may hide the button for a
+    # moment: it is looked for again, for up to 3 s, but pressed once at most.
+    deadline = time.monotonic() + 3
+    while True:
+        found = []
+        for app in apps(pid):
+            app.clear_cache()
+            found.extend(buttons(app, name))
+        if index < len(found):
+            return Atspi.Action.do_action(found[index], 0)
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 pid = int(sys.argv[1])
